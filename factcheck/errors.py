@@ -1,0 +1,48 @@
+"""Run-stopping errors and exit codes; per-source problems are statuses, not exceptions."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    CHECK_FAILED = 3
+    BAD_INPUT = 4
+
+
+class FactcheckError(Exception):
+    """Base of every error the CLI reports as a clean message."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+
+class ClaimsFileError(FactcheckError):
+    """claims.yaml is invalid; `problems` holds one line-numbered message each."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
+
+
+class StoreError(FactcheckError):
+    """The database cannot be opened or written."""
+
+
+class CacheError(FactcheckError):
+    """The snapshot cache cannot be written (full disk, read-only directory)."""
+
+
+class NotFoundError(FactcheckError):
+    """A claim id or other named thing does not exist."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class ExtractError(Exception):
+    """A snapshot's bytes cannot be turned into text; the verifier records it as a status."""
