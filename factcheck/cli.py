@@ -1,5 +1,410 @@
+"""Command line: resolves settings, calls the core, prints, and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
 import click
 
-@click.group()
+from factcheck import __version__
+from factcheck.claims import load_claims
+from factcheck.errors import ExitCode, FactcheckError, NotFoundError
+from factcheck.formats import FORMATS
+from factcheck.models import ClaimReport, ClaimStatus
+from factcheck.settings import Settings, default_cache_dir, default_db_path
+from factcheck.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_FAIL_ON = ("misquoted", "unverified", "unavailable", "partly")
+FAIL_CHOICES = [s.value for s in ClaimStatus] + ["any"]
+
+
+def handle_errors(func: F) -> F:
+    """Turn FactcheckError into a clean message and its exit code; never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FactcheckError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo("interrupted: results recorded so far are kept", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def claims_option(func: F) -> F:
+    return click.option(
+        "--claims",
+        "claims_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("claims.yaml"),
+        show_default=True,
+        help="The claims file.",
+    )(func)
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The database (default: factcheck.db beside the claims file, or $FACTCHECK_DB).",
+    )(func)
+
+
+def resolve_settings(claims_path: Path, db_path: Path | None, **changes: Any) -> Settings:
+    return Settings(
+        db_path=db_path or default_db_path(claims_path),
+        cache_dir=default_cache_dir(claims_path),
+        **changes,
+    )
+
+
+def open_store(settings: Settings, *, must_exist: bool = True) -> Store:
+    if must_exist and not settings.db_path.exists():
+        raise NotFoundError(
+            f"no database at {settings.db_path}: run `factcheck check` first (or pass --db)"
+        )
+    return Store.open(settings.db_path)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="factcheck")
 def main() -> None:
-    """factcheck."""
+    """Verify an article's quotes and claims against their sources, and keep the record.
+
+    Exit codes: 0 ok, 1 error, 2 usage, 3 check failed, 4 invalid input.
+    """
+
+
+@main.command("check")
+@claims_option
+@db_option
+@click.option("--offline", is_flag=True, help="Verify against cached snapshots only.")
+@click.option("--due", is_flag=True, help="Re-check only sources whose interval has passed.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@click.option(
+    "--fail-on",
+    default=",".join(DEFAULT_FAIL_ON),
+    show_default=True,
+    help="Claim statuses that make the exit code 3 (comma-separated, or 'any').",
+)
+@click.option("--concurrency", type=click.IntRange(1, 512), default=None, help="Global limit.")
+@click.option("--per-host", type=click.IntRange(1, 64), default=None, help="Per-host limit.")
+@click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Seconds per request.")
+@click.option("--retries", type=click.IntRange(0, 10), default=None, help="Retries per source.")
+@click.option("--respect-robots", is_flag=True, help="Obey robots.txt.")
+@handle_errors
+def check_command(
+    claims_path: Path,
+    db_path: Path | None,
+    offline: bool,
+    due: bool,
+    as_json: bool,
+    fail_on: str,
+    concurrency: int | None,
+    per_host: int | None,
+    timeout: float | None,
+    retries: int | None,
+    respect_robots: bool,
+) -> None:
+    """Fetch every source, find each quote in it, record the results and summarise."""
+    from factcheck.display import RunProgress, console, summary_table
+    from factcheck.run import run_check
+
+    failing = parse_fail_on(fail_on)
+    claims_file = load_claims(claims_path)  # before touching the database: bad input writes nothing
+    changes: dict[str, Any] = {"offline": offline, "respect_robots": respect_robots}
+    if concurrency:
+        changes["max_connections"] = concurrency
+    if per_host:
+        changes["per_host"] = per_host
+    if timeout:
+        changes.update(connect_timeout=timeout, read_timeout=timeout, request_deadline=timeout * 3)
+    if retries is not None:
+        changes["retries"] = retries
+    settings = resolve_settings(claims_path, db_path, **changes)
+    store = open_store(settings, must_exist=False)
+    progress = RunProgress(enabled=None if not as_json else False)
+    with progress.running():
+        summary = run_check(
+            settings,
+            claims_file,
+            store,
+            due=due,
+            on_start=progress.start,
+            on_outcome=progress.advance,
+        )
+    failed = [o for o in summary.outcomes if o.status.value in failing]
+    if as_json:
+        emit_json(
+            {
+                "run_id": summary.run_id,
+                "sources_checked": summary.sources_checked,
+                "counts": dict(summary.counts()),
+                "changed": [
+                    {
+                        "id": o.claim_id,
+                        "status": o.status.value,
+                        "previous": o.previous.value if o.previous else None,
+                        "change": o.change,
+                    }
+                    for o in summary.transitions()
+                ],
+                "claims": [
+                    {
+                        "id": o.claim_id,
+                        "status": o.status.value,
+                        "previous": o.previous.value if o.previous else None,
+                        "change": o.change,
+                    }
+                    for o in summary.outcomes
+                ],
+                "failed": [o.claim_id for o in failed],
+            }
+        )
+    else:
+        out = console()
+        out.print(summary_table([(o.claim_id, o.status.value, o.change) for o in summary.outcomes]))
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts().items()))
+        out.print(f"\nrun {summary.run_id}: {summary.sources_checked} sources checked; {counts}")
+        for o in summary.transitions():
+            before = o.previous.value if o.previous else "-"
+            out.print(f"  {o.change}: {o.claim_id} {before} → {o.status.value}")
+    sys.exit(int(ExitCode.CHECK_FAILED if failed else ExitCode.OK))
+
+
+def parse_fail_on(text: str) -> set[str]:
+    names = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = names - set(FAIL_CHOICES)
+    if unknown:
+        raise click.BadParameter(
+            f"unknown status {', '.join(sorted(unknown))}; choose from {', '.join(FAIL_CHOICES)}",
+            param_hint="--fail-on",
+        )
+    if "any" in names:
+        return {s.value for s in ClaimStatus} - {"supported"}
+    return names
+
+
+@main.command("status")
+@claims_option
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON contract.")
+@handle_errors
+def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> None:
+    """The latest status of every claim, and what changed since the previous run."""
+    from factcheck.display import console, status_table
+    from factcheck.report import build_report
+
+    store = open_store(resolve_settings(claims_path, db_path))
+    report = build_report(store)
+    if as_json:
+        emit_json({"claims": [status_json(c) for c in report.claims]})
+        return
+    console().print(status_table(report.claims))
+
+
+def status_json(c: ClaimReport) -> dict[str, Any]:
+    """The stable `status --json` contract (documented in the README)."""
+    previous = c.history[-2].status if len(c.history) > 1 else None
+    return {
+        "id": c.id,
+        "status": c.status,
+        "previous_status": previous,
+        "claim": c.claim,
+        "quote": c.quote,
+        "speaker": c.speaker,
+        "checked_at": c.checked_at,
+        "human": [asdict(r) for r in c.reviews],
+        "sources": [
+            {
+                "url": s.url,
+                "fetch_status": s.fetch_status,
+                "http_status": s.http_status,
+                "quote_status": s.quote_status,
+                "score": s.score,
+                "excerpt": s.excerpt,
+                "fragment_url": s.fragment_url,
+                "checked_at": s.checked_at,
+                "specifics": [
+                    {
+                        "kind": f.specific.kind.value,
+                        "text": f.specific.text,
+                        "status": f.status.value,
+                        "found": f.found_text,
+                    }
+                    for f in s.specifics
+                ],
+            }
+            for s in c.sources
+        ],
+    }
+
+
+@main.command("show")
+@click.argument("claim_id")
+@claims_option
+@db_option
+@handle_errors
+def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
+    """One claim: per source its fetch and quote status, the excerpt in context, the diff."""
+    from factcheck.display import console, print_claim
+    from factcheck.report import build_report, excerpt_contexts
+
+    settings = resolve_settings(claims_path, db_path)
+    store = open_store(settings)
+    report = build_report(store, claim_ids=[claim_id])
+    if not report.claims:
+        raise NotFoundError(f"no claim with id {claim_id!r}")
+    claim = report.claims[0]
+    print_claim(console(), claim, excerpt_contexts(store, settings.cache_dir, claim))
+
+
+@main.command("history")
+@click.argument("claim_id")
+@claims_option
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@handle_errors
+def history_command(claim_id: str, claims_path: Path, db_path: Path | None, as_json: bool) -> None:
+    """Each source's timeline for one claim: when, fetch status, quote status, text changes."""
+    from factcheck.display import console, history_table
+    from factcheck.report import source_timelines
+
+    store = open_store(resolve_settings(claims_path, db_path))
+    if store.claim_row(claim_id) is None:
+        raise NotFoundError(f"no claim with id {claim_id!r}")
+    timelines = source_timelines(store, claim_id)
+    if as_json:
+        emit_json({"id": claim_id, "sources": timelines})
+        return
+    out = console()
+    for url, points in timelines.items():
+        out.print(history_table(url, points))
+
+
+@main.command("review")
+@click.argument("claim_id")
+@click.option("--source", "url", default=None, help="The source URL the decision is about.")
+@click.option("--accept", "decision", flag_value="accept", help="Accept the machine verdict.")
+@click.option("--reject", "decision", flag_value="reject", help="Reject the machine verdict.")
+@click.option("--checked", "decision", flag_value="checked", help="Checked by hand (e.g. blocked).")
+@click.option("--rating", type=int, default=None, help="A human truth rating value.")
+@click.option("--best", type=int, default=None, help="Best value of the rating scale.")
+@click.option("--worst", type=int, default=None, help="Worst value of the rating scale.")
+@click.option("--label", default=None, help="The rating's label, e.g. Misleading.")
+@click.option("--note", default=None, help="Why.")
+@click.option("--by", default=None, help="Who decided (default: $FACTCHECK_REVIEWER or $USER).")
+@claims_option
+@db_option
+@handle_errors
+def review_command(
+    claim_id: str,
+    url: str | None,
+    decision: str | None,
+    rating: int | None,
+    best: int | None,
+    worst: int | None,
+    label: str | None,
+    note: str | None,
+    by: str | None,
+    claims_path: Path,
+    db_path: Path | None,
+) -> None:
+    """Record a human decision on a claim or one of its sources (append-only audit trail)."""
+    from factcheck.review import record_review
+
+    store = open_store(resolve_settings(claims_path, db_path))
+    review = record_review(
+        store,
+        claim_id,
+        decision=decision,
+        url=url,
+        rating=(rating, best, worst, label),
+        note=note,
+        by=by,
+    )
+    click.echo(f"recorded: {review.decision} on {claim_id} by {review.by} at {review.at}")
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """Manage the snapshot cache."""
+
+
+@cache_group.command("prune")
+@claims_option
+@db_option
+@handle_errors
+def cache_prune(claims_path: Path, db_path: Path | None) -> None:
+    """Delete snapshots that no recorded check references, and report what was freed."""
+    from factcheck.cache import SnapshotCache
+
+    settings = resolve_settings(claims_path, db_path)
+    store = open_store(settings)
+    removed, freed = SnapshotCache(settings.cache_dir).prune(store.referenced_hashes())
+    click.echo(f"removed {removed} file(s), freed {freed:,} bytes")
+
+
+@main.command("report")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="md",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE instead of standard output.")
+@click.option("--claim", "claim_ids", multiple=True, help="Only this claim (repeatable).")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice([s.value for s in ClaimStatus]),
+              help="Only claims with this status (repeatable).")
+@claims_option
+@db_option
+@handle_errors
+def report_command(
+    fmt: str,
+    output: Path | None,
+    claim_ids: tuple[str, ...],
+    statuses: tuple[str, ...],
+    claims_path: Path,
+    db_path: Path | None,
+) -> None:
+    """Export a citation report of the recorded checks."""
+    from factcheck.report import build_report
+
+    store = open_store(resolve_settings(claims_path, db_path))
+    article = load_claims(claims_path).article if claims_path.exists() else None
+    for claim_id in claim_ids:
+        if store.claim_row(claim_id) is None:
+            raise NotFoundError(f"no claim with id {claim_id!r}")
+    report = build_report(store, article=article, claim_ids=claim_ids, statuses=statuses)
+    text = FORMATS[fmt].render(report)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise FactcheckError(f"cannot write {output}: {exc.strerror}") from exc
+    click.echo(f"wrote {output} ({fmt}, {len(report.claims)} claims)", err=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 
 class FetchStatus(StrEnum):
@@ -211,7 +210,21 @@ class Verification:
     text_hash: str | None = None
     title: str | None = None
     fragment_url: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    evidence: tuple[QuoteMatch, ...] = ()
+    specifics: tuple[SpecificFinding, ...] = ()
+    matcher_version: str = ""
+    drift: str | None = None  # drift.Drift value when the text changed since the last check
+    reused: bool = False  # text and matcher unchanged: verdict carried over from the last check
+
+
+@dataclass(frozen=True)
+class PreviousCheck:
+    """The last check of a claim x source: lets a run skip re-matching unchanged text."""
+
+    checked_at: str
+    text_hash: str | None
+    matcher_version: str | None
+    verification: Verification
 
 
 class SpecificKind(StrEnum):
@@ -290,6 +303,8 @@ class SourceReport:
     metadata: SourceMetadata = field(default_factory=SourceMetadata)
     specifics: tuple[SpecificFinding, ...] = ()
     history: tuple[HistoryPoint, ...] = ()
+    health: str | None = None  # ok, failing, dead, blocked (re-check history)
+    drift: str | None = None
 
 
 @dataclass(frozen=True)

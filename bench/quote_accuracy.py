@@ -1,0 +1,101 @@
+"""Accuracy of the quote matcher on a labelled case file (issue 3, point 9).
+
+Usage: python bench/quote_accuracy.py [--cases CASES.jsonl] [--pages DIR] [--show-errors]
+Defaults to the dev corpus in ../shared/corpus beside the project (or beside a CI clone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from factcheck.extract import html_to_text  # noqa: E402
+from factcheck.match import match_quote  # noqa: E402
+
+LABELS = ("verbatim", "edited_ok", "altered", "absent")
+STATUSES = ("verbatim", "edited", "altered", "paraphrase", "absent", "unchecked")
+CORRECT = {
+    "verbatim": {"verbatim"},
+    "edited_ok": {"edited", "verbatim"},
+    "altered": {"altered"},
+    "absent": {"absent", "paraphrase"},
+}
+TARGETS = {"verbatim": 99.5, "edited_ok": 97.0, "altered": 95.0, "absent": 99.5}
+
+
+def find_corpus() -> Path | None:
+    """The shared corpus: ../shared/corpus from the project root, else from its parents."""
+    for base in (ROOT, *ROOT.parents):
+        candidate = base.parent / "shared" / "corpus"
+        if (candidate / "dev_cases.jsonl").exists():
+            return candidate
+    return None
+
+
+def load_cases(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def run(cases: list[dict[str, str]], pages: Path) -> list[tuple[dict[str, str], str]]:
+    """Match every case through the real extraction; returns (case, status) pairs."""
+    texts: dict[str, str] = {}
+    results = []
+    for case in cases:
+        page_id = case["page_id"]
+        if page_id not in texts:
+            html = gzip.decompress((pages / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
+            texts[page_id] = html_to_text(html).text
+        results.append((case, str(match_quote(case["quote"], texts[page_id]).status)))
+    return results
+
+
+def summarise(results: list[tuple[dict[str, str], str]]) -> dict[str, float]:
+    """Print the confusion matrix and per-label accuracy; return accuracy per label."""
+    matrix = Counter((case["expected"], status) for case, status in results)
+    print(f"{'expected':<10}" + "".join(f"{s:>11}" for s in STATUSES) + f"{'accuracy':>10}")
+    accuracy = {}
+    for label in LABELS:
+        total = sum(matrix[label, s] for s in STATUSES)
+        good = sum(matrix[label, s] for s in CORRECT[label])
+        accuracy[label] = 100.0 * good / total if total else 100.0
+        row = "".join(f"{matrix[label, s]:>11}" for s in STATUSES)
+        print(f"{label:<10}{row}{accuracy[label]:>9.1f}%  (target {TARGETS[label]}%)")
+    waved = sum(matrix[label, s] for label in ("absent", "altered") for s in ("verbatim", "edited"))
+    print(f"absent/altered reported verbatim or edited: {waved} (must be 0)")
+    return accuracy
+
+
+def main() -> int:
+    corpus = find_corpus()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=corpus and corpus / "dev_cases.jsonl")
+    parser.add_argument("--pages", type=Path, default=corpus and corpus / "pages")
+    parser.add_argument("--show-errors", action="store_true", help="list misclassified cases")
+    args = parser.parse_args()
+    if args.cases is None or args.pages is None:
+        parser.error("corpus not found: pass --cases and --pages")
+    started = time.perf_counter()
+    results = run(load_cases(args.cases), args.pages)
+    elapsed = time.perf_counter() - started
+    print(f"{len(results)} cases in {elapsed:.1f} s (extraction included)")
+    summarise(results)
+    if args.show_errors:
+        for case, status in results:
+            if status not in CORRECT[case["expected"]]:
+                print(f"\n{case['case_id']} {case['expected']} -> {status} [{case['kind']}]")
+                print(f"  detail: {case.get('detail')}")
+                print(f"  quote:  {case['quote'][:300]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

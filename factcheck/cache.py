@@ -1,0 +1,169 @@
+"""Snapshot cache: content-addressed, zlib-compressed bodies and extracted text, atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from factcheck.errors import CacheError
+
+SNAPSHOT_SUFFIX = ".z"
+TEXT_SUFFIX = ".json.z"
+
+
+def sha256_hex(data: bytes) -> str:
+    """The cache key of a body: SHA-256 of its raw bytes, lowercase hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _valid_digest(digest: str) -> bool:
+    return len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+
+
+def _explain(err: OSError, root: Path) -> str:
+    if err.errno == errno.ENOSPC:
+        why = "the disk is full"
+    elif err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = "the directory is read-only or not writable"
+    else:
+        why = err.strerror or str(err)
+    return f"cannot write to the snapshot cache {root}: {why}"
+
+
+class SnapshotCache:
+    """Bodies under `root/ab/<sha256>.z`, extracted text under `root/text/ab/<sha256>.json.z`.
+
+    Every file is written to a temporary file in the same directory and moved into place
+    with `os.replace`, so a crash never leaves a half-written snapshot under its real name.
+    A file whose content no longer matches its hash is deleted on read.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _path(self, digest: str) -> Path:
+        return self.root / digest[:2] / f"{digest}{SNAPSHOT_SUFFIX}"
+
+    def _text_path(self, digest: str) -> Path:
+        return self.root / "text" / digest[:2] / f"{digest}{TEXT_SUFFIX}"
+
+    def _write(self, path: Path, payload: bytes) -> None:
+        tmp = ""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except OSError as err:
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise CacheError(_explain(err, self.root)) from err
+
+    def _read(self, path: Path) -> bytes | None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            raise CacheError(f"cannot read the snapshot cache {self.root}: {err}") from err
+        try:
+            return zlib.decompress(raw)
+        except zlib.error:
+            self._discard(path)
+            return None
+
+    def _discard(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+    def put(self, body: bytes) -> str:
+        """Store `body` (if not already there) and return its SHA-256 hex digest."""
+        digest = sha256_hex(body)
+        path = self._path(digest)
+        if not path.exists():
+            self._write(path, zlib.compress(body, 6))
+        return digest
+
+    def get(self, digest: str) -> bytes | None:
+        """The body stored under `digest`, or None if missing or corrupt (corrupt is deleted)."""
+        if not _valid_digest(digest):
+            return None
+        path = self._path(digest)
+        body = self._read(path)
+        if body is None:
+            return None
+        if sha256_hex(body) != digest:
+            self._discard(path)
+            return None
+        return body
+
+    def has(self, digest: str) -> bool:
+        """Whether a snapshot file exists for `digest` (not verified; `get` verifies)."""
+        return _valid_digest(digest) and self._path(digest).is_file()
+
+    def put_text(self, digest: str, data: dict[str, Any]) -> None:
+        """Cache extracted text (any JSON-serialisable dict) for the body with hash `digest`."""
+        if not _valid_digest(digest):
+            raise ValueError(f"not a sha256 hex digest: {digest!r}")
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        self._write(self._text_path(digest), zlib.compress(payload, 6))
+
+    def get_text(self, digest: str) -> dict[str, Any] | None:
+        """Extracted text cached for `digest`, or None (a corrupt entry is deleted)."""
+        if not _valid_digest(digest):
+            return None
+        path = self._text_path(digest)
+        raw = self._read(path)
+        if raw is None:
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            self._discard(path)
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _entries(self) -> Iterator[tuple[str, Path]]:
+        if not self.root.is_dir():
+            return
+        for path in self.root.rglob("*"):
+            name = path.name
+            for suffix in (TEXT_SUFFIX, SNAPSHOT_SUFFIX):
+                if name.endswith(suffix) and path.is_file():
+                    yield name[: -len(suffix)], path
+                    break
+            else:
+                if name.startswith(".tmp-") and path.is_file():
+                    yield "", path  # leftover of a crashed write
+
+    def prune(self, keep: set[str]) -> tuple[int, int]:
+        """Delete snapshots and text entries whose hash is not in `keep`.
+
+        Returns (files removed, bytes freed).
+        """
+        removed = freed = 0
+        for digest, path in list(self._entries()):
+            if digest in keep:
+                continue
+            try:
+                size = path.stat().st_size
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as err:
+                raise CacheError(_explain(err, self.root)) from err
+            removed += 1
+            freed += size
+        return removed, freed

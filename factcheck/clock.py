@@ -1,0 +1,22 @@
+"""UTC timestamps in the one format stored everywhere (ISO-8601, seconds, trailing Z)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_iso(moment: datetime) -> str:
+    """Format an aware datetime as e.g. 2026-01-16T09:30:00Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def now_iso() -> str:
+    return to_iso(utc_now())

@@ -1,0 +1,173 @@
+"""Terminal presentation (owns rich): progress, summary tables, claim details and word diffs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from factcheck.models import ClaimReport, DiffOp, SourceReport
+
+STYLES = {
+    "supported": "green",
+    "verbatim": "green",
+    "edited": "green",
+    "fetched": "green",
+    "partly": "yellow",
+    "paraphrase": "yellow",
+    "unverified": "yellow",
+    "absent": "yellow",
+    "misquoted": "bold red",
+    "altered": "bold red",
+    "conflict": "bold red",
+    "unavailable": "red",
+}
+
+
+def console(err: bool = False) -> Console:
+    # Source text is untrusted: never interpret rich markup or emoji codes in it.
+    return Console(stderr=err, highlight=False, emoji=False, soft_wrap=not err)
+
+
+def styled(value: str | None) -> str:
+    text = escape(value or "-")
+    style = STYLES.get(value or "")
+    return f"[{style}]{text}[/{style}]" if style else text
+
+
+class RunProgress:
+    """A progress bar on a terminal; silent when stderr is not one (cron, pipes)."""
+
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    @contextmanager
+    def running(self) -> Iterator[RunProgress]:
+        if not self.enabled:
+            yield self
+            return
+        self.progress = Progress(
+            TextColumn("checking sources"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console(err=True),
+            transient=True,
+        )
+        with self.progress:
+            yield self
+
+    def start(self, total: int) -> None:
+        if self.progress is not None:
+            self.task = self.progress.add_task("check", total=total)
+
+    def advance(self, *_: object) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task)
+
+
+def summary_table(rows: Sequence[tuple[str, str, str]]) -> Table:
+    """Claim id, status and change since the previous run."""
+    table = Table("claim", "status", "change", box=None, pad_edge=False)
+    for claim_id, status, change in rows:
+        table.add_row(escape(claim_id), styled(status), escape(change))
+    return table
+
+
+def status_table(claims: Sequence[ClaimReport]) -> Table:
+    table = Table("claim", "status", "sources", "human", "checked", box=None, pad_edge=False)
+    for c in claims:
+        readable = sum(1 for s in c.sources if s.fetch_status == "fetched")
+        human = c.reviews[-1].decision if c.reviews else ""
+        table.add_row(
+            escape(c.id),
+            styled(c.status),
+            f"{readable}/{len(c.sources)} read",
+            escape(human),
+            escape(c.checked_at or "never"),
+        )
+    return table
+
+
+def history_table(url: str, points: Sequence[dict[str, Any]]) -> Table:
+    table = Table("checked", "fetch", "quote", "score", "text", title=escape(url), box=None)
+    for p in points:
+        score = f"{p['score']:.0f}" if p["score"] is not None else "-"
+        text = "changed" if p["text_changed"] else (p["text_hash"] or "-")[:10]
+        if p.get("drift"):
+            text += f" ({escape(p['drift'])})"
+        table.add_row(
+            escape(p["checked_at"]),
+            styled(p["fetch_status"]),
+            styled(p["quote_status"]),
+            score,
+            text,
+        )
+    return table
+
+
+def render_diff(ops: Sequence[DiffOp]) -> str:
+    """Word diff as rich markup: deletions (source words) struck red, insertions green."""
+    parts = []
+    for op in ops:
+        if op.op == "equal":
+            parts.append(escape(op.source))
+        if op.op in ("replace", "delete") and op.source:
+            parts.append(f"[red strike]{escape(op.source)}[/red strike]")
+        if op.op in ("replace", "insert") and op.quote:
+            parts.append(f"[green]{escape(op.quote)}[/green]")
+    return " ".join(parts)
+
+
+def print_claim(out: Console, claim: ClaimReport, contexts: dict[str, str]) -> None:
+    out.print(f"[bold]{escape(claim.id)}[/bold]  {styled(claim.status)}")
+    out.print(f"  claim:   {escape(claim.claim)}")
+    if claim.quote:
+        out.print(f"  quote:   “{escape(claim.quote)}”")
+    if claim.speaker:
+        out.print(f"  speaker: {escape(claim.speaker)}")
+    for review in claim.reviews:
+        note = f" — {escape(review.note)}" if review.note else ""
+        target = f" ({escape(review.url)})" if review.url else ""
+        out.print(f"  human:   {escape(review.decision)}{target} by {escape(review.by)}{note}")
+    if not claim.sources:
+        out.print("  no sources")
+    for source in claim.sources:
+        print_source(out, source, contexts.get(source.url))
+
+
+def print_source(out: Console, s: SourceReport, context: str | None) -> None:
+    out.print(f"\n  [bold]{escape(s.url)}[/bold]")
+    http = f" (HTTP {s.http_status})" if s.http_status else ""
+    out.print(f"    fetch:  {styled(s.fetch_status or 'never checked')}{http} {escape(s.reason)}")
+    if s.final_url and s.final_url != s.url:
+        out.print(f"    final:  {escape(s.final_url)}")
+    if s.quote_status and s.quote_status != "unchecked":
+        score = f" score {s.score:.0f}" if s.score is not None else ""
+        out.print(f"    quote:  {styled(s.quote_status)}{score}")
+    if context or s.excerpt:
+        out.print(f"    found:  …{escape(context or s.excerpt or '')}…")
+    if s.diff and s.quote_status in ("edited", "altered", "paraphrase"):
+        out.print(f"    diff:   {render_diff(s.diff)}")
+    for d in s.differences:
+        out.print(f"    change: {escape(d.kind)}: {escape(d.source)!r} → {escape(d.quote)!r}")
+    for f in s.specifics:
+        where = f" ({escape(f.found_text)})" if f.found_text else ""
+        out.print(
+            f"    {escape(f.specific.kind.value):7} {escape(f.specific.text)}: "
+            f"{styled(f.status.value)}{where}"
+        )
+    if s.fragment_url:
+        out.print(f"    link:   {escape(s.fragment_url)}", soft_wrap=True)
+    if s.archive_url:
+        out.print(f"    archive: {escape(s.archive_url)} ({escape(s.archived_at or '')})")
+    if s.checked_at:
+        out.print(f"    checked: {escape(s.checked_at)}")

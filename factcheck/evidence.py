@@ -1,0 +1,69 @@
+"""Evidence for a match: W3C TextQuoteSelector and a text-fragment link (issue 3, point 6)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from factcheck.models import QuoteMatch, QuoteStatus
+
+LONG_EXACT = 150  # longer excerpts are linked as textStart,textEnd
+EDGE_WORDS = 5  # words kept at each end of a textStart,textEnd range
+CONTEXT_WORDS = 3  # words of prefix-/-suffix context
+_NO_EVIDENCE = (QuoteStatus.ABSENT, QuoteStatus.UNCHECKED)
+
+
+def text_quote_selector(match: QuoteMatch) -> dict[str, str]:
+    """A W3C Web Annotation TextQuoteSelector for the matched span (empty if none)."""
+    if match.status in _NO_EVIDENCE or not match.excerpt:
+        return {}
+    return {
+        "type": "TextQuoteSelector",
+        "exact": match.excerpt,
+        "prefix": match.prefix,
+        "suffix": match.suffix,
+    }
+
+
+def text_fragment_url(url: str, match: QuoteMatch) -> str | None:
+    """`url#:~:text=...` highlighting the match (WICG Text Fragments), or None.
+
+    Any existing fragment is dropped. Passages that are long or cross a block boundary use
+    `textStart,textEnd`; `prefix-,` and `,-suffix` are added when the span occurs more than
+    once, to pick the right one.
+    """
+    if match.status in _NO_EVIDENCE or not match.excerpt.strip():
+        return None
+    words = match.excerpt.split()
+    exact = " ".join(words)
+    blocks = [b.split() for b in match.excerpt.split("\n") if b.strip()]
+    if len(blocks) > 1:  # each of textStart and textEnd must lie within one block
+        parts = [" ".join(blocks[0][:EDGE_WORDS]), " ".join(blocks[-1][-EDGE_WORDS:])]
+    elif len(exact) > LONG_EXACT and len(words) > 2 * EDGE_WORDS:
+        parts = [" ".join(words[:EDGE_WORDS]), " ".join(words[-EDGE_WORDS:])]
+    else:
+        parts = [exact]
+    params = [encode_directive_part(p) for p in parts]
+    if match.occurrences > 1:
+        prefix = _context(match.prefix, before=True)
+        suffix = _context(match.suffix, before=False)
+        if prefix:
+            params.insert(0, encode_directive_part(prefix) + "-")
+        if suffix:
+            params.append("-" + encode_directive_part(suffix))
+    return f"{url.split('#', 1)[0]}#:~:text={','.join(params)}"
+
+
+def encode_directive_part(text: str) -> str:
+    """Percent-encode for a text directive: everything but unreserved chars, and `-` too."""
+    return quote(text, safe="").replace("-", "%2D")
+
+
+def _context(text: str, *, before: bool) -> str:
+    """A few whole words next to the match within its block (no partial word at the cut)."""
+    block = text.rsplit("\n", 1)[-1] if before else text.split("\n", 1)[0]
+    words = block.split()
+    if before and block and not block[0].isspace() and len(text) >= 32:
+        words = words[1:]  # first word may be cut by the 32-character window
+    if not before and block and not block[-1].isspace() and len(text) >= 32:
+        words = words[:-1]
+    return " ".join(words[-CONTEXT_WORDS:] if before else words[:CONTEXT_WORDS])

@@ -1,0 +1,141 @@
+"""Database schema, built and evolved through sqlite-utils migrations."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("factcheck")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "claims_path": str,
+            "mode": str,
+            "matcher_version": str,
+            "pid": int,
+            "state": str,
+        },
+        pk="id",
+    )
+    db["claims"].create(
+        {
+            "id": str,
+            "claim": str,
+            "quote": str,
+            "speaker": str,
+            "tags": str,
+            "recheck": str,
+            "rating": str,
+            "evidence": str,
+            "specifics": str,
+            "position": int,
+            "line": int,
+            "created_at": str,
+            "updated_at": str,
+            "removed_at": str,
+        },
+        pk="id",
+    )
+    db["sources"].create(
+        {"id": int, "url": str, "is_file": int, "host": str, "created_at": str}, pk="id"
+    )
+    db["sources"].create_index(["url"], unique=True)
+    db["claim_sources"].create(
+        {"claim_id": str, "source_id": int, "note": str, "accessed": str, "position": int},
+        pk=("claim_id", "source_id"),
+        foreign_keys=[("claim_id", "claims", "id"), ("source_id", "sources", "id")],
+    )
+    db["snapshots"].create(
+        {
+            "id": int,
+            "source_id": int,
+            "run_id": int,
+            "fetched_at": str,
+            "fetch_status": str,
+            "http_status": int,
+            "final_url": str,
+            "redirects": str,
+            "content_type": str,
+            "etag": str,
+            "last_modified": str,
+            "body_hash": str,
+            "text_hash": str,
+            "size": int,
+            "reason": str,
+            "not_modified": int,
+            "from_cache": int,
+            "elapsed_ms": int,
+            "title": str,
+            "metadata": str,
+        },
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id"), ("run_id", "runs", "id")],
+    )
+    db["snapshots"].create_index(["source_id", "fetched_at"])
+    db["checks"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "claim_id": str,
+            "source_id": int,
+            "snapshot_id": int,
+            "checked_at": str,
+            "fetch_status": str,
+            "quote_status": str,
+            "score": float,
+            "excerpt": str,
+            "start": int,
+            "end": int,
+            "diff": str,
+            "differences": str,
+            "normalisations": str,
+            "occurrences": int,
+            "segments": str,
+            "selector": str,
+            "fragment_url": str,
+            "evidence": str,
+            "specifics": str,
+            "text_hash": str,
+            "matcher_version": str,
+            "reused": int,
+            "drift": str,
+            "archive_url": str,
+            "archived_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("run_id", "runs", "id"),
+            ("claim_id", "claims", "id"),
+            ("source_id", "sources", "id"),
+            ("snapshot_id", "snapshots", "id"),
+        ],
+    )
+    # one check per claim x source x run: a retried or concurrent write cannot duplicate it
+    db["checks"].create_index(["run_id", "claim_id", "source_id"], unique=True)
+    db["checks"].create_index(["claim_id", "source_id", "checked_at"])
+    db["claim_results"].create(
+        {"id": int, "run_id": int, "claim_id": str, "status": str, "checked_at": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id"), ("claim_id", "claims", "id")],
+    )
+    db["claim_results"].create_index(["run_id", "claim_id"], unique=True)
+    db["reviews"].create(
+        {
+            "id": int,
+            "claim_id": str,
+            "url": str,
+            "decision": str,
+            "note": str,
+            "rating": str,
+            "by": str,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("claim_id", "claims", "id")],
+    )

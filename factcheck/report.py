@@ -1,0 +1,171 @@
+"""Report rows: the recorded state of claims, rebuilt from the store for `status`, `show` and formats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from factcheck.cache import SnapshotCache
+from factcheck.clock import now_iso
+from factcheck.models import (
+    Article,
+    ClaimReport,
+    HistoryPoint,
+    Rating,
+    Report,
+    Review,
+    SourceMetadata,
+    SourceReport,
+)
+from factcheck.schedule import source_health
+from factcheck.settings import Settings
+from factcheck.store import Row, Store, from_json, verification_from_row
+
+DEAD_FAILURES = Settings().dead_after_failures
+DEAD_DAYS = Settings().dead_after_days
+
+
+def build_report(
+    store: Store,
+    *,
+    article: Article | None = None,
+    claim_ids: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+) -> Report:
+    """Every (selected) claim with its latest status, sources, history and reviews."""
+    claims = []
+    for row in store.claim_rows(list(claim_ids) or None):
+        claim = claim_report(store, row)
+        if not statuses or claim.status in statuses:
+            claims.append(claim)
+    return Report(generated_at=now_iso(), claims=tuple(claims), article=article)
+
+
+def claim_report(store: Store, row: Row) -> ClaimReport:
+    results = store.claim_results(row["id"])
+    history = tuple(HistoryPoint(r["checked_at"], r["status"]) for r in results)
+    latest = {r["url"]: r for r in store.latest_checks(row["id"])}
+    per_source = _source_histories(store, row["id"])
+    sources = tuple(
+        source_report(
+            link,
+            latest.get(link["url"]),
+            per_source.get(link["url"], ()),
+            source_health(store.fetch_history(link["id"]), DEAD_FAILURES, DEAD_DAYS),
+        )
+        for link in store.claim_sources(row["id"])
+    )
+    return ClaimReport(
+        id=row["id"],
+        claim=row["claim"],
+        status=results[-1]["status"] if results else "unchecked",
+        quote=row["quote"],
+        speaker=row["speaker"],
+        tags=tuple(from_json(row["tags"], [])),
+        rating=_rating(from_json(row["rating"])),
+        sources=sources,
+        reviews=tuple(review_from_row(r) for r in store.reviews(row["id"])),
+        history=history,
+        checked_at=history[-1].checked_at if history else None,
+    )
+
+
+def source_report(
+    link: Row, check: Row | None, history: Sequence[HistoryPoint], health: str
+) -> SourceReport:
+    if check is None:
+        return SourceReport(url=link["url"], note=link["note"])
+    v = verification_from_row(check)
+    meta: dict[str, Any] = from_json(check.get("metadata"), {}) or {}
+    meta["authors"] = tuple(meta.get("authors") or ())
+    return SourceReport(
+        url=link["url"],
+        note=link["note"],
+        fetch_status=check["fetch_status"],
+        http_status=check["http_status"],
+        final_url=check["final_url"],
+        quote_status=check["quote_status"],
+        score=check["score"],
+        excerpt=check["excerpt"],
+        start=check["start"],
+        end=check["end"],
+        diff=v.match.diff,
+        differences=v.match.differences,
+        fragment_url=check["fragment_url"],
+        archive_url=check["archive_url"],
+        archived_at=check["archived_at"],
+        checked_at=check["checked_at"],
+        reason=check["reason"] or "",
+        metadata=SourceMetadata(**meta),
+        specifics=v.specifics,
+        history=tuple(history),
+        health=health,
+        drift=check["drift"],
+    )
+
+
+def excerpt_contexts(
+    store: Store, cache_dir: Path, claim: ClaimReport, width: int = 160
+) -> dict[str, str]:
+    """Per source URL, the matched excerpt with `width` characters of its snapshot around it."""
+    cache = SnapshotCache(cache_dir)
+    out = {}
+    for check in store.latest_checks(claim.id):
+        start, end, digest = check["start"], check["end"], check["body_hash"]
+        if start is None or end is None or not digest:
+            continue
+        data = cache.get_text(digest)
+        if data is None:
+            continue
+        text = str(data["text"])
+        out[check["url"]] = " ".join(text[max(0, start - width) : end + width].split())
+    return out
+
+
+def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Per source, every check oldest first, marking where the extracted text changed."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in store.check_history(claim_id):
+        points = out.setdefault(r["url"], [])
+        last_hash = points[-1]["text_hash"] if points else None
+        points.append(
+            {
+                "checked_at": r["checked_at"],
+                "fetch_status": r["fetch_status"],
+                "quote_status": r["quote_status"],
+                "score": r["score"],
+                "text_hash": r["text_hash"],
+                "text_changed": bool(points)
+                and r["text_hash"] is not None
+                and last_hash is not None
+                and r["text_hash"] != last_hash,
+                "drift": r["drift"],
+                "archive_url": r["archive_url"],
+            }
+        )
+    return out
+
+
+def _source_histories(store: Store, claim_id: str) -> dict[str, tuple[HistoryPoint, ...]]:
+    out: dict[str, list[HistoryPoint]] = {}
+    for r in store.check_history(claim_id):
+        status = r["quote_status"] if r["fetch_status"] == "fetched" else r["fetch_status"]
+        out.setdefault(r["url"], []).append(HistoryPoint(r["checked_at"], status))
+    return {url: tuple(points) for url, points in out.items()}
+
+
+def review_from_row(r: Row) -> Review:
+    return Review(
+        claim_id=r["claim_id"],
+        decision=r["decision"],
+        by=r["by"],
+        at=r["at"],
+        url=r["url"],
+        note=r["note"],
+        rating=_rating(from_json(r["rating"])),
+    )
+
+
+def _rating(data: dict[str, Any] | None) -> Rating | None:
+    return Rating(**data) if data else None

@@ -1,0 +1,160 @@
+"""One check run: sync claims, fetch and verify due sources, record each result as it comes."""
+
+from __future__ import annotations
+
+import fcntl
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from factcheck.cache import SnapshotCache
+from factcheck.clock import utc_now
+from factcheck.errors import StoreError
+from factcheck.fetch import Fetcher
+from factcheck.match import MATCHER_VERSION
+from factcheck.models import Claim, ClaimsFile, ClaimStatus, FetchRequest, Verification
+from factcheck.schedule import due_sources
+from factcheck.settings import Settings
+from factcheck.store import Store
+from factcheck.verify import SourceOutcome, Verifier, roll_up
+
+# Higher is worse; used to sort transitions ("newly broken first").
+SEVERITY = {
+    ClaimStatus.SUPPORTED: 0,
+    ClaimStatus.UNCHECKED: 1,
+    ClaimStatus.UNSOURCED: 1,
+    ClaimStatus.PARTLY: 2,
+    ClaimStatus.UNAVAILABLE: 3,
+    ClaimStatus.UNVERIFIED: 3,
+    ClaimStatus.MISQUOTED: 4,
+}
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    claim_id: str
+    status: ClaimStatus
+    previous: ClaimStatus | None
+
+    @property
+    def change(self) -> str:
+        """'worse', 'better', 'new' or 'same' compared with the previous run."""
+        if self.previous is None:
+            return "new"
+        delta = SEVERITY[self.status] - SEVERITY[self.previous]
+        if delta == 0 and self.status != self.previous:
+            return "worse" if self.status is ClaimStatus.UNAVAILABLE else "better"
+        return "worse" if delta > 0 else "better" if delta < 0 else "same"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    outcomes: tuple[ClaimOutcome, ...]
+    sources_checked: int
+
+    def counts(self) -> Counter[str]:
+        return Counter(o.status.value for o in self.outcomes)
+
+    def transitions(self) -> list[ClaimOutcome]:
+        """Claims whose status changed since the last run, newly broken first."""
+        changed = [o for o in self.outcomes if o.change in ("worse", "better")]
+        return sorted(changed, key=lambda o: (o.change != "worse", -SEVERITY[o.status]))
+
+
+ProgressFn = Callable[[SourceOutcome], None]
+
+
+def run_check(
+    settings: Settings,
+    claims_file: ClaimsFile,
+    store: Store,
+    *,
+    due: bool = False,
+    now: datetime | None = None,
+    fetcher: Fetcher | None = None,
+    on_outcome: ProgressFn | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Check every source (or only the due ones), recording each outcome as soon as it exists."""
+    with run_lock(settings.db_path):
+        store.sync_claims(claims_file)
+        claims = claims_file.claims
+        latest = store.latest_verifications([c.id for c in claims])
+        requests = _requests(store, claims, latest, settings, now or utc_now(), due)
+        if on_start is not None:
+            on_start(len(requests))
+        run_id = store.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
+        cache = SnapshotCache(settings.cache_dir)
+        verifier = Verifier(fetcher or Fetcher(settings, cache), cache)
+        current = {key: prev.verification for key, prev in latest.items()}
+
+        def record(outcome: SourceOutcome) -> None:
+            snapshot_id = store.record_snapshot(
+                run_id, outcome.fetch, outcome.text, outcome.text_hash
+            )
+            store.record_verifications(run_id, snapshot_id, list(outcome.verifications))
+            for v in outcome.verifications:
+                current[(v.claim_id, v.url)] = v
+            if on_outcome is not None:
+                on_outcome(outcome)
+
+        try:
+            verifier.verify(claims, requests, record, previous=latest)
+        except BaseException:
+            store.finish_run(run_id, "interrupted")
+            raise
+        outcomes = _roll_up_all(store, run_id, claims, current)
+        store.finish_run(run_id)
+    return RunSummary(run_id, tuple(outcomes), len(requests))
+
+
+def _requests(
+    store: Store,
+    claims: Sequence[Claim],
+    latest: dict[tuple[str, str], object],
+    settings: Settings,
+    now: datetime,
+    due: bool,
+) -> list[FetchRequest]:
+    sources = {s.url: s for c in claims for s in c.sources}
+    urls = list(sources)
+    if due:
+        urls = due_sources(store.source_schedule(claims, settings.recheck_default), now)
+    return [store.fetch_request(url, sources[url].is_file) for url in urls]
+
+
+def _roll_up_all(
+    store: Store,
+    run_id: int,
+    claims: Sequence[Claim],
+    current: dict[tuple[str, str], Verification],
+) -> list[ClaimOutcome]:
+    previous = store.previous_claim_statuses(run_id)
+    outcomes = []
+    for claim in claims:
+        checks = [current[(claim.id, s.url)] for s in claim.sources if (claim.id, s.url) in current]
+        status = roll_up(claim, checks)
+        store.record_claim_result(run_id, claim.id, status.value)
+        before = previous.get(claim.id)
+        outcomes.append(ClaimOutcome(claim.id, status, ClaimStatus(before) if before else None))
+    return outcomes
+
+
+@contextmanager
+def run_lock(db_path: Path) -> Iterator[None]:
+    """One run per database at a time: a second run waits, then finds the work already done."""
+    lock_path = Path(f"{db_path}.lock")
+    try:
+        handle = lock_path.open("a")
+    except OSError as exc:
+        raise StoreError(f"cannot create run lock {lock_path}: {exc}") from exc
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

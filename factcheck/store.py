@@ -1,0 +1,516 @@
+"""The SQLite record (sqlite-utils): claims, sources, snapshots and append-only check history."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+
+from factcheck.clock import now_iso
+from factcheck.errors import StoreError
+from factcheck.migrations import migrations
+from factcheck.models import (
+    Claim,
+    ClaimsFile,
+    DiffOp,
+    Difference,
+    FetchRequest,
+    FetchResult,
+    FetchStatus,
+    PreviousCheck,
+    QuoteMatch,
+    QuoteStatus,
+    Review,
+    Segment,
+    SourceText,
+    Specific,
+    SpecificFinding,
+    SpecificKind,
+    SpecificStatus,
+    Verification,
+)
+from factcheck.schedule import SourceDue, parse_interval
+
+Row = dict[str, Any]
+
+
+def to_json(value: Any) -> str:
+    """Serialise dataclasses, tuples and plain values for a TEXT column."""
+    return json.dumps(value, default=_default, ensure_ascii=False, sort_keys=True)
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def from_json(text: str | None, fallback: Any = None) -> Any:
+    return json.loads(text) if text else fallback
+
+
+class Store:
+    """All reads and writes of the factcheck database. Each write commits at once."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating and migrating) a database file, or ":memory:"."""
+        try:
+            if str(path) != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            db = Database(conn)
+            db.execute("PRAGMA busy_timeout = 30000")
+            if str(path) != ":memory:":
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            with _immediate(db):
+                if migrations.pending(db):
+                    migrations.apply(db)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- claims ---------------------------------------------------------------
+
+    def sync_claims(self, claims_file: ClaimsFile) -> None:
+        """Bring claims, sources and their links in line with the claims file, in one commit."""
+        now = now_iso()
+        with _immediate(self.db):
+            existing = {r["id"]: r for r in self.db["claims"].rows}
+            for position, claim in enumerate(claims_file.claims):
+                self._upsert_claim(claim, position, existing.get(claim.id), now)
+            current = {c.id for c in claims_file.claims}
+            for claim_id, row in existing.items():
+                if claim_id not in current and not row["removed_at"]:
+                    self.db["claims"].update(claim_id, {"removed_at": now})
+
+    def _upsert_claim(self, claim: Claim, position: int, old: Row | None, now: str) -> None:
+        row = {
+            "id": claim.id,
+            "claim": claim.claim,
+            "quote": claim.quote,
+            "speaker": claim.speaker,
+            "tags": to_json(list(claim.tags)),
+            "recheck": claim.recheck,
+            "rating": to_json(claim.rating) if claim.rating else None,
+            "evidence": to_json(list(claim.evidence)),
+            "specifics": to_json(list(claim.specifics)),
+            "position": position,
+            "line": claim.line,
+            "removed_at": None,
+        }
+        if old is None:
+            self.db["claims"].insert({**row, "created_at": now, "updated_at": now})
+        elif any(old.get(k) != v for k, v in row.items()):
+            self.db["claims"].update(claim.id, {**row, "updated_at": now})
+        self.db.execute("DELETE FROM claim_sources WHERE claim_id = ?", [claim.id])
+        for index, source in enumerate(claim.sources):
+            source_id = self.source_id(source.url, is_file=source.is_file, create=True)
+            self.db["claim_sources"].insert(
+                {
+                    "claim_id": claim.id,
+                    "source_id": source_id,
+                    "note": source.note,
+                    "accessed": source.accessed,
+                    "position": index,
+                },
+                replace=True,
+            )
+
+    def source_id(self, url: str, *, is_file: bool = False, create: bool = False) -> int:
+        rows = list(self.db.query("SELECT id FROM sources WHERE url = ?", [url]))
+        if rows:
+            return int(rows[0]["id"])
+        if not create:
+            raise KeyError(url)
+        host = "" if is_file else (urlsplit(url).hostname or "")
+        table = self.db["sources"]
+        table.insert({"url": url, "is_file": int(is_file), "host": host, "created_at": now_iso()})
+        return int(table.last_pk)
+
+    def claim_rows(self, ids: list[str] | None = None) -> list[Row]:
+        rows = self.db.query("SELECT * FROM claims WHERE removed_at IS NULL ORDER BY position")
+        wanted = set(ids) if ids else None
+        return [r for r in rows if wanted is None or r["id"] in wanted]
+
+    def claim_row(self, claim_id: str) -> Row | None:
+        rows = list(self.db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
+        return rows[0] if rows else None
+
+    def claim_sources(self, claim_id: str) -> list[Row]:
+        return list(
+            self.db.query(
+                "SELECT s.id, s.url, s.is_file, cs.note, cs.accessed FROM claim_sources cs "
+                "JOIN sources s ON s.id = cs.source_id WHERE cs.claim_id = ? ORDER BY cs.position",
+                [claim_id],
+            )
+        )
+
+    # -- runs -----------------------------------------------------------------
+
+    def start_run(self, mode: str, claims_path: str, matcher_version: str) -> int:
+        table = self.db["runs"]
+        with _immediate(self.db):
+            table.insert(
+                {
+                    "started_at": now_iso(),
+                    "claims_path": claims_path,
+                    "mode": mode,
+                    "matcher_version": matcher_version,
+                    "pid": os.getpid(),
+                    "state": "running",
+                }
+            )
+        return int(table.last_pk)
+
+    def finish_run(self, run_id: int, state: str = "done") -> None:
+        with _immediate(self.db):
+            self.db["runs"].update(run_id, {"finished_at": now_iso(), "state": state})
+
+    def run_ids(self) -> list[int]:
+        return [int(r["id"]) for r in self.db.query("SELECT id FROM runs ORDER BY id")]
+
+    # -- snapshots and checks ---------------------------------------------------
+
+    def last_snapshot(self, source_id: int) -> Row | None:
+        """The newest snapshot that has a body (the base for conditional requests)."""
+        rows = list(
+            self.db.query(
+                "SELECT * FROM snapshots WHERE source_id = ? AND body_hash IS NOT NULL "
+                "ORDER BY id DESC LIMIT 1",
+                [source_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def fetch_request(self, url: str, is_file: bool) -> FetchRequest:
+        last = self.last_snapshot(self.source_id(url))
+        if last is None:
+            return FetchRequest(url=url, is_file=is_file)
+        return FetchRequest(
+            url=url,
+            is_file=is_file,
+            etag=last["etag"],
+            last_modified=last["last_modified"],
+            previous_hash=last["body_hash"],
+        )
+
+    def record_snapshot(
+        self, run_id: int, result: FetchResult, text: SourceText | None, text_hash: str | None
+    ) -> int:
+        table = self.db["snapshots"]
+        with _immediate(self.db):
+            table.insert(
+                {
+                    "source_id": self.source_id(result.url),
+                    "run_id": run_id,
+                    "fetched_at": result.fetched_at,
+                    "fetch_status": str(result.status),
+                    "http_status": result.http_status,
+                    "final_url": result.final_url,
+                    "redirects": to_json(list(result.redirects)),
+                    "content_type": result.content_type,
+                    "etag": result.etag,
+                    "last_modified": result.last_modified,
+                    "body_hash": result.body_hash if result.status is FetchStatus.FETCHED else None,
+                    "text_hash": text_hash,
+                    "size": len(result.body) if result.body is not None else None,
+                    "reason": result.reason,
+                    "not_modified": int(result.not_modified),
+                    "from_cache": int(result.from_cache),
+                    "elapsed_ms": result.elapsed_ms,
+                    "title": text.title if text else None,
+                    "metadata": to_json(text.metadata) if text else None,
+                }
+            )
+        return int(table.last_pk)
+
+    def record_verifications(
+        self, run_id: int, snapshot_id: int, verifications: list[Verification]
+    ) -> None:
+        """Record every check of one snapshot in a single commit (idempotent per run)."""
+        with _immediate(self.db):
+            for v in verifications:
+                self.db["checks"].insert(
+                    self._check_row(run_id, snapshot_id, v),
+                    replace=True,
+                )
+
+    def _check_row(self, run_id: int, snapshot_id: int, v: Verification) -> Row:
+        m = v.match
+        existing = list(
+            self.db.query(
+                "SELECT id FROM checks WHERE run_id = ? AND claim_id = ? AND source_id = ?",
+                [run_id, v.claim_id, self.source_id(v.url)],
+            )
+        )
+        row: Row = {
+            "run_id": run_id,
+            "claim_id": v.claim_id,
+            "source_id": self.source_id(v.url),
+            "snapshot_id": snapshot_id,
+            "checked_at": v.fetch.fetched_at,
+            "fetch_status": str(v.fetch.status),
+            "quote_status": str(m.status),
+            "score": m.score,
+            "excerpt": m.excerpt or None,
+            "start": m.start,
+            "end": m.end,
+            "diff": to_json(list(m.diff)),
+            "differences": to_json(list(m.differences)),
+            "normalisations": to_json(list(m.normalisations)),
+            "occurrences": m.occurrences,
+            "segments": to_json(list(m.segments)),
+            "selector": to_json({"exact": m.excerpt, "prefix": m.prefix, "suffix": m.suffix})
+            if m.excerpt
+            else None,
+            "fragment_url": v.fragment_url,
+            "evidence": to_json(list(v.evidence)),
+            "specifics": to_json(list(v.specifics)),
+            "text_hash": v.text_hash,
+            "matcher_version": v.matcher_version,
+            "reused": int(v.reused),
+            "drift": v.drift,
+        }
+        if existing:
+            row["id"] = existing[0]["id"]
+        return row
+
+    def record_claim_result(self, run_id: int, claim_id: str, status: str) -> None:
+        with _immediate(self.db):
+            self.db["claim_results"].upsert(
+                {"run_id": run_id, "claim_id": claim_id, "status": status, "checked_at": now_iso()},
+                pk=("run_id", "claim_id"),
+            )
+
+    def latest_verifications(self, claim_ids: list[str]) -> dict[tuple[str, str], PreviousCheck]:
+        """The newest check of each claim x source, rebuilt as verifications."""
+        wanted = set(claim_ids)
+        rows = self.db.query(
+            "SELECT c.*, s.url, sn.http_status, sn.final_url, sn.reason, sn.redirects, "
+            "sn.content_type, sn.etag, sn.last_modified, sn.body_hash, sn.not_modified, "
+            "sn.from_cache, sn.elapsed_ms FROM checks c "
+            "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
+            "WHERE c.id IN (SELECT MAX(id) FROM checks GROUP BY claim_id, source_id)"
+        )
+        return {
+            (r["claim_id"], r["url"]): PreviousCheck(
+                checked_at=r["checked_at"],
+                text_hash=r["text_hash"],
+                matcher_version=r["matcher_version"],
+                verification=verification_from_row(r),
+            )
+            for r in rows
+            if r["claim_id"] in wanted
+        }
+
+    def source_schedule(self, claims: Sequence[Claim], default: str) -> list[SourceDue]:
+        """Each source's re-check interval (shortest of its claims') and last check time."""
+        intervals: dict[str, timedelta] = {}
+        for claim in claims:
+            interval = parse_interval(claim.recheck or default)
+            for source in claim.sources:
+                old = intervals.get(source.url)
+                intervals[source.url] = interval if old is None else min(old, interval)
+        last = {
+            r["url"]: r["last"]
+            for r in self.db.query(
+                "SELECT s.url, MAX(sn.fetched_at) AS last FROM sources s "
+                "JOIN snapshots sn ON sn.source_id = s.id GROUP BY s.url"
+            )
+        }
+        return [SourceDue(url, iv, last.get(url)) for url, iv in intervals.items()]
+
+    def previous_claim_statuses(self, run_id: int) -> dict[str, str]:
+        """Each claim's status in the newest earlier run that rolled it up."""
+        rows = self.db.query(
+            "SELECT claim_id, status FROM claim_results WHERE id IN (SELECT MAX(id) FROM "
+            "claim_results WHERE run_id < ? GROUP BY claim_id)",
+            [run_id],
+        )
+        return {r["claim_id"]: r["status"] for r in rows}
+
+    def fetch_history(self, source_id: int) -> list[tuple[str, str]]:
+        return [
+            (r["fetched_at"], r["fetch_status"])
+            for r in self.db.query(
+                "SELECT fetched_at, fetch_status FROM snapshots WHERE source_id = ? ORDER BY id",
+                [source_id],
+            )
+        ]
+
+    def latest_checks(self, claim_id: str) -> list[Row]:
+        """Per source of the claim, its newest check joined with its snapshot."""
+        return list(
+            self.db.query(
+                "SELECT c.*, s.url, sn.http_status, sn.final_url, sn.reason, sn.title, "
+                "sn.metadata, sn.redirects, sn.content_type, sn.body_hash FROM checks c "
+                "JOIN sources s ON s.id = c.source_id "
+                "LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
+                "WHERE c.claim_id = ? AND c.id = (SELECT MAX(c2.id) FROM checks c2 "
+                "WHERE c2.claim_id = c.claim_id AND c2.source_id = c.source_id)",
+                [claim_id],
+            )
+        )
+
+    def check_history(self, claim_id: str) -> list[Row]:
+        return list(
+            self.db.query(
+                "SELECT c.*, s.url FROM checks c JOIN sources s ON s.id = c.source_id "
+                "WHERE c.claim_id = ? ORDER BY c.id",
+                [claim_id],
+            )
+        )
+
+    def claim_results(self, claim_id: str) -> list[Row]:
+        return list(
+            self.db.query(
+                "SELECT * FROM claim_results WHERE claim_id = ? ORDER BY run_id", [claim_id]
+            )
+        )
+
+    # -- reviews ----------------------------------------------------------------
+
+    def add_review(self, review: Review) -> None:
+        with _immediate(self.db):
+            self.db["reviews"].insert(
+                {
+                    "claim_id": review.claim_id,
+                    "url": review.url,
+                    "decision": review.decision,
+                    "note": review.note,
+                    "rating": to_json(review.rating) if review.rating else None,
+                    "by": review.by,
+                    "at": review.at,
+                }
+            )
+
+    def reviews(self, claim_id: str) -> list[Row]:
+        return list(
+            self.db.query("SELECT * FROM reviews WHERE claim_id = ? ORDER BY id", [claim_id])
+        )
+
+    def referenced_hashes(self) -> set[str]:
+        """Body hashes some snapshot still points at (what `cache prune` must keep)."""
+        rows = self.db.query("SELECT DISTINCT body_hash FROM snapshots WHERE body_hash IS NOT NULL")
+        return {r["body_hash"] for r in rows}
+
+    def integrity_ok(self) -> bool:
+        rows = list(self.db.query("PRAGMA integrity_check"))
+        return bool(rows) and rows[0]["integrity_check"] == "ok"
+
+
+def verification_from_row(r: Row) -> Verification:
+    """Rebuild a verification from a check row joined with its snapshot."""
+    fetch = FetchResult(
+        url=r["url"],
+        status=FetchStatus(r["fetch_status"]),
+        fetched_at=r["checked_at"],
+        http_status=r.get("http_status"),
+        final_url=r.get("final_url"),
+        redirects=tuple(from_json(r.get("redirects"), [])),
+        content_type=r.get("content_type"),
+        etag=r.get("etag"),
+        last_modified=r.get("last_modified"),
+        body_hash=r.get("body_hash"),
+        reason=r.get("reason") or "",
+    )
+    return Verification(
+        claim_id=r["claim_id"],
+        url=r["url"],
+        fetch=fetch,
+        match=match_from_row(r),
+        text_hash=r["text_hash"],
+        fragment_url=r["fragment_url"],
+        evidence=tuple(_match_from_dict(d) for d in from_json(r["evidence"], [])),
+        specifics=tuple(finding_from_dict(d) for d in from_json(r["specifics"], [])),
+        matcher_version=r["matcher_version"] or "",
+        drift=r["drift"],
+        reused=bool(r["reused"]),
+    )
+
+
+def match_from_row(r: Row) -> QuoteMatch:
+    selector = from_json(r["selector"], {})
+    return _match_from_dict(
+        {
+            "status": r["quote_status"],
+            "score": r["score"] or 0.0,
+            "excerpt": r["excerpt"] or "",
+            "start": r["start"],
+            "end": r["end"],
+            "diff": from_json(r["diff"], []),
+            "differences": from_json(r["differences"], []),
+            "normalisations": from_json(r["normalisations"], []),
+            "occurrences": r["occurrences"] or 0,
+            "segments": from_json(r["segments"], []),
+            "prefix": selector.get("prefix", ""),
+            "suffix": selector.get("suffix", ""),
+        }
+    )
+
+
+def _match_from_dict(d: dict[str, Any]) -> QuoteMatch:
+    return QuoteMatch(
+        status=QuoteStatus(d["status"]),
+        score=d.get("score") or 0.0,
+        excerpt=d.get("excerpt") or "",
+        start=d.get("start"),
+        end=d.get("end"),
+        diff=tuple(DiffOp(**x) for x in d.get("diff", [])),
+        differences=tuple(Difference(**x) for x in d.get("differences", [])),
+        normalisations=tuple(d.get("normalisations", [])),
+        occurrences=d.get("occurrences") or 0,
+        segments=tuple(Segment(**x) for x in d.get("segments", [])),
+        prefix=d.get("prefix", ""),
+        suffix=d.get("suffix", ""),
+    )
+
+
+def finding_from_dict(d: dict[str, Any]) -> SpecificFinding:
+    spec = d["specific"]
+    return SpecificFinding(
+        specific=Specific(SpecificKind(spec["kind"]), spec["text"], spec["value"]),
+        status=SpecificStatus(d["status"]),
+        found_text=d.get("found_text", ""),
+        start=d.get("start"),
+        end=d.get("end"),
+    )
+
+
+class _immediate:
+    """BEGIN IMMEDIATE ... COMMIT: take the write lock up front so writers queue, not deadlock."""
+
+    def __init__(self, db: Database) -> None:
+        self.conn = db.conn
+
+    def __enter__(self) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.owner = True
+        else:
+            self.owner = False
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if not self.owner:
+            return
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")

@@ -1,0 +1,228 @@
+"""Fetch, extract and match: one `SourceOutcome` per source, and the claim roll-up."""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+
+from factcheck.cache import SnapshotCache
+from factcheck.drift import classify_drift
+from factcheck.errors import ExtractError
+from factcheck.extract import extract_source
+from factcheck.fetch import Fetcher
+from factcheck.match import MATCHER_VERSION, match_quote
+from factcheck.evidence import text_fragment_url
+from factcheck.models import (
+    Claim,
+    ClaimStatus,
+    FetchRequest,
+    FetchResult,
+    FetchStatus,
+    PreviousCheck,
+    QuoteMatch,
+    QuoteStatus,
+    SourceMetadata,
+    SourceText,
+    Verification,
+)
+from factcheck.specifics import extract_specifics, find_specifics, rollup_specifics
+
+FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
+UNCHECKED_MATCH = QuoteMatch(status=QuoteStatus.UNCHECKED)
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """Everything learned from one source in one run (the body already dropped)."""
+
+    fetch: FetchResult
+    text: SourceText | None
+    text_hash: str | None
+    verifications: tuple[Verification, ...]
+
+
+class Verifier:
+    """Runs fetch -> extract -> match for a set of claims; never touches the store."""
+
+    def __init__(self, fetcher: Fetcher, cache: SnapshotCache) -> None:
+        self.fetcher = fetcher
+        self.cache = cache
+
+    def verify(
+        self,
+        claims: Sequence[Claim],
+        requests: Iterable[FetchRequest],
+        on_outcome: Callable[[SourceOutcome], None],
+        previous: Mapping[tuple[str, str], PreviousCheck] | None = None,
+    ) -> None:
+        """Fetch every request concurrently and report each source's outcome as it is ready.
+
+        Fetching runs on a background thread so extraction and matching (CPU) overlap with
+        network waits; a bounded queue keeps at most a few bodies in memory.
+        """
+        by_url: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            for source in claim.sources:
+                by_url[source.url].append(claim)
+        results: queue.Queue[FetchResult | BaseException | None] = queue.Queue(maxsize=8)
+        worker = threading.Thread(
+            target=self._fetch_into, args=(list(requests), results), daemon=True
+        )
+        worker.start()
+        while (item := results.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            on_outcome(self.verify_source(item, by_url.get(item.url, []), previous or {}))
+        worker.join()
+
+    def _fetch_into(
+        self, requests: list[FetchRequest], out: queue.Queue[FetchResult | BaseException | None]
+    ) -> None:
+        try:
+            self.fetcher.fetch_many(requests, out.put)
+        except BaseException as exc:  # re-raised on the main thread
+            out.put(exc)
+        finally:
+            out.put(None)
+
+    def verify_source(
+        self,
+        result: FetchResult,
+        claims: Sequence[Claim],
+        previous: Mapping[tuple[str, str], PreviousCheck],
+    ) -> SourceOutcome:
+        """Extract the text of one fetch result and match every claim citing it."""
+        text: SourceText | None = None
+        if result.status is FetchStatus.FETCHED:
+            try:
+                text = self.read_text(result)
+            except ExtractError as exc:
+                result = replace(result, status=FetchStatus.UNSUPPORTED, reason=str(exc))
+        result = replace(result, body=None)
+        text_hash = _text_hash(text) if text is not None else None
+        verifications = tuple(
+            self._verify_claim(claim, result, text, text_hash, previous.get((claim.id, result.url)))
+            for claim in claims
+        )
+        return SourceOutcome(result, text, text_hash, verifications)
+
+    def read_text(self, result: FetchResult) -> SourceText:
+        """Extract a snapshot's text once; later runs read it back from the text cache."""
+        assert result.body is not None and result.body_hash is not None
+        cached = self.cache.get_text(result.body_hash)
+        if cached is not None:
+            return source_text_from_dict(cached)
+        text = extract_source(result.body, result.content_type, result.final_url or result.url)
+        self.cache.put_text(result.body_hash, asdict(text))
+        return text
+
+    def _verify_claim(
+        self,
+        claim: Claim,
+        result: FetchResult,
+        text: SourceText | None,
+        text_hash: str | None,
+        before: PreviousCheck | None,
+    ) -> Verification:
+        base = Verification(
+            claim_id=claim.id,
+            url=result.url,
+            fetch=result,
+            match=UNCHECKED_MATCH,
+            text_hash=text_hash,
+            title=text.title if text else None,
+            matcher_version=MATCHER_VERSION,
+        )
+        if text is None:
+            return base
+        if (
+            before is not None
+            and before.text_hash == text_hash
+            and before.matcher_version == MATCHER_VERSION
+        ):
+            old = before.verification
+            return replace(
+                base,
+                match=old.match,
+                fragment_url=old.fragment_url,
+                evidence=old.evidence,
+                specifics=old.specifics,
+                reused=True,
+            )
+        fresh = match_claim(claim, base, text)
+        if before is None:
+            return fresh
+        drift = classify_drift(before.verification, fresh)
+        return replace(fresh, drift=drift.value if drift else None)
+
+
+def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verification:
+    """Match a claim's quote, evidence passages and specifics against one source text."""
+    link_url = base.fetch.final_url or base.url
+    match = match_quote(claim.quote, text.text) if claim.quote else UNCHECKED_MATCH
+    evidence = tuple(match_quote(passage, text.text) for passage in claim.evidence)
+    specifics = find_specifics(extract_specifics(claim.claim, claim.specifics), text.text)
+    fragment_match = (
+        match if match.status in FOUND else next((e for e in evidence if e.status in FOUND), None)
+    )
+    fragment = (
+        text_fragment_url(link_url, fragment_match)
+        if fragment_match is not None and link_url.startswith(("http://", "https://"))
+        else None
+    )
+    return replace(base, match=match, evidence=evidence, specifics=specifics, fragment_url=fragment)
+
+
+def roll_up(claim: Claim, verifications: Sequence[Verification]) -> ClaimStatus:
+    """A claim's status from its latest verification per source."""
+    if not claim.sources:
+        return ClaimStatus.UNSOURCED
+    readable = [v for v in verifications if v.fetch.status is FetchStatus.FETCHED]
+    if not readable:
+        return ClaimStatus.UNAVAILABLE
+    if claim.quote:
+        statuses = {v.match.status for v in readable}
+        if statuses & FOUND:
+            return ClaimStatus.SUPPORTED
+        if QuoteStatus.ALTERED in statuses:
+            return ClaimStatus.MISQUOTED
+        return ClaimStatus.UNVERIFIED
+    if claim.evidence and any(all(e.status in FOUND for e in v.evidence) for v in readable):
+        return ClaimStatus.SUPPORTED
+    return _roll_up_specifics(claim, readable)
+
+
+def _roll_up_specifics(claim: Claim, readable: Sequence[Verification]) -> ClaimStatus:
+    if not any(v.specifics for v in readable):
+        if claim.evidence:
+            found = any(e.status in FOUND for v in readable for e in v.evidence)
+            return ClaimStatus.PARTLY if found else ClaimStatus.UNVERIFIED
+        return ClaimStatus.UNCHECKED
+    verdicts = {rollup_specifics(v.specifics) for v in readable}
+    for status in (ClaimStatus.SUPPORTED, ClaimStatus.PARTLY):
+        if status.value in verdicts:
+            return status
+    return ClaimStatus.UNVERIFIED
+
+
+def source_text_from_dict(data: Mapping[str, object]) -> SourceText:
+    meta = data.get("metadata") or {}
+    assert isinstance(meta, dict)
+    meta = {**meta, "authors": tuple(meta.get("authors") or ())}
+    starts = data.get("page_starts") or ()
+    assert isinstance(starts, list | tuple)
+    title = data.get("title")
+    return SourceText(
+        text=str(data["text"]),
+        title=title if isinstance(title, str) else None,
+        metadata=SourceMetadata(**meta),
+        page_starts=tuple(int(s) for s in starts),
+    )
+
+
+def _text_hash(text: SourceText) -> str:
+    return hashlib.sha256(text.text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,0 +1,107 @@
+"""Snapshot cache: content addressing, compression, corruption, prune, clear errors."""
+
+from __future__ import annotations
+
+import errno
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+
+from factcheck.cache import SnapshotCache, sha256_hex
+from factcheck.errors import CacheError
+
+
+def snapshot_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*.z") if "text" not in p.parts]
+
+
+def test_put_get_roundtrip_is_content_addressed_and_compressed(tmp_path: Path) -> None:
+    cache = SnapshotCache(tmp_path / "cache")
+    body = b"<p>The minister said so.</p>" * 1000
+    digest = cache.put(body)
+    assert digest == sha256_hex(body)
+    assert cache.put(body) == digest  # idempotent
+    assert cache.get(digest) == body and cache.has(digest)
+    [path] = snapshot_files(tmp_path / "cache")
+    assert path.stat().st_size < len(body) / 10
+    assert zlib.decompress(path.read_bytes()) == body
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))
+
+
+def test_missing_and_malformed_digests(tmp_path: Path) -> None:
+    cache = SnapshotCache(tmp_path / "nowhere")
+    assert cache.get("0" * 64) is None
+    assert cache.get("../../etc/passwd") is None
+    assert not cache.has("xyz")
+    assert cache.prune(set()) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "damage", [lambda raw: raw[:-5], lambda raw: zlib.compress(b"other bytes"), lambda raw: b""]
+)
+def test_corrupt_snapshot_is_detected_and_deleted(tmp_path: Path, damage: object) -> None:
+    cache = SnapshotCache(tmp_path)
+    digest = cache.put(b"original body")
+    [path] = snapshot_files(tmp_path)
+    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    assert cache.get(digest) is None
+    assert not path.exists()
+    assert cache.put(b"original body") == digest  # refetched bodies repair it
+    assert cache.get(digest) == b"original body"
+
+
+def test_text_cache(tmp_path: Path) -> None:
+    cache = SnapshotCache(tmp_path)
+    digest = cache.put(b"<p>x</p>")
+    assert cache.get_text(digest) is None
+    data = {"text": "Te Pāti Māori", "page_starts": [0, 5], "title": None}
+    cache.put_text(digest, data)
+    assert cache.get_text(digest) == data
+    [path] = list((tmp_path / "text").rglob("*.z"))
+    path.write_bytes(zlib.compress(b"{not json"))
+    assert cache.get_text(digest) is None and not path.exists()
+    with pytest.raises(ValueError):
+        cache.put_text("nope", {})
+
+
+def test_prune_keeps_referenced_snapshots(tmp_path: Path) -> None:
+    cache = SnapshotCache(tmp_path)
+    keep = cache.put(b"keep me")
+    drop = cache.put(b"drop me" * 100)
+    cache.put_text(keep, {"text": "k"})
+    cache.put_text(drop, {"text": "d"})
+    (tmp_path / keep[:2] / ".tmp-crashed").write_bytes(b"partial")
+    sizes = sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
+    removed, freed = cache.prune({keep})
+    assert removed == 3
+    left = sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
+    assert freed == sizes - left
+    assert cache.get(keep) == b"keep me" and cache.get_text(keep) == {"text": "k"}
+    assert cache.get(drop) is None and cache.get_text(drop) is None
+
+
+def test_unwritable_location_raises_cache_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(CacheError, match="cannot write to the snapshot cache"):
+        SnapshotCache(blocker / "cache").put(b"x")
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [(errno.ENOSPC, "disk is full"), (errno.EROFS, "read-only"), (errno.EACCES, "read-only")],
+)
+def test_full_disk_and_read_only_give_clear_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, message: str
+) -> None:
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    cache = SnapshotCache(tmp_path)
+    with pytest.raises(CacheError, match=message):
+        cache.put(b"body")
+    assert not list(tmp_path.rglob(".tmp-*"))  # no half-written files left behind
+    assert cache.get(sha256_hex(b"body")) is None

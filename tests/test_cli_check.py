@@ -1,0 +1,175 @@
+"""The whole pipeline through the CLI against a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from factcheck.cli import main
+from tests.site import Page, Site, serve
+
+ARTICLE = """<html><head><title>Defence pacts signed</title></head><body>
+<script>var x = "Our forces already work well together";</script>
+<p>Collins said: &ldquo;Our forces already work well together, and this agreement will create
+the conditions for even more seamless cooperation.&rdquo;</p>
+<p>She added that New Zealand\u2019s ties are \u201cstronger than ever\u201d.</p>
+<p>The ministry said it had 12 staff in Tokyo.</p>
+</body></html>"""
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve() as s:
+        s.pages["/article"] = Page(ARTICLE)
+        s.pages["/slow"] = Page("<p>late</p>", delay=3)
+        yield s
+
+
+def write_claims(tmp_path: Path, site: Site) -> Path:
+    local = tmp_path / "statement.txt"
+    local.write_text("The minister said the talks were productive and useful.\n")
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        f"""claims:
+  - id: verbatim-quote
+    claim: Collins said the forces work well together.
+    quote: "Our forces already work well together, and this agreement will create the conditions for even more seamless cooperation."
+    speaker: Judith Collins
+    sources:
+      - {site.url("/article")}
+  - id: straight-quotes
+    claim: Collins said ties are strong.
+    quote: "New Zealand's ties are \\"stronger than ever\\""
+    sources: [{site.url("/article")}]
+  - id: absent-quote
+    claim: Collins said something else.
+    quote: "We will never sign another agreement with anyone at all"
+    sources: [{site.url("/article")}]
+  - id: altered-quote
+    claim: The ministry has 21 staff.
+    quote: "The ministry said it had 21 staff in Tokyo."
+    sources: [{site.url("/article")}]
+  - id: dead-link
+    claim: A page that is gone.
+    quote: "Some words that were once there"
+    sources: [{site.url("/missing")}]
+  - id: slow-link
+    claim: A page that never answers in time.
+    quote: "late words here"
+    sources: [{site.url("/slow")}]
+  - id: local-file
+    claim: The minister found the talks productive.
+    quote: "the talks were productive and useful"
+    sources: [{local}]
+  - id: no-sources
+    claim: Something nobody sourced.
+    quote: "words with no source"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def check_args(claims: Path, db: Path) -> list[str]:
+    return ["check", "--claims", str(claims), "--db", str(db), "--timeout", "0.5", "--retries", "0"]
+
+
+def test_check_reports_each_status_and_records_them(tmp_path: Path, site: Site) -> None:
+    claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
+    code, out, err = run([*check_args(claims, db), "--json"])
+    assert code == 3, err
+    summary = json.loads(out)
+    statuses = {c["id"]: c["status"] for c in summary["claims"]}
+    assert statuses == {
+        "verbatim-quote": "supported",
+        "straight-quotes": "supported",
+        "absent-quote": "unverified",
+        "altered-quote": "misquoted",
+        "dead-link": "unavailable",
+        "slow-link": "unavailable",
+        "local-file": "supported",
+        "no-sources": "unsourced",
+    }
+    code, out, _ = run(["status", "--claims", str(claims), "--db", str(db), "--json"])
+    assert code == 0
+    by_id = {c["id"]: c for c in json.loads(out)["claims"]}
+    assert by_id["verbatim-quote"]["sources"][0]["quote_status"] == "verbatim"
+    assert by_id["straight-quotes"]["sources"][0]["quote_status"] == "edited"
+    assert by_id["absent-quote"]["sources"][0]["quote_status"] in ("absent", "paraphrase")
+    assert by_id["dead-link"]["sources"][0]["fetch_status"] == "gone"
+    assert by_id["slow-link"]["sources"][0]["fetch_status"] == "timeout"
+    assert by_id["local-file"]["sources"][0]["quote_status"] == "verbatim"
+    excerpt = by_id["verbatim-quote"]["sources"][0]["excerpt"]
+    assert excerpt.startswith("Our forces already work well together")
+
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    db_statuses = {
+        r["claim_id"]: r["status"] for r in con.execute("SELECT claim_id, status FROM claim_results")
+    }
+    assert db_statuses == {c: s["status"] for c, s in by_id.items()}
+    row = con.execute(
+        "SELECT c.quote_status, c.start, c.end, sn.http_status, sn.body_hash FROM checks c "
+        "JOIN snapshots sn ON sn.id = c.snapshot_id WHERE c.claim_id = 'verbatim-quote'"
+    ).fetchone()
+    assert row["quote_status"] == "verbatim" and row["http_status"] == 200
+    assert row["end"] > row["start"] and len(row["body_hash"]) == 64
+    assert (tmp_path / "cache").exists() or any(Path(tmp_path).rglob("*.gz"))
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_rerun_adds_history_without_duplicating_claims(tmp_path: Path, site: Site) -> None:
+    claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
+    run(check_args(claims, db))
+    run(check_args(claims, db))
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 8
+    assert con.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 2
+    # 7 claim x source pairs, one check each per run
+    assert con.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 14
+    assert con.execute("SELECT COUNT(DISTINCT run_id) FROM claim_results").fetchone()[0] == 2
+
+
+def test_show_displays_source_details(tmp_path: Path, site: Site) -> None:
+    claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
+    run(check_args(claims, db))
+    code, out, _ = run(["show", "altered-quote", "--claims", str(claims), "--db", str(db)])
+    assert code == 0
+    assert "misquoted" in out and "altered" in out
+    assert "12" in out and "21" in out
+    code, out, _ = run(["show", "verbatim-quote", "--claims", str(claims), "--db", str(db)])
+    assert "#:~:text=" in out
+    code, _, err = run(["show", "nope", "--claims", str(claims), "--db", str(db)])
+    assert code == 4 and "nope" in err
+
+
+def test_all_supported_exits_zero(tmp_path: Path, site: Site) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n  - id: ok\n    claim: c\n    quote: \"stronger than ever\"\n"
+        f"    sources: [{site.url('/article')}]\n"
+    )
+    code, out, err = run(check_args(path, tmp_path / "fc.db"))
+    assert code == 0, out + err
+    assert "supported" in out
+
+
+def test_offline_uses_cached_snapshots(tmp_path: Path, site: Site) -> None:
+    claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
+    run(check_args(claims, db))
+    hits = len(site.hits)
+    code, out, _ = run([*check_args(claims, db), "--offline", "--json"])
+    assert len(site.hits) == hits  # nothing fetched
+    statuses = {c["id"]: c["status"] for c in json.loads(out)["claims"]}
+    assert statuses["verbatim-quote"] == "supported"
+    assert statuses["dead-link"] == "unavailable"

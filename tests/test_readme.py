@@ -1,0 +1,69 @@
+"""The README's quick start, commands and exit codes are true (sqlite-utils test_docs style)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from factcheck.cli import main
+from factcheck.errors import ExitCode
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def quick_start() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section, re.S)
+
+
+def test_quick_start_is_exactly_two_commands() -> None:
+    commands = quick_start()
+    assert len(commands) == 2
+    assert all("\n" not in c for c in commands)
+    install_and_run, install_and_test = commands
+    assert "pip install -e ." in install_and_run and "factcheck check" in install_and_run
+    assert "[test]" in install_and_test and "pytest" in install_and_test
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert quick_start()[1] in ci
+
+
+def test_shipped_claims_file_is_the_default() -> None:
+    assert (ROOT / "claims.yaml").exists()
+
+
+def documented_commands() -> set[str]:
+    return set(re.findall(r"`factcheck ([a-z]+(?: [a-z]+)?)", README))
+
+
+def test_every_documented_command_exists_with_help() -> None:
+    names = documented_commands() - {"COMMAND"}
+    assert {"check", "status", "show"} <= {n.split()[0] for n in names}
+    for name in names:
+        words = name.split()
+        if words[0] not in main.commands:  # type: ignore[attr-defined]
+            pytest.fail(f"README documents `factcheck {name}` but there is no such command")
+        command = main.commands[words[0]]  # type: ignore[attr-defined]
+        if len(words) > 1 and isinstance(command, click.Group):
+            assert words[1] in command.commands, name
+        result = CliRunner().invoke(main, [*words, "--help"], catch_exceptions=False)
+        assert result.exit_code == 0, name
+
+
+def test_every_command_is_documented() -> None:
+    documented = {n.split()[0] for n in documented_commands()}
+    for name in main.commands:  # type: ignore[attr-defined]
+        assert name in documented, f"`factcheck {name}` is missing from the README"
+
+
+def test_exit_codes_are_documented() -> None:
+    table = README.split("## Exit codes", 1)[1]
+    for code in ExitCode:
+        assert re.search(rf"^\| {int(code)} \|", table, re.M), code

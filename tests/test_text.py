@@ -1,0 +1,84 @@
+"""Normalisation with an offset map, and word tokens (issue 3, point 1)."""
+
+from __future__ import annotations
+
+from factcheck.text import collapse_whitespace, fold, normalise, tokenize
+
+
+def test_quotes_dashes_and_case_are_folded() -> None:
+    assert fold("“Don’t” — she said") == '"don\'t" - she said'
+
+
+def test_nfkc_folds_compatibility_forms() -> None:
+    assert fold("ﬁnal ＡＢＣ ①") == "final abc 1"
+
+
+def test_ellipsis_forms_become_three_dots() -> None:
+    assert fold("wait… then") == "wait... then"
+    assert fold("wait. . . then") == "wait... then"
+
+
+def test_nbsp_and_runs_of_whitespace_become_one_space() -> None:
+    assert fold("a\u00a0\u00a0b\n\n\tc") == "a b c"
+    assert collapse_whitespace("  a\u00a0 b\n\nc  ") == "a b c"
+
+
+def test_case_kept_when_asked() -> None:
+    assert normalise("Ünited “Nations”", fold_case=False).text == 'Ünited "Nations"'
+
+
+def test_offsets_map_back_to_the_original() -> None:
+    original = "He said: “Prices rose 12\u00a0%…”   Then\u2014nothing."
+    norm = normalise(original)
+    pos = norm.text.index("12 %...")
+    start, end = norm.original_span(pos, pos + len("12 %..."))
+    assert original[start:end] == "12\u00a0%…"
+    pos = norm.text.index("then-nothing")
+    start, end = norm.original_span(pos, pos + len("then-nothing"))
+    assert original[start:end] == "Then\u2014nothing"
+    assert len(norm.offsets) == len(norm.text) + 1
+
+
+def test_offsets_survive_expanding_case_folds() -> None:
+    original = "Straße und Maß"
+    norm = normalise(original)
+    assert norm.text == "strasse und mass"
+    pos = norm.text.index("und")
+    assert original[slice(*norm.original_span(pos, pos + 3))] == "und"
+
+
+def test_spaced_ellipsis_offsets() -> None:
+    original = "so . . . and"
+    norm = normalise(original)
+    assert norm.text == "so ... and"
+    start, end = norm.original_span(3, 6)
+    assert original[start:end] == ". . ."
+
+
+def test_tokens_keep_numbers_apostrophes_and_offsets() -> None:
+    text = "It isn’t $449,000 or 5.1% — it’s Seoul’s 서울에서 value."
+    tokens = tokenize(text)
+    keys = [t.key for t in tokens]
+    assert keys == [
+        "it",
+        "isn't",
+        "$",
+        "449,000",
+        "or",
+        "5.1",
+        "%",
+        "it's",
+        "seoul's",
+        "서울에서",
+        "value",
+    ]
+    for token in tokens:
+        assert fold(text[token.start : token.end]) == token.key
+
+
+def test_sentence_final_number_keeps_its_full_stop_out() -> None:
+    assert [t.key for t in tokenize("in 2019. Then")] == ["in", "2019", "then"]
+
+
+def test_cjk_characters_are_single_tokens() -> None:
+    assert [t.key for t in tokenize("我们今天")] == ["我", "们", "今", "天"]
