@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import yaml
 
+from factcheck.errors import ClaimsFileError
+
 MAX_BYTES = 32_000_000  # a 10,000-claim file is a few MB
 MAX_DEPTH = 32  # claims.yaml needs 5 levels; deeper nesting is a mistake or an attack
+MAX_NODES = 1_000_000  # a 10,000-claim file has ~200,000 values; this bounds memory
+MAX_PROBLEMS = 1_000  # stop checking after this many; only the first few are shown
 
 Kind = Literal["scalar", "list", "mapping"]
 
@@ -36,7 +41,7 @@ _DESCRIBE = {
 
 
 class YamlProblem(Exception):
-    """Composition stopped; the reason is already in the `ProblemList`."""
+    """Checking stopped; the reason is already in the `ProblemList`."""
 
 
 @dataclass
@@ -50,6 +55,8 @@ class ProblemList:
         # one problem, one line: escape anything the file could smuggle in (newlines, bidi)
         safe = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
         self.items.append((line, safe))
+        if len(self.items) >= MAX_PROBLEMS:
+            raise YamlProblem
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -59,7 +66,9 @@ class ProblemList:
         shown = [f"{self.name}:{line}: {msg}" for line, msg in ordered[:limit]]
         if len(ordered) > limit:
             line = ordered[limit][0]
-            shown.append(f"{self.name}:{line}: ... and {len(ordered) - limit} more problems")
+            more = len(ordered) - limit
+            at_least = "at least " if len(ordered) >= MAX_PROBLEMS else ""
+            shown.append(f"{self.name}:{line}: ... and {at_least}{more} more problems")
         return shown
 
 
@@ -82,6 +91,34 @@ class Node:
     def describe(self) -> str:
         """What the node holds, for 'must be X, not Y' messages."""
         return _DESCRIBE[self.scalar_type if self.kind == "scalar" else self.kind]
+
+
+def read_text(path: Path, name: str) -> str:
+    """The file's text, or `ClaimsFileError`; problems with the file itself have no line."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ClaimsFileError(name, [f"{name}: file not found"]) from None
+    except IsADirectoryError:
+        raise ClaimsFileError(name, [f"{name}: is a directory, not a claims file"]) from None
+    except OSError as exc:
+        raise ClaimsFileError(name, [f"{name}: cannot read: {exc.strerror or exc}"]) from None
+    if len(data) > MAX_BYTES:
+        msg = f"{name}: file is larger than {MAX_BYTES:,} bytes; split it"
+        raise ClaimsFileError(name, [msg])
+    return _decode(data, name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        msg = f"{name}:{line}: not valid UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+        raise ClaimsFileError(name, [msg]) from None
 
 
 def compose_text(text: str, problems: ProblemList) -> Node | None:
@@ -136,6 +173,7 @@ class _Composer:
         self.stack: list[_Open] = []
         self.root: Node | None = None
         self.documents = 0
+        self.nodes = 0
         self.aliases: set[tuple[int, str | None]] = set()
 
     def run(self, text: str) -> Node | None:
@@ -143,6 +181,7 @@ class _Composer:
             line = event.start_mark.line + 1 if event.start_mark else 1
             if isinstance(event, yaml.ScalarEvent):  # the common case first
                 self.attach(self.scalar(event, line))
+                self.count_node(line)
             elif isinstance(event, yaml.DocumentStartEvent):
                 self.documents += 1
                 if self.documents > 1:
@@ -184,6 +223,13 @@ class _Composer:
             self.problems.add(line, f"nested more than {MAX_DEPTH} levels deep")
             raise YamlProblem
         self.stack.append(_Open(Node("list" if is_list else "mapping", line)))
+        self.count_node(line)
+
+    def count_node(self, line: int) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.problems.add(line, f"more than {MAX_NODES:,} values; split the file")
+            raise YamlProblem
 
     def attach(self, node: Node) -> None:
         if not self.stack:

@@ -372,12 +372,21 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE instead of standard output.",
+)
 @click.option("--claim", "claim_ids", multiple=True, help="Only this claim (repeatable).")
-@click.option("--status", "statuses", multiple=True,
-              type=click.Choice([s.value for s in ClaimStatus]),
-              help="Only claims with this status (repeatable).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice([s.value for s in ClaimStatus]),
+    help="Only claims with this status (repeatable).",
+)
 @claims_option
 @db_option
 @handle_errors
@@ -408,3 +417,20 @@ def report_command(
     except OSError as exc:
         raise FactcheckError(f"cannot write {output}: {exc.strerror}") from exc
     click.echo(f"wrote {output} ({fmt}, {len(report.claims)} claims)", err=True)
+
+
+@main.command("diff")
+@click.argument("claim_id")
+@claims_option
+@db_option
+@handle_errors
+def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
+    """The text around the quote before and after each source's last change."""
+    from factcheck.display import console, print_text_changes
+    from factcheck.report import text_changes
+
+    settings = resolve_settings(claims_path, db_path)
+    store = open_store(settings)
+    if store.claim_row(claim_id) is None:
+        raise NotFoundError(f"no claim with id {claim_id!r}")
+    print_text_changes(console(), text_changes(store, settings.cache_dir, claim_id))

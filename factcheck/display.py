@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from factcheck.models import ClaimReport, DiffOp, SourceReport
+from factcheck.report import TextChange
 
 STYLES = {
     "supported": "green",
@@ -171,3 +172,12 @@ def print_source(out: Console, s: SourceReport, context: str | None) -> None:
         out.print(f"    archive: {escape(s.archive_url)} ({escape(s.archived_at or '')})")
     if s.checked_at:
         out.print(f"    checked: {escape(s.checked_at)}")
+
+
+def print_text_changes(out: Console, changes: Sequence[TextChange]) -> None:
+    if not changes:
+        out.print("no source text has changed since it was first checked")
+    for change in changes:
+        out.print(f"[bold]{escape(change.url)}[/bold] ({escape(change.drift or 'changed')})")
+        out.print(f"  {escape(change.before_at)} → {escape(change.after_at)}")
+        out.print(f"  {render_diff(change.diff)}\n")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from enum import StrEnum
 
-from factcheck.models import FetchStatus, QuoteStatus, Verification
+from factcheck.models import DiffOp, FetchStatus, QuoteStatus, Verification
 
 FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
 
@@ -37,3 +38,19 @@ def classify_drift(old: Verification, new: Verification) -> Drift | None:
     if was in FOUND and old.match.excerpt != new.match.excerpt:
         return Drift.EDITED
     return Drift.UNCHANGED
+
+
+def around(text: str, start: int | None, end: int | None, width: int = 200) -> str:
+    """The text around a span (or the start of the text when there is no span)."""
+    if start is None or end is None:
+        return text[: 2 * width]
+    return text[max(0, start - width) : end + width]
+
+
+def word_diff(before: str, after: str) -> list[DiffOp]:
+    """Word-level difference between two passages, as DiffOps (source = before)."""
+    old, new = before.split(), after.split()
+    ops = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        ops.append(DiffOp(tag, " ".join(old[i1:i2]), " ".join(new[j1:j2])))
+    return ops

@@ -32,6 +32,7 @@ MATCHER_VERSION = "3.1"
 SHORT_QUOTE_WORDS = 4  # quotes under this many words are matched exactly, never fuzzily
 MAX_GAP_TOKENS = 200  # an ellipsis may stand for at most this many source words
 CONTEXT_CHARS = 32  # TextQuoteSelector prefix/suffix
+_MAX_OCCURRENCES = 1000
 _ANCHORS = 16
 _NEAR_SHARE = 0.6  # an altered quote keeps at least this share of its words
 _MIN_SUPPORT = 0.4  # share of anchor votes a candidate place needs
@@ -74,10 +75,7 @@ class ParsedQuote:
     segments: tuple[tuple[QuoteWord, ...], ...]
     ellipsis: bool
     brackets: bool
-
-    @property
-    def words(self) -> tuple[QuoteWord, ...]:
-        return tuple(w for seg in self.segments for w in seg)
+    words: tuple[QuoteWord, ...]  # all segments' words, in order
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,8 @@ def parse_quote(quote: str) -> ParsedQuote:
         words = _segment_words(quote, mask, lo, hi)
         if words:
             segments.append(words)
-    return ParsedQuote(quote, tuple(segments), bool(cuts), brackets)
+    words = tuple(w for seg in segments for w in seg)
+    return ParsedQuote(quote, tuple(segments), bool(cuts), brackets, words)
 
 
 def _segment_words(quote: str, mask: list[int], lo: int, hi: int) -> tuple[QuoteWord, ...]:
@@ -215,7 +214,7 @@ def _diagonals(
         used += 1
         cast += min(count, 256)
     scored = []
-    for diag, _ in votes.most_common(40):
+    for diag, _ in votes.most_common(16):
         support = sum(votes.get(diag + k, 0) for k in range(-_SLACK, _SLACK + 1))
         scored.append((support, diag))
     scored.sort(key=lambda sd: (-sd[0], sd[1]))
@@ -562,13 +561,19 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
 
 
 def _exact(page: PageIndex, core: str) -> QuoteMatch | None:
-    """Verbatim: equal to the text after whitespace normalisation."""
+    """Verbatim: equal to the text after whitespace normalisation.
+
+    Every occurrence is counted; the first one on word boundaries is reported (a quote
+    found only inside longer words is still a verbatim substring).
+    """
+    hits: list[int] = []
     pos = page.collapsed.find(core)
-    if pos < 0:
+    while pos >= 0 and len(hits) < _MAX_OCCURRENCES:
+        hits.append(pos)
+        pos = page.collapsed.find(core, pos + len(core))
+    if not hits:
         return None
-    count, nxt = 1, page.collapsed.find(core, pos + len(core))
-    while nxt >= 0:
-        count, nxt = count + 1, page.collapsed.find(core, nxt + len(core))
+    pos = next((h for h in hits if _on_boundaries(page.collapsed, h, h + len(core))), hits[0])
     start, end = page.original(pos), page.original(pos + len(core) - 1) + 1
     excerpt = page.text[start:end]
     return QuoteMatch(
@@ -578,10 +583,15 @@ def _exact(page: PageIndex, core: str) -> QuoteMatch | None:
         start,
         end,
         (DiffOp("equal", excerpt, core),),
-        occurrences=count,
+        occurrences=len(hits),
         prefix=_prefix(page.text, start),
         suffix=_suffix(page.text, end),
     )
+
+
+def _on_boundaries(text: str, start: int, end: int) -> bool:
+    inside = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    return not inside and not (end < len(text) and text[end].isalnum() and text[end - 1].isalnum())
 
 
 def _status(page: PageIndex, quote: ParsedQuote, verdict: Verdict) -> QuoteStatus:

@@ -10,7 +10,7 @@ migrations = Migrations("factcheck")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "started_at": str,
@@ -23,7 +23,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["claims"].create(
+    db.table("claims").create(
         {
             "id": str,
             "claim": str,
@@ -42,16 +42,16 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["sources"].create(
+    db.table("sources").create(
         {"id": int, "url": str, "is_file": int, "host": str, "created_at": str}, pk="id"
     )
-    db["sources"].create_index(["url"], unique=True)
-    db["claim_sources"].create(
+    db.table("sources").create_index(["url"], unique=True)
+    db.table("claim_sources").create(
         {"claim_id": str, "source_id": int, "note": str, "accessed": str, "position": int},
         pk=("claim_id", "source_id"),
         foreign_keys=[("claim_id", "claims", "id"), ("source_id", "sources", "id")],
     )
-    db["snapshots"].create(
+    db.table("snapshots").create(
         {
             "id": int,
             "source_id": int,
@@ -77,8 +77,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("source_id", "sources", "id"), ("run_id", "runs", "id")],
     )
-    db["snapshots"].create_index(["source_id", "fetched_at"])
-    db["checks"].create(
+    db.table("snapshots").create_index(["source_id", "fetched_at"])
+    db.table("checks").create(
         {
             "id": int,
             "run_id": int,
@@ -117,15 +117,15 @@ def m001_initial(db: Database) -> None:
         ],
     )
     # one check per claim x source x run: a retried or concurrent write cannot duplicate it
-    db["checks"].create_index(["run_id", "claim_id", "source_id"], unique=True)
-    db["checks"].create_index(["claim_id", "source_id", "checked_at"])
-    db["claim_results"].create(
+    db.table("checks").create_index(["run_id", "claim_id", "source_id"], unique=True)
+    db.table("checks").create_index(["claim_id", "source_id", "checked_at"])
+    db.table("claim_results").create(
         {"id": int, "run_id": int, "claim_id": str, "status": str, "checked_at": str},
         pk="id",
         foreign_keys=[("run_id", "runs", "id"), ("claim_id", "claims", "id")],
     )
-    db["claim_results"].create_index(["run_id", "claim_id"], unique=True)
-    db["reviews"].create(
+    db.table("claim_results").create_index(["run_id", "claim_id"], unique=True)
+    db.table("reviews").create(
         {
             "id": int,
             "claim_id": str,

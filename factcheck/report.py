@@ -1,16 +1,19 @@
-"""Report rows: the recorded state of claims, rebuilt from the store for `status`, `show` and formats."""
+"""Report rows: the recorded state of claims, rebuilt from the store for commands and formats."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from factcheck.cache import SnapshotCache
 from factcheck.clock import now_iso
+from factcheck.drift import around, word_diff
 from factcheck.models import (
     Article,
     ClaimReport,
+    DiffOp,
     HistoryPoint,
     Rating,
     Report,
@@ -145,6 +148,56 @@ def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, An
             }
         )
     return out
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """A source's text around the quote at its last two different snapshots."""
+
+    url: str
+    before_at: str
+    after_at: str
+    before: str
+    after: str
+    diff: list[DiffOp]
+    drift: str | None
+
+
+def text_changes(store: Store, cache_dir: Path, claim_id: str) -> list[TextChange]:
+    """Per source whose text changed, the passage around the quote before and after."""
+    cache = SnapshotCache(cache_dir)
+    by_source: dict[str, list[Row]] = {}
+    for r in store.check_history(claim_id):
+        if r["text_hash"] and r["body_hash"]:
+            by_source.setdefault(r["url"], []).append(r)
+    changes = []
+    for url, rows in by_source.items():
+        after = rows[-1]
+        before = next((r for r in reversed(rows) if r["text_hash"] != after["text_hash"]), None)
+        if before is None:
+            continue
+        old, new = cache.get_text(before["body_hash"]), cache.get_text(after["body_hash"])
+        if old is None or new is None:
+            continue
+        old_text = around(str(old["text"]), before["start"], before["end"])
+        start, end = after["start"], after["end"]
+        if start is None and before["start"] is not None:  # quote gone: look where it was
+            start = end = int(
+                before["start"] * len(str(new["text"])) / max(1, len(str(old["text"])))
+            )
+        new_text = around(str(new["text"]), start, end)
+        changes.append(
+            TextChange(
+                url,
+                before["checked_at"],
+                after["checked_at"],
+                old_text,
+                new_text,
+                word_diff(old_text, new_text),
+                after["drift"],
+            )
+        )
+    return changes
 
 
 def _source_histories(store: Store, claim_id: str) -> dict[str, tuple[HistoryPoint, ...]]:

@@ -84,7 +84,7 @@ def run_check(
         store.sync_claims(claims_file)
         claims = claims_file.claims
         latest = store.latest_verifications([c.id for c in claims])
-        requests = _requests(store, claims, latest, settings, now or utc_now(), due)
+        requests = _requests(store, claims, settings, now or utc_now(), due)
         if on_start is not None:
             on_start(len(requests))
         run_id = store.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
@@ -115,7 +115,6 @@ def run_check(
 def _requests(
     store: Store,
     claims: Sequence[Claim],
-    latest: dict[tuple[str, str], object],
     settings: Settings,
     now: datetime,
     due: bool,

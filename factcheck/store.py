@@ -20,8 +20,8 @@ from factcheck.migrations import migrations
 from factcheck.models import (
     Claim,
     ClaimsFile,
-    DiffOp,
     Difference,
+    DiffOp,
     FetchRequest,
     FetchResult,
     FetchStatus,
@@ -92,13 +92,13 @@ class Store:
         """Bring claims, sources and their links in line with the claims file, in one commit."""
         now = now_iso()
         with _immediate(self.db):
-            existing = {r["id"]: r for r in self.db["claims"].rows}
+            existing = {r["id"]: r for r in self.db.table("claims").rows}
             for position, claim in enumerate(claims_file.claims):
                 self._upsert_claim(claim, position, existing.get(claim.id), now)
             current = {c.id for c in claims_file.claims}
             for claim_id, row in existing.items():
                 if claim_id not in current and not row["removed_at"]:
-                    self.db["claims"].update(claim_id, {"removed_at": now})
+                    self.db.table("claims").update(claim_id, {"removed_at": now})
 
     def _upsert_claim(self, claim: Claim, position: int, old: Row | None, now: str) -> None:
         row = {
@@ -116,13 +116,13 @@ class Store:
             "removed_at": None,
         }
         if old is None:
-            self.db["claims"].insert({**row, "created_at": now, "updated_at": now})
+            self.db.table("claims").insert({**row, "created_at": now, "updated_at": now})
         elif any(old.get(k) != v for k, v in row.items()):
-            self.db["claims"].update(claim.id, {**row, "updated_at": now})
+            self.db.table("claims").update(claim.id, {**row, "updated_at": now})
         self.db.execute("DELETE FROM claim_sources WHERE claim_id = ?", [claim.id])
         for index, source in enumerate(claim.sources):
             source_id = self.source_id(source.url, is_file=source.is_file, create=True)
-            self.db["claim_sources"].insert(
+            self.db.table("claim_sources").insert(
                 {
                     "claim_id": claim.id,
                     "source_id": source_id,
@@ -140,9 +140,9 @@ class Store:
         if not create:
             raise KeyError(url)
         host = "" if is_file else (urlsplit(url).hostname or "")
-        table = self.db["sources"]
+        table = self.db.table("sources")
         table.insert({"url": url, "is_file": int(is_file), "host": host, "created_at": now_iso()})
-        return int(table.last_pk)
+        return _pk(table.last_pk)
 
     def claim_rows(self, ids: list[str] | None = None) -> list[Row]:
         rows = self.db.query("SELECT * FROM claims WHERE removed_at IS NULL ORDER BY position")
@@ -165,7 +165,7 @@ class Store:
     # -- runs -----------------------------------------------------------------
 
     def start_run(self, mode: str, claims_path: str, matcher_version: str) -> int:
-        table = self.db["runs"]
+        table = self.db.table("runs")
         with _immediate(self.db):
             table.insert(
                 {
@@ -177,11 +177,11 @@ class Store:
                     "state": "running",
                 }
             )
-        return int(table.last_pk)
+        return _pk(table.last_pk)
 
     def finish_run(self, run_id: int, state: str = "done") -> None:
         with _immediate(self.db):
-            self.db["runs"].update(run_id, {"finished_at": now_iso(), "state": state})
+            self.db.table("runs").update(run_id, {"finished_at": now_iso(), "state": state})
 
     def run_ids(self) -> list[int]:
         return [int(r["id"]) for r in self.db.query("SELECT id FROM runs ORDER BY id")]
@@ -214,7 +214,7 @@ class Store:
     def record_snapshot(
         self, run_id: int, result: FetchResult, text: SourceText | None, text_hash: str | None
     ) -> int:
-        table = self.db["snapshots"]
+        table = self.db.table("snapshots")
         with _immediate(self.db):
             table.insert(
                 {
@@ -239,7 +239,7 @@ class Store:
                     "metadata": to_json(text.metadata) if text else None,
                 }
             )
-        return int(table.last_pk)
+        return _pk(table.last_pk)
 
     def record_verifications(
         self, run_id: int, snapshot_id: int, verifications: list[Verification]
@@ -247,7 +247,7 @@ class Store:
         """Record every check of one snapshot in a single commit (idempotent per run)."""
         with _immediate(self.db):
             for v in verifications:
-                self.db["checks"].insert(
+                self.db.table("checks").insert(
                     self._check_row(run_id, snapshot_id, v),
                     replace=True,
                 )
@@ -294,7 +294,7 @@ class Store:
 
     def record_claim_result(self, run_id: int, claim_id: str, status: str) -> None:
         with _immediate(self.db):
-            self.db["claim_results"].upsert(
+            self.db.table("claim_results").upsert(
                 {"run_id": run_id, "claim_id": claim_id, "status": status, "checked_at": now_iso()},
                 pk=("run_id", "claim_id"),
             )
@@ -372,7 +372,9 @@ class Store:
     def check_history(self, claim_id: str) -> list[Row]:
         return list(
             self.db.query(
-                "SELECT c.*, s.url FROM checks c JOIN sources s ON s.id = c.source_id "
+                "SELECT c.*, s.url, sn.body_hash FROM checks c "
+                "JOIN sources s ON s.id = c.source_id "
+                "LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
                 "WHERE c.claim_id = ? ORDER BY c.id",
                 [claim_id],
             )
@@ -389,7 +391,7 @@ class Store:
 
     def add_review(self, review: Review) -> None:
         with _immediate(self.db):
-            self.db["reviews"].insert(
+            self.db.table("reviews").insert(
                 {
                     "claim_id": review.claim_id,
                     "url": review.url,
@@ -414,6 +416,11 @@ class Store:
     def integrity_ok(self) -> bool:
         rows = list(self.db.query("PRAGMA integrity_check"))
         return bool(rows) and rows[0]["integrity_check"] == "ok"
+
+
+def _pk(value: object) -> int:
+    assert isinstance(value, int), value
+    return value
 
 
 def verification_from_row(r: Row) -> Verification:

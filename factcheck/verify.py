@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, replace
 from factcheck.cache import SnapshotCache
 from factcheck.drift import classify_drift
 from factcheck.errors import ExtractError
+from factcheck.evidence import text_fragment_url
 from factcheck.extract import extract_source
 from factcheck.fetch import Fetcher
 from factcheck.match import MATCHER_VERSION, match_quote
-from factcheck.evidence import text_fragment_url
 from factcheck.models import (
     Claim,
     ClaimStatus,

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import factcheck.claims
+import factcheck.claims_yaml
 from factcheck.claims import claims_schema, load_claims
 from factcheck.errors import ClaimsFileError, ExitCode
 from factcheck.models import Rating, SourceRef
@@ -167,11 +167,11 @@ def test_empty_file(tmp_path: Path) -> None:
 def test_too_large_file_is_refused_before_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(factcheck.claims, "MAX_BYTES", 1000)
+    monkeypatch.setattr(factcheck.claims_yaml, "MAX_BYTES", 1000)
     path = tmp_path / "claims.yaml"
     path.write_text("claims: []\n" + "#" * 2000, "utf-8")
     (problem,) = problems_of(path)
-    assert problem.startswith(f"{path}: file is larger than")
+    assert problem == f"{path}: file is larger than 1,000 bytes; split it"
 
 
 def test_huge_string_is_too_long(tmp_path: Path) -> None:

@@ -271,3 +271,10 @@ def test_changing_one_digit_of_a_number_gives_altered(data: st.DataObject) -> No
     m = match_quote(quote, NUMBERS_PAGE)
     assert m.status is QuoteStatus.ALTERED, (quote, m)
     assert [d.kind for d in m.differences] == ["number"]
+
+
+def test_verbatim_prefers_an_occurrence_on_word_boundaries() -> None:
+    page = "Officials say she said the plan was fine. Later he said the plan was fine."
+    m = match_quote("he said the plan was fine", page)
+    assert m.status is QuoteStatus.VERBATIM and m.occurrences == 2
+    assert m.start == page.index("Later he") + len("Later ")

@@ -1,0 +1,144 @@
+"""Re-verification: due runs, reuse of unchanged text, drift classes, fail-on, transitions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from factcheck.claims import load_claims
+from factcheck.cli import main
+from factcheck.clock import utc_now
+from factcheck.run import run_check
+from factcheck.settings import Settings
+from factcheck.store import Store
+from tests.site import Page, Site, serve
+
+QUOTE = "the bridge will open to traffic in the spring of next year"
+
+
+def page(sentence: str, extra: str = "") -> Page:
+    return Page(f"<html><body><p>{extra}</p><p>The minister said {sentence}.</p></body></html>",
+                headers={"ETag": f'"{abs(hash(sentence + extra))}"'})
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve() as s:
+        for name in ("same", "other", "edited", "removed", "moved"):
+            s.pages[f"/{name}"] = page(QUOTE)
+        yield s
+
+
+def claims_file(tmp_path: Path, site: Site, recheck: str = "7d") -> Path:
+    lines = ["claims:"]
+    for name in ("same", "other", "edited", "removed", "moved"):
+        lines += [f"  - id: {name}", f"    claim: The minister said the bridge opens ({name}).",
+                  f'    quote: "{QUOTE}"', f"    recheck: {recheck}",
+                  f"    sources: [{site.url('/' + name)}]"]
+    path = tmp_path / "claims.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db_path=tmp_path / "fc.db", cache_dir=tmp_path / "cache", retries=0,
+                    read_timeout=2, connect_timeout=2, request_deadline=5)
+
+
+def test_due_run_checks_only_due_sources_and_reuses_unchanged_text(
+    tmp_path: Path, site: Site
+) -> None:
+    path, cfg = claims_file(tmp_path, site), settings(tmp_path)
+    store = Store.open(cfg.db_path)
+    first = run_check(cfg, load_claims(path), store)
+    assert first.sources_checked == 5
+    soon = run_check(cfg, load_claims(path), store, due=True, now=utc_now() + timedelta(days=1))
+    assert soon.sources_checked == 0  # nothing due after one day of a 7d interval
+    assert {o.status.value for o in soon.outcomes} == {"supported"}  # carried from history
+    later = run_check(cfg, load_claims(path), store, due=True, now=utc_now() + timedelta(days=8))
+    assert later.sources_checked == 5
+    reused = store.db.execute("SELECT COUNT(*) FROM checks WHERE reused = 1").fetchone()[0]
+    assert reused == 5  # same text, same matcher: verdict carried over, not re-matched
+    not_modified = store.db.execute(
+        "SELECT COUNT(*) FROM snapshots WHERE not_modified = 1").fetchone()[0]
+    assert not_modified == 5  # conditional requests answered 304
+
+
+def test_drift_classes(tmp_path: Path, site: Site) -> None:
+    path, cfg = claims_file(tmp_path, site), settings(tmp_path)
+    store = Store.open(cfg.db_path)
+    run_check(cfg, load_claims(path), store)
+    site.pages["/other"] = page(QUOTE, extra="An unrelated paragraph was added today.")
+    site.pages["/edited"] = page(QUOTE.replace("spring", "autumn"))
+    site.pages["/removed"] = Page("<p>This story has been updated and no longer says it.</p>")
+    site.pages["/new-home"] = page(QUOTE, extra="Moved here.")
+    site.pages["/moved"] = Page("", status=301, headers={"Location": site.url("/new-home")})
+    summary = run_check(cfg, load_claims(path), store)
+    drift = {
+        r[0]: r[1]
+        for r in store.db.execute(
+            "SELECT claim_id, drift FROM checks WHERE run_id = ?", [summary.run_id])
+    }
+    assert drift == {"same": None, "other": "unchanged", "edited": "edited",
+                     "removed": "removed", "moved": "moved"}
+    status = {o.claim_id: (o.status.value, o.change) for o in summary.outcomes}
+    assert status["edited"] == ("misquoted", "worse")
+    assert status["removed"] == ("unverified", "worse")
+    assert status["moved"] == ("supported", "same")
+    transitions = [o.claim_id for o in summary.transitions()]
+    assert transitions[0] == "edited"  # newly broken first, worst first
+
+
+def test_diff_and_history_commands_show_the_change(tmp_path: Path, site: Site) -> None:
+    path = claims_file(tmp_path, site)
+    db = tmp_path / "fc.db"
+    args = ["--claims", str(path), "--db", str(db)]
+    runner = CliRunner()
+    runner.invoke(main, ["check", *args], catch_exceptions=False)
+    site.pages["/edited"] = page(QUOTE.replace("spring", "autumn"))
+    runner.invoke(main, ["check", *args], catch_exceptions=False)
+    out = runner.invoke(main, ["diff", "edited", *args], catch_exceptions=False).stdout
+    assert "spring" in out and "autumn" in out and "edited" in out
+    result = runner.invoke(main, ["history", "edited", *args, "--json"], catch_exceptions=False)
+    points = json.loads(result.stdout)["sources"][site.url("/edited")]
+    assert [p["quote_status"] for p in points] == ["verbatim", "altered"]
+    assert points[1]["text_changed"] is True
+
+
+def test_fail_on_selects_the_statuses_that_fail(tmp_path: Path, site: Site) -> None:
+    path = claims_file(tmp_path, site)
+    db = tmp_path / "fc.db"
+    runner = CliRunner()
+    base = ["check", "--claims", str(path), "--db", str(db), "--retries", "0"]
+    assert runner.invoke(main, base, catch_exceptions=False).exit_code == 0
+    site.pages["/removed"] = Page("<p>Nothing here now.</p>")
+    result = runner.invoke(main, [*base, "--json", "--fail-on", "misquoted"])
+    assert result.exit_code == 0  # only unverified, which we did not fail on
+    summary = json.loads(result.stdout)
+    assert summary["changed"] == [
+        {"id": "removed", "status": "unverified", "previous": "supported", "change": "worse"}]
+    assert runner.invoke(main, [*base, "--fail-on", "unverified"]).exit_code == 3
+    assert runner.invoke(main, [*base, "--fail-on", "any"]).exit_code == 3
+    bad = runner.invoke(main, [*base, "--fail-on", "brokenish"])
+    assert bad.exit_code == 2 and "brokenish" in bad.stderr
+
+
+def test_status_json_shows_previous_status(tmp_path: Path, site: Site) -> None:
+    path = claims_file(tmp_path, site)
+    db = tmp_path / "fc.db"
+    args = ["--claims", str(path), "--db", str(db)]
+    runner = CliRunner()
+    runner.invoke(main, ["check", *args], catch_exceptions=False)
+    site.pages["/removed"] = Page("<p>Nothing here now.</p>")
+    runner.invoke(main, ["check", *args], catch_exceptions=False)
+    out = runner.invoke(main, ["status", *args, "--json"], catch_exceptions=False).stdout
+    removed = next(c for c in json.loads(out)["claims"] if c["id"] == "removed")
+    assert (removed["previous_status"], removed["status"]) == ("supported", "unverified")
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
