@@ -190,6 +190,21 @@ def test_problem_list_is_capped(tmp_path: Path) -> None:
     assert problems[-1].endswith("... and 350 more problems")
 
 
+def test_checking_stops_after_many_problems(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims:\n" + "  - {id: Bad}\n" * 5000, "utf-8")
+    problems = problems_of(path)
+    assert len(problems) == 51
+    assert problems[-1].endswith(": ... and at least 950 more problems")
+
+
+def test_too_many_values_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(factcheck.claims_yaml, "MAX_NODES", 100)
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims: [" + "1, " * 200 + "1]\n", "utf-8")
+    assert problems_of(path) == [f"{path}:1: more than 100 values; split the file"]
+
+
 def test_alias_bomb_is_rejected_not_expanded(tmp_path: Path) -> None:
     """Billion laughs: 9 levels of 9 aliases would expand to 10^9 strings if followed."""
     lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
