@@ -3,8 +3,8 @@
 Usage: python bench/quote_speed.py [--repeat N]   (CPU time: robust on a busy machine)
 Pages of 5k/50k/200k characters are built from the dev corpus text (or synthetic text if the
 corpus is missing); quotes of 10/30/80 words are taken from the page (present; altered = one
-word changed) or from text left out of it (absent). Medians in microseconds. The page index (tokenising, built once per
-text and cached by match.index_text) is timed separately.
+word changed) or from text left out of it (absent). Medians of CPU time in microseconds. The
+page index (tokenising, built once per text and cached by match.index_text) is timed apart.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ def main() -> int:
     english = [t for t in texts if len(t) > 2000]
     held_out, pool = english[-3:], english[:-3]
     rng = random.Random(3)
+    calib = median_us(lambda: sum(range(1000)), 201)
+    print(f"machine calibration: sum(range(1000)) = {calib:.1f} µs CPU (a typical laptop: ~10)")
     print(
         f"{'page':>8} {'words':>5} {'kind':>8} {'match µs':>10} {'partial_ratio_alignment µs':>27}"
     )

@@ -43,7 +43,7 @@ MAX_URL = 8_192
 MAX_SHOWN = 50  # problems listed before "and N more"
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RECHECK_RE = re.compile(r"^[1-9][0-9]{0,5}[hdw]$")
+RECHECK_RE = re.compile(r"^[1-9][0-9]{0,5}[mhdw]$")
 SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 DRIVE_RE = re.compile(r"^[A-Za-z]:[\\/]")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ].+)?$")
@@ -324,7 +324,9 @@ class _Checker:
         if RECHECK_RE.match(node.value.strip()):
             return node.value.strip()
         shown = _shown(node.value, 40)
-        self.add(node, f"{where}: bad recheck {shown}: use a number and h, d or w: 12h, 7d, 2w")
+        self.add(
+            node, f"{where}: bad recheck {shown}: use a number and m, h, d or w: 30m, 12h, 7d, 2w"
+        )
         return None
 
     def rating(self, node: Node | None, where: str) -> Rating | None:

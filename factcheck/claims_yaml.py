@@ -102,8 +102,9 @@ def read_text(path: Path, name: str) -> str:
         raise ClaimsFileError(name, [f"{name}: file not found"]) from None
     except IsADirectoryError:
         raise ClaimsFileError(name, [f"{name}: is a directory, not a claims file"]) from None
-    except OSError as exc:
-        raise ClaimsFileError(name, [f"{name}: cannot read: {exc.strerror or exc}"]) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or exc
+        raise ClaimsFileError(name, [f"{name}: cannot read: {reason}"]) from None
     if len(data) > MAX_BYTES:
         msg = f"{name}: file is larger than {MAX_BYTES:,} bytes; split it"
         raise ClaimsFileError(name, [msg])
@@ -117,7 +118,8 @@ def _decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex()
-        msg = f"{name}:{line}: not valid UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+        label = "UTF-16" if encoding == "utf-16" else "UTF-8"
+        msg = f"{name}:{line}: not valid {label} text (byte 0x{byte}); save the file as UTF-8"
         raise ClaimsFileError(name, [msg]) from None
 
 

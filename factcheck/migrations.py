@@ -139,3 +139,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("claim_id", "claims", "id")],
     )
+
+
+@migrations()
+def m002_archive_status(db: Database) -> None:
+    db.table("checks").add_column("archive_status", str)

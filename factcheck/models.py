@@ -214,6 +214,9 @@ class Verification:
     specifics: tuple[SpecificFinding, ...] = ()
     matcher_version: str = ""
     drift: str | None = None  # drift.Drift value when the text changed since the last check
+    archive_url: str | None = None  # the capture checked when the live source failed us
+    archived_at: str | None = None
+    archive_status: str | None = None  # the quote's status in that capture
     reused: bool = False  # text and matcher unchanged: verdict carried over from the last check
 
 
@@ -298,6 +301,7 @@ class SourceReport:
     fragment_url: str | None = None
     archive_url: str | None = None
     archived_at: str | None = None
+    archive_status: str | None = None
     checked_at: str | None = None  # last check; also the accessed date
     reason: str = ""
     metadata: SourceMetadata = field(default_factory=SourceMetadata)

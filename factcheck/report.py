@@ -98,6 +98,7 @@ def source_report(
         fragment_url=check["fragment_url"],
         archive_url=check["archive_url"],
         archived_at=check["archived_at"],
+        archive_status=check["archive_status"],
         checked_at=check["checked_at"],
         reason=check["reason"] or "",
         metadata=SourceMetadata(**meta),

@@ -10,12 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from factcheck.archive import ArchiveFallback, needs_archive
 from factcheck.cache import SnapshotCache
 from factcheck.clock import utc_now
 from factcheck.errors import StoreError
 from factcheck.fetch import Fetcher
 from factcheck.match import MATCHER_VERSION
-from factcheck.models import Claim, ClaimsFile, ClaimStatus, FetchRequest, Verification
+from factcheck.models import (
+    Claim,
+    ClaimsFile,
+    ClaimStatus,
+    FetchRequest,
+    QuoteStatus,
+    Verification,
+)
 from factcheck.schedule import due_sources
 from factcheck.settings import Settings
 from factcheck.store import Store
@@ -91,6 +99,7 @@ def run_check(
         cache = SnapshotCache(settings.cache_dir)
         verifier = Verifier(fetcher or Fetcher(settings, cache), cache)
         current = {key: prev.verification for key, prev in latest.items()}
+        fresh: set[tuple[str, str]] = set()  # checked in this run
 
         def record(outcome: SourceOutcome) -> None:
             snapshot_id = store.record_snapshot(
@@ -99,11 +108,15 @@ def run_check(
             store.record_verifications(run_id, snapshot_id, list(outcome.verifications))
             for v in outcome.verifications:
                 current[(v.claim_id, v.url)] = v
+                fresh.add((v.claim_id, v.url))
             if on_outcome is not None:
                 on_outcome(outcome)
 
         try:
             verifier.verify(claims, requests, record, previous=latest)
+            if settings.archive:
+                pending = [current[key] for key in fresh]
+                _archive_fallback(settings, verifier, store, run_id, claims_file, pending, current)
         except BaseException:
             store.finish_run(run_id, "interrupted")
             raise
@@ -124,6 +137,38 @@ def _requests(
     if due:
         urls = due_sources(store.source_schedule(claims, settings.recheck_default), now)
     return [store.fetch_request(url, sources[url].is_file) for url in urls]
+
+
+def _archive_fallback(
+    settings: Settings,
+    verifier: Verifier,
+    store: Store,
+    run_id: int,
+    claims_file: ClaimsFile,
+    fresh: list[Verification],
+    current: dict[tuple[str, str], Verification],
+) -> None:
+    """Check web-archive captures for this run's sources that failed or lost the quote."""
+    pending = [
+        v
+        for v in fresh
+        if v.match.status is not QuoteStatus.UNCHECKED or not v.fetch.status.readable
+    ]
+    pending = [v for v in pending if needs_archive(v.fetch, v.match.status)]
+    if not pending:
+        return
+    published = claims_file.article.published if claims_file.article else None
+    cited: dict[str, str] = {}
+    for claim in claims_file.claims:
+        for source in claim.sources:
+            when = source.accessed or published
+            if when:
+                cited[source.url] = when
+    fallback = ArchiveFallback(verifier, settings.archive_cdx, settings.archive_base)
+    recovered = fallback.recover(pending, claims_file.claims, cited)
+    store.record_archive(run_id, recovered)
+    for v in recovered:
+        current[(v.claim_id, v.url)] = v
 
 
 def _roll_up_all(

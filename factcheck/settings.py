@@ -37,6 +37,7 @@ class Settings:
     recheck_default: str = "7d"
     dead_after_failures: int = 3
     dead_after_days: float = 3.0
+    archive: bool = False  # look up web-archive captures for failing sources
     archive_cdx: str = "https://web.archive.org/cdx/search/cdx"
     archive_base: str = "https://web.archive.org/web"
 

@@ -287,10 +287,30 @@ class Store:
             "matcher_version": v.matcher_version,
             "reused": int(v.reused),
             "drift": v.drift,
+            "archive_url": v.archive_url,
+            "archived_at": v.archived_at,
+            "archive_status": v.archive_status,
         }
         if existing:
             row["id"] = existing[0]["id"]
         return row
+
+    def record_archive(self, run_id: int, verifications: list[Verification]) -> None:
+        """Add what the web archive said to this run's checks."""
+        with _immediate(self.db):
+            for v in verifications:
+                self.db.execute(
+                    "UPDATE checks SET archive_url = ?, archived_at = ?, archive_status = ? "
+                    "WHERE run_id = ? AND claim_id = ? AND source_id = ?",
+                    [
+                        v.archive_url,
+                        v.archived_at,
+                        v.archive_status,
+                        run_id,
+                        v.claim_id,
+                        self.source_id(v.url),
+                    ],
+                )
 
     def record_claim_result(self, run_id: int, claim_id: str, status: str) -> None:
         with _immediate(self.db):
@@ -449,6 +469,9 @@ def verification_from_row(r: Row) -> Verification:
         specifics=tuple(finding_from_dict(d) for d in from_json(r["specifics"], [])),
         matcher_version=r["matcher_version"] or "",
         drift=r["drift"],
+        archive_url=r["archive_url"],
+        archived_at=r["archived_at"],
+        archive_status=r["archive_status"],
         reused=bool(r["reused"]),
     )
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -61,33 +59,19 @@ class Verifier:
     ) -> None:
         """Fetch every request concurrently and report each source's outcome as it is ready.
 
-        Fetching runs on a background thread so extraction and matching (CPU) overlap with
-        network waits; a bounded queue keeps at most a few bodies in memory.
+        The fetcher works on its own thread and pauses when results wait, so extraction and
+        matching (CPU) here overlap with network waits while few bodies sit in memory.
         """
         by_url: dict[str, list[Claim]] = defaultdict(list)
         for claim in claims:
             for source in claim.sources:
                 by_url[source.url].append(claim)
-        results: queue.Queue[FetchResult | BaseException | None] = queue.Queue(maxsize=8)
-        worker = threading.Thread(
-            target=self._fetch_into, args=(list(requests), results), daemon=True
+        self.fetcher.fetch_many(
+            requests,
+            lambda result: on_outcome(
+                self.verify_source(result, by_url.get(result.url, []), previous or {})
+            ),
         )
-        worker.start()
-        while (item := results.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            on_outcome(self.verify_source(item, by_url.get(item.url, []), previous or {}))
-        worker.join()
-
-    def _fetch_into(
-        self, requests: list[FetchRequest], out: queue.Queue[FetchResult | BaseException | None]
-    ) -> None:
-        try:
-            self.fetcher.fetch_many(requests, out.put)
-        except BaseException as exc:  # re-raised on the main thread
-            out.put(exc)
-        finally:
-            out.put(None)
 
     def verify_source(
         self,
@@ -181,6 +165,8 @@ def roll_up(claim: Claim, verifications: Sequence[Verification]) -> ClaimStatus:
     """A claim's status from its latest verification per source."""
     if not claim.sources:
         return ClaimStatus.UNSOURCED
+    if claim.quote and any(v.archive_status in FOUND for v in verifications):
+        return ClaimStatus.SUPPORTED  # the quote was there when cited, per the archive
     readable = [v for v in verifications if v.fetch.status is FetchStatus.FETCHED]
     if not readable:
         return ClaimStatus.UNAVAILABLE

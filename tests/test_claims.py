@@ -93,6 +93,7 @@ def test_full_file_builds_every_field() -> None:
     # null optional values mean "not given"
     assert second.quote is None and second.speaker is None and second.sources == ()
     assert second.rating == Rating(label="False")
+    assert second.recheck == "30m"
     assert second.evidence == ("the FBI office opened on 31 July", "Patel visited Wellington")
     assert third.id == "10th-country" and third.recheck == "2w" and third.line == 36
 
@@ -154,6 +155,7 @@ def test_every_problem_family_has_a_fixture() -> None:
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert problems_of(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: file not found"]
     assert problems_of(tmp_path) == [f"{tmp_path}: is a directory, not a claims file"]
+    assert problems_of(Path("bad\x00name")) == ["bad\x00name: cannot read: embedded null byte"]
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -278,3 +278,16 @@ def test_verbatim_prefers_an_occurrence_on_word_boundaries() -> None:
     m = match_quote("he said the plan was fine", page)
     assert m.status is QuoteStatus.VERBATIM and m.occurrences == 2
     assert m.start == page.index("Later he") + len("Later ")
+
+
+_ALPHABET = st.sampled_from(list("ab 1.,…[]'’\"“-—\n\u00a0Xé한"))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(_ALPHABET, max_size=40), st.text(_ALPHABET, max_size=200))
+def test_any_input_gives_a_consistent_verdict(quote: str, page: str) -> None:
+    m = match_quote(quote, page)
+    if m.start is not None and m.end is not None:
+        assert 0 <= m.start <= m.end <= len(page)
+        assert m.excerpt == page[m.start : m.end]
+    assert 0.0 <= m.score <= 100.0
