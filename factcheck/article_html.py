@@ -11,15 +11,19 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Boilerplate around an article: its links are navigation, not sources.
-SKIP = frozenset(
-    "script style noscript template head nav header footer aside form button select "
-    "svg iframe".split()
+SKIP = _words(
+    "script style noscript template head nav header footer aside form button select svg iframe"
 )
-BLOCK = frozenset(
+BLOCK = _words(
     "address article blockquote body caption dd details dialog div dl dt fieldset figcaption "
     "figure h1 h2 h3 h4 h5 h6 hr html li main ol p pre section summary table tbody td tfoot "
-    "th thead tr ul".split()
+    "th thead tr ul"
 )
 _SPACE = re.compile(r"\s+")
 

@@ -17,7 +17,12 @@ from factcheck.claims import load_claims
 from factcheck.errors import ExitCode, FactcheckError, NotFoundError
 from factcheck.formats import FORMATS
 from factcheck.models import ClaimReport, ClaimStatus
-from factcheck.settings import Settings, default_cache_dir, default_db_path
+from factcheck.settings import (
+    Settings,
+    default_cache_dir,
+    default_db_path,
+    environment_overrides,
+)
 from factcheck.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,7 +73,7 @@ def resolve_settings(claims_path: Path, db_path: Path | None, **changes: Any) ->
     return Settings(
         db_path=db_path or default_db_path(claims_path),
         cache_dir=default_cache_dir(claims_path),
-        **changes,
+        **{**environment_overrides(), **changes},
     )
 
 
@@ -110,6 +115,12 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Seconds per request.")
 @click.option("--retries", type=click.IntRange(0, 10), default=None, help="Retries per source.")
 @click.option("--respect-robots", is_flag=True, help="Obey robots.txt.")
+@click.option(
+    "--archive",
+    is_flag=True,
+    help="For sources that fail or lost the quote, verify the web-archive capture nearest "
+    "the citation date ($FACTCHECK_ARCHIVE_CDX, $FACTCHECK_ARCHIVE_URL set the endpoints).",
+)
 @handle_errors
 def check_command(
     claims_path: Path,
@@ -123,6 +134,7 @@ def check_command(
     timeout: float | None,
     retries: int | None,
     respect_robots: bool,
+    archive: bool,
 ) -> None:
     """Fetch every source, find each quote in it, record the results and summarise."""
     from factcheck.display import RunProgress, console, summary_table
@@ -130,7 +142,11 @@ def check_command(
 
     failing = parse_fail_on(fail_on)
     claims_file = load_claims(claims_path)  # before touching the database: bad input writes nothing
-    changes: dict[str, Any] = {"offline": offline, "respect_robots": respect_robots}
+    changes: dict[str, Any] = {
+        "offline": offline,
+        "respect_robots": respect_robots,
+        "archive": archive and not offline,
+    }
     if concurrency:
         changes["max_connections"] = concurrency
     if per_host:

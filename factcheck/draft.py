@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
 
-from factcheck.article_html import HtmlParagraph
-from factcheck.models import SpecificKind
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from factcheck.article_html import HtmlParagraph, read_paragraphs
+from factcheck.cache import SnapshotCache
+from factcheck.claims import load_claims
+from factcheck.decode import decode_body
+from factcheck.errors import ExitCode, ExtractError, FactcheckError
+from factcheck.extract import extract_source, html_to_text
+from factcheck.fetch import Fetcher
+from factcheck.models import Article, Claim, FetchRequest, FetchResult, SpecificKind
+from factcheck.settings import Settings
 from factcheck.specifics import extract_specifics
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 MAX_TEXT = 10_000  # claims.py rejects longer text fields
 SCARE_WORDS = 2  # an unattributed quote of at most this many words is a scare quote
@@ -24,41 +47,52 @@ _VERBS = (
     "suggests stressed emphasised emphasized called calls described describes urged urges vowed "
     "promised predicted recalled maintained maintains cautioned boasted"
 )
-_VERB = r"(?:pointed (?:out|to)|points (?:out|to)|quoted as saying|" + "|".join(_VERBS.split()) + ")"
+_VERB = (
+    r"(?:pointed (?:out|to)|points (?:out|to)|quoted as saying|" + "|".join(_VERBS.split()) + ")"
+)
 _VERB_RX = re.compile(rf"(?<![\w-]){_VERB}(?![\w-])")
-_SKIP_BEFORE_VERB = frozenset(
+_SKIP_BEFORE_VERB = _words(
     "also later then has have had was were is are been being once again earlier further "
     "first recently previously openly repeatedly reportedly publicly subsequently initially "
-    "separately herself himself explicitly simply had would will did".split()
+    "separately herself himself explicitly simply had would will did"
 )
 _PRONOUNS = frozenset({"he", "she"})
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'.&-]*|[a-z]+-[A-Z][\w-]*)$")
-_CONNECTORS = frozenset("of the de van von der den da di du la le bin al for and".split())
-_LEADING_STOP = frozenset(
+_CONNECTORS = _words("of the de van von der den da di du la le bin al for and")
+_LEADING_STOP = _words(
     "the a an in on at by for from with as this that then but and or so yet however meanwhile "
     "now also there here last next today yesterday after before since while when where if "
-    "although though signing speaking writing".split()
+    "although though signing speaking writing"
 )
-_TITLES = frozenset(
+_TITLES = _words(
     "minister minster president secretary director chief head chair chairman chairwoman "
     "spokesperson spokesman spokeswoman ambassador senator governor mayor premier chancellor "
     "commissioner commander general admiral captain colonel lieutenant sergeant judge deputy "
     "mr mrs ms dr prof professor sir dame lord lady king queen prince princess host leader "
-    "editor founder reporter correspondent analyst economist".split()
+    "editor founder reporter correspondent analyst economist"
 )
 _TITLE_RX = "|".join(sorted(_TITLES, key=len, reverse=True))
 _TITLED_NAME = re.compile(
     rf"\b(?i:{_TITLE_RX})\.?\s+(?:(?:of|for)\s+(?:[A-Z][\w’'-]*\s+){{1,3}}?)?"
     r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})\b"
 )
-_ORG_WORDS = frozenset(
+_ORG_WORDS = _words(
     "times post news herald force forces ministry department government agency office party "
     "group council committee union university institute association police army navy bank "
-    "commission court press service services".split()
+    "commission court press service services"
 )
-_ABBREV = frozenset(
+_NOT_FIRST = (
+    _TITLES
+    | _LEADING_STOP
+    | _ORG_WORDS
+    | _words(
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday said says told"
+    )
+)
+_ABBREV = _words(
     "mr mrs ms dr st mt gen col lt sen rep gov prof inc co ltd jr sr vs no nos jan feb mar apr "
-    "jun jul aug sep sept oct nov dec fig approx est dept".split()
+    "jun jul aug sep sept oct nov dec fig approx est dept"
 )
 _BOUNDARY = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[“\"‘'(\[]?[A-Z0-9])")
 _MASK = "\x1f"
@@ -186,6 +220,11 @@ def _find_people(paragraphs: Sequence[str], subjects: Sequence[str]) -> _People:
         if _is_person(name) and len(words) > 1:
             full.setdefault(words[-1], name)
     singles = {s for s in subjects if " " not in s and _is_person(s)}
+    for single in singles - set(full):
+        rx = re.compile(rf"\b([A-Z][a-z’'-]+) {re.escape(single)}\b")
+        first = (m[1] for p in paragraphs for m in rx.finditer(p) if m[1].lower() not in _NOT_FIRST)
+        if given := next(first, None):
+            full[single] = f"{given} {single}"
     known = sorted(set(full) | set(full.values()) | singles, key=len, reverse=True)
     rx = re.compile(r"\b(?:" + "|".join(map(re.escape, known)) + r")\b") if known else None
     return _People(full, rx)
@@ -429,7 +468,7 @@ def _links_near(
 
 # --- ids ----------------------------------------------------------------------------------
 
-_ID_STOP = frozenset("the a an of to and in on at for that is with by as it its".split())
+_ID_STOP = _words("the a an of to and in on at for that is with by as it its")
 
 
 def slugify(text: str, words: int = 6, limit: int = 48) -> str:
@@ -492,7 +531,9 @@ def read_article(
 
 def _fetch_article(url: str, base_url: str | None, settings: Settings) -> ArticleInput:
     results: list[FetchResult] = []
-    Fetcher(settings, SnapshotCache(settings.cache_dir)).fetch_many([FetchRequest(url)], results.append)
+    Fetcher(settings, SnapshotCache(settings.cache_dir)).fetch_many(
+        [FetchRequest(url)], results.append
+    )
     result = results[0] if results else None
     if result is None or not result.status.readable or result.body is None:
         why = f"{result.status}: {result.reason}" if result else "no response"
@@ -503,11 +544,10 @@ def _fetch_article(url: str, base_url: str | None, settings: Settings) -> Articl
         html = decode_body(result.body, result.content_type)
         return _from_html(html, base_url or final, final)
     try:
-        text = extract_source(result.body, result.content_type, final).text
+        page = extract_source(result.body, result.content_type, final)
     except ExtractError as exc:
         raise ArticleError(f"cannot read the article {url}: {exc}") from None
-    title = None
-    return ArticleInput(_plain(text), Article(title=title, url=final))
+    return ArticleInput(_plain(page.text), Article(title=page.title, url=final))
 
 
 def _read_file(path: Path, base_url: str | None) -> ArticleInput:
@@ -598,8 +638,12 @@ def draft_yaml(
 ) -> str:
     """A claims file (accepted by `load_claims`) holding the drafts, with a header comment."""
     doc = CommentedMap()
-    fields = {"title": article.title, "url": article.url, "published": article.published}
-    known = {k: _text(v) for k, v in fields.items() if v} if article else {}
+    fields = (
+        {"title": article.title, "url": article.url, "published": article.published}
+        if article
+        else {}
+    )
+    known = {k: _text(v) for k, v in fields.items() if v}
     if known:
         doc["article"] = CommentedMap(known)
     doc["claims"] = CommentedSeq(_claim_map(d) for d in drafts)
@@ -631,18 +675,24 @@ def _same_text(text: str | None) -> str:
 
 
 def _is_known(d: DraftClaim, claims: Sequence[Claim]) -> bool:
-    """A draft is already there when an existing claim has its quote, or its claim text
-    (a quote draft is a new claim when that sentence's claim lacks its quote)."""
+    """Already in the file: a quote draft when a claim has its quote (or, on the same
+    sentence, a quote containing it or contained in it); a fact draft when a claim has its
+    text."""
     quote, text = _same_text(d.quote), _same_text(d.claim)
     for c in claims:
-        if quote and quote == _same_text(c.quote):
+        theirs = _same_text(c.quote)
+        if quote and quote == theirs:
             return True
-        if text == _same_text(c.claim) and (not quote or not c.quote):
-            return not quote or c.quote is None and False
+        if text == _same_text(c.claim) and (
+            not quote or (theirs and (quote in theirs or theirs in quote))
+        ):
+            return True
     return False
 
 
-def merge_into(path: Path, drafts: Sequence[DraftClaim], article: Article | None = None) -> MergeResult:
+def merge_into(
+    path: Path, drafts: Sequence[DraftClaim], article: Article | None = None
+) -> MergeResult:
     """Append the drafts not already in the claims file at `path`, keeping its comments,
     order and existing claims untouched; ids are made unique against the file.
 
@@ -680,7 +730,11 @@ def merge_into(path: Path, drafts: Sequence[DraftClaim], article: Article | None
         yaml.dump(doc, buffer)
         merged = buffer.getvalue()
         merged = merged.replace("\n", "\r\n") if "\r\n" in text else merged
-        _write_checked(path, merged, encoding if raw.startswith(b"\xef\xbb\xbf") or encoding == "utf-16" else "utf-8")
+        _write_checked(
+            path,
+            merged,
+            encoding if raw.startswith(b"\xef\xbb\xbf") or encoding == "utf-16" else "utf-8",
+        )
     return MergeResult(str(path), tuple(added), tuple(skipped))
 
 

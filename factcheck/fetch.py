@@ -28,7 +28,7 @@ from urllib.robotparser import RobotFileParser
 import certifi
 import httpx
 
-from factcheck.cache import SnapshotCache
+from factcheck.cache import SnapshotCache, sha256_hex
 from factcheck.clock import now_iso
 from factcheck.errors import CacheError
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
@@ -130,6 +130,41 @@ class _Host:
         self.interval = min(cap, max(self.interval * 2, retry_after or 0.0, 1.0))
 
 
+class _CacheWriter:
+    """Writes snapshots on one background thread so disk I/O never stalls the event loop.
+
+    Safe to lag behind: a snapshot missing after a crash is simply fetched again, since
+    `SnapshotCache.get` verifies every hash. The first CacheError is re-raised by the run.
+    """
+
+    def __init__(self, cache: SnapshotCache) -> None:
+        self.cache = cache
+        self.inbox: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self.error: CacheError | None = None
+        self.thread = threading.Thread(target=self._work, name="factcheck-cache", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while (body := self.inbox.get()) is not None:
+            if self.error is None:
+                try:
+                    self.cache.put(body)
+                except CacheError as err:
+                    self.error = err
+
+    async def put(self, body: bytes) -> str:
+        digest = sha256_hex(body)
+        try:
+            self.inbox.put_nowait(body)
+        except queue.Full:
+            await asyncio.to_thread(self.inbox.put, body)
+        return digest
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.inbox.put, None)
+        await asyncio.to_thread(self.thread.join)
+
+
 class _Client:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
@@ -220,6 +255,7 @@ class _Run:
     def __init__(self, fetcher: Fetcher) -> None:
         self.s = fetcher.settings
         self.cache = fetcher.cache
+        self.writer = _CacheWriter(fetcher.cache)
         self.transport = fetcher.transport
         self.global_slots = asyncio.Semaphore(max(1, self.s.max_connections))
         self.hosts: dict[str, _Host] = {}
@@ -274,6 +310,7 @@ class _Run:
         return best
 
     async def close(self) -> None:
+        await self.writer.close()
         for pool in self.clients.values():
             for client in pool:
                 with contextlib.suppress(Exception):
@@ -562,7 +599,7 @@ class _Run:
         verdict = judge_page(req.url, base, body)
         if verdict is not None:
             return _Attempt(replace(base, status=verdict[0], reason=verdict[1]))
-        digest = await asyncio.to_thread(self.cache.put, body)
+        digest = await self.writer.put(body)
         return _Attempt(replace(base, body=body, body_hash=digest, reason="ok"))
 
     async def _robots_allow(self, url: str) -> bool:
@@ -771,6 +808,8 @@ class Fetcher:
                 slots.release()
                 if isinstance(item, BaseException):
                     raise item
+                if run.writer.error is not None:
+                    raise run.writer.error
                 assert isinstance(item, FetchResult)
                 yield item
             await feeder
@@ -779,6 +818,8 @@ class Fetcher:
                 task.cancel()
             await asyncio.gather(feeder, *tasks, return_exceptions=True)
             await run.close()
+        if run.writer.error is not None:
+            raise run.writer.error
 
     def fetch_many(
         self, requests: Iterable[FetchRequest], on_result: Callable[[FetchResult], None]

@@ -55,3 +55,13 @@ def default_cache_dir(claims_path: Path) -> Path:
     if env:
         return Path(env)
     return claims_path.parent / "cache"
+
+
+def environment_overrides() -> dict[str, str]:
+    """Settings that the environment may set (endpoints for a private archive mirror)."""
+    names = {
+        "FACTCHECK_ARCHIVE_CDX": "archive_cdx",
+        "FACTCHECK_ARCHIVE_URL": "archive_base",
+        "FACTCHECK_USER_AGENT": "user_agent",
+    }
+    return {field_name: os.environ[env] for env, field_name in names.items() if os.environ.get(env)}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Site:
 
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
+        self.routes: dict[str, Callable[[dict[str, str]], Page]] = {}  # path -> fn(query)
         self.hits: list[str] = []
         self.base = ""
 
@@ -35,7 +37,12 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             site.hits.append(self.path)
-            page = site.pages.get(self.path, Page(b"not found", 404, "text/plain"))
+            parts = urlsplit(self.path)
+            route = site.routes.get(parts.path)
+            if route is not None:
+                page = route(dict(parse_qsl(parts.query)))
+            else:
+                page = site.pages.get(self.path, Page(b"not found", 404, "text/plain"))
             if page.delay:
                 time.sleep(page.delay)
             body = page.body.encode() if isinstance(page.body, str) else page.body

@@ -23,13 +23,14 @@ from webserver import (
     slow_headers,
     status,
     timed,
-    web_server,  # noqa: F401 - fixture
 )
 
 from factcheck.cache import SnapshotCache
 from factcheck.fetch import Fetcher, _Host, parse_retry_after, proxy_for
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
+
+pytest_plugins = ["webserver"]  # the web_server fixture
 
 Handler = Callable[[httpx.Request], httpx.Response]
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -161,7 +162,8 @@ def test_challenge_header_is_blocked_and_not_retried(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.org/x", "http://", "not a url", "http://example.org:99999/", "javascript:x"]
+    "url",
+    ["ftp://example.org/x", "http://", "not a url", "http://example.org:99999/", "javascript:x"],
 )
 def test_invalid_urls_are_never_requested(url: str, tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:

@@ -21,7 +21,6 @@ from webserver import (
     slowloris,
     status,
     truncated,
-    web_server,  # noqa: F401 - fixture
 )
 
 from factcheck.cache import SnapshotCache
@@ -30,6 +29,8 @@ from factcheck.fetch import Fetcher
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.pdf import pdf_to_text
 from factcheck.settings import Settings
+
+pytest_plugins = ["webserver"]  # the web_server fixture
 
 RETRIES = 2
 
@@ -242,7 +243,9 @@ def test_mixed_run_classifies_every_fault_and_fetches_every_good_page(
         web_server.add("/gone-story", redirect("/")): FetchStatus.GONE,
         web_server.add("/huge", huge_length()): FetchStatus.TOO_LARGE,
         web_server.add("/bomb", gzip_bomb()): FetchStatus.TOO_LARGE,
-        web_server.add("/bogus", page(b"<p>ok</p>", "text/html; charset=nope")): FetchStatus.FETCHED,
+        web_server.add(
+            "/bogus", page(b"<p>ok</p>", "text/html; charset=nope")
+        ): FetchStatus.FETCHED,
         web_server.add("/empty", page(b"")): FetchStatus.SERVER_ERROR,
         web_server.add("/doc.pdf", page(make_pdf(["pdf text"]), "application/pdf")): (
             FetchStatus.FETCHED

@@ -132,7 +132,9 @@ def web_server() -> Iterator[TestServer]:
 # -- routes ---------------------------------------------------------------------------------
 
 
-def page(body: bytes | str, content_type: str = "text/html; charset=utf-8", **headers: str) -> Route:
+def page(
+    body: bytes | str, content_type: str = "text/html; charset=utf-8", **headers: str
+) -> Route:
     data = body.encode() if isinstance(body, str) else body
     return lambda h: h.send(200, data, content_type, headers)
 
@@ -292,7 +294,9 @@ def make_pdf(pages: list[str], title: str = "Test document", author: str = "Test
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
             f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>"
         )
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode('latin-1')}\nendstream")
+        objects.append(
+            f"<< /Length {len(stream)} >>\nstream\n{stream.decode('latin-1')}\nendstream"
+        )
     objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     objects.append(f"<< /Title ({title}) /Author ({author}) /CreationDate (D:20250102030405Z) >>")
     out = bytearray(b"%PDF-1.4\n")

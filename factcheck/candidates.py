@@ -1,0 +1,122 @@
+"""Index a page's words once, then vote for where a quote may start from its rarest words."""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from factcheck.text import TOKEN_RE, token_key
+
+SLACK = 4  # words a candidate place may drift by (insertions, deletions)
+_ANCHORS = 16
+_MIN_SUPPORT = 0.4  # share of anchor votes a candidate place needs
+_SPACE_RUN = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PageIndex:
+    """Tokens of one text with a position index, built once per text and cached."""
+
+    text: str
+    keys: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    positions: dict[str, list[int]]
+    collapsed: str
+    runs: tuple[int, ...]  # collapsed offset of each whitespace run
+    shifts: tuple[int, ...]  # chars removed up to and including that run
+
+    def original(self, pos: int) -> int:
+        """Map an offset in `collapsed` back to the original text."""
+        i = bisect_left(self.runs, pos)
+        return pos + (self.shifts[i - 1] if i else 0)
+
+
+@lru_cache(maxsize=16)
+def index_text(text: str) -> PageIndex:
+    """Tokenise and index a text (cached: several quotes are usually checked per page)."""
+    keys: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    positions: dict[str, list[int]] = {}
+    for i, m in enumerate(TOKEN_RE.finditer(text)):
+        key = token_key(m.group())
+        keys.append(key)
+        starts.append(m.start())
+        ends.append(m.end())
+        positions.setdefault(key, []).append(i)
+    runs: list[int] = []
+    shifts: list[int] = []
+    removed = 0
+    for m in _SPACE_RUN.finditer(text):
+        runs.append(m.start() - removed)
+        removed += m.end() - m.start() - 1
+        shifts.append(removed)
+    collapsed = _SPACE_RUN.sub(" ", text)
+    return PageIndex(
+        text,
+        tuple(keys),
+        tuple(starts),
+        tuple(ends),
+        positions,
+        collapsed,
+        tuple(runs),
+        tuple(shifts),
+    )
+
+
+def vote_diagonals(
+    page: PageIndex, keys: list[str], lo: int, hi: int
+) -> tuple[list[tuple[int, int]], int]:
+    """Vote for where the quote starts, from its rarest words; best (support, start) first.
+
+    Also returns how many anchor words voted: a real match gets most of their votes.
+    """
+    anchors = []
+    for i, key in enumerate(keys):
+        pos = page.positions.get(key)
+        if pos is None:
+            continue
+        if lo > 0 or hi < len(page.keys):
+            pos = pos[bisect_left(pos, lo) : bisect_left(pos, hi)]
+        if pos:
+            anchors.append((len(pos), i, pos))
+    anchors.sort()
+    votes: Counter[int] = Counter()
+    used = 0
+    cast = 0
+    for count, i, pos in anchors[:_ANCHORS]:
+        if used >= 3 and (count > 64 or cast > 400):
+            break
+        votes.update([p - i for p in pos[:256]])
+        used += 1
+        cast += min(count, 256)
+    scored = []
+    for diag, _ in votes.most_common(16):
+        support = sum(votes.get(diag + k, 0) for k in range(-SLACK, SLACK + 1))
+        scored.append((support, diag))
+    scored.sort(key=lambda sd: (-sd[0], sd[1]))
+    return scored, used
+
+
+def pick_diagonals(scored: list[tuple[int, int]], limit: int, width: int, used: int) -> list[int]:
+    """The best diagonals, at least `width` apart (so repeated quotes count separately).
+
+    Only places with a good share of the anchor votes are aligned; if none has, just the
+    best one is (enough to tell a paraphrase from an absent quote).
+    """
+    if not scored:
+        return []
+    best = scored[0][0]
+    floor = max(1, best // 3, math.ceil(_MIN_SUPPORT * used))
+    chosen: list[int] = []
+    for support, diag in scored:
+        if len(chosen) >= limit or support < floor:
+            break
+        if all(abs(diag - c) >= width for c in chosen):
+            chosen.append(diag)
+    return chosen or [scored[0][1]]

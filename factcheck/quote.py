@@ -1,0 +1,80 @@
+"""Parse a claimed quote into words and ellipsis-separated segments, brackets unwrapped."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from factcheck.text import TOKEN_RE, token_key
+
+# `...`, `…`, `. . .`, `[...]`, `[…]`, `(...)` (issue 3, point 2).
+ELLIPSIS_RE = re.compile(r"[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,}")
+_BRACKET_RE = re.compile(r"\[([^\[\]]{0,80})\]")
+_SIC_RE = re.compile(r"\s*sic!?\s*", re.IGNORECASE)
+
+
+class QuoteWord(NamedTuple):
+    """One word of the quote; `bracket` marks an editorial [insertion] (issue 3, point 3)."""
+
+    key: str
+    start: int
+    end: int
+    bracket: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuote:
+    """A quote split at its ellipses into segments of words; offsets into `text`."""
+
+    text: str
+    segments: tuple[tuple[QuoteWord, ...], ...]
+    ellipsis: bool
+    brackets: bool
+    words: tuple[QuoteWord, ...]  # all segments' words, in order
+
+
+def parse_quote(quote: str) -> ParsedQuote:
+    """Split `quote` at ellipses and tokenise it; brackets are unwrapped but remembered."""
+    mask = [0] * len(quote)  # 0 plain, 1 inside brackets, 2 dropped ([, ], [sic])
+    brackets = False
+    for m in _BRACKET_RE.finditer(quote):
+        if ELLIPSIS_RE.fullmatch(m.group()):
+            continue
+        if _SIC_RE.fullmatch(m.group(1)):
+            mask[m.start() : m.end()] = [2] * (m.end() - m.start())
+            brackets = True
+            continue
+        brackets = True
+        mask[m.start()] = mask[m.end() - 1] = 2
+        mask[m.start() + 1 : m.end() - 1] = [1] * (m.end() - m.start() - 2)
+    cuts = [(m.start(), m.end()) for m in ELLIPSIS_RE.finditer(quote)]
+    bounds = [0] + [x for cut in cuts for x in cut] + [len(quote)]
+    segments = []
+    for lo, hi in zip(bounds[::2], bounds[1::2], strict=True):
+        words = _segment_words(quote, mask, lo, hi)
+        if words:
+            segments.append(words)
+    words = tuple(w for seg in segments for w in seg)
+    return ParsedQuote(quote, tuple(segments), bool(cuts), brackets, words)
+
+
+def _segment_words(quote: str, mask: list[int], lo: int, hi: int) -> tuple[QuoteWord, ...]:
+    if not any(mask[lo:hi]):
+        return tuple(
+            QuoteWord(token_key(m.group()), m.start(), m.end())
+            for m in TOKEN_RE.finditer(quote, lo, hi)
+        )
+    kept = [i for i in range(lo, hi) if mask[i] != 2]
+    clean = "".join(quote[i] for i in kept)
+    words = []
+    for m in TOKEN_RE.finditer(clean):
+        idx = kept[m.start() : m.end()]
+        bracket = any(mask[i] == 1 for i in idx)
+        words.append(QuoteWord(token_key(m.group()), idx[0], idx[-1] + 1, bracket))
+    return tuple(words)
+
+
+def quote_span(quote: ParsedQuote, words: tuple[QuoteWord, ...]) -> str:
+    """The quote's own text from the first to the last of `words` (empty if none)."""
+    return quote.text[words[0].start : words[-1].end] if words else ""

@@ -1,0 +1,518 @@
+"""Drafting claims from an article: quotes, speakers, fact sentences, links, ids and --merge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from factcheck.article_html import paragraphs_with_links, read_paragraphs
+from factcheck.claims import load_claims
+from factcheck.cli_draft import register
+from factcheck.draft import (
+    SCARE_TAG,
+    UNCLOSED_TAG,
+    DraftClaim,
+    draft_claims,
+    draft_yaml,
+    find_quotes,
+    merge_into,
+    slugify,
+    split_sentences,
+    unique_id,
+)
+from factcheck.errors import ClaimsFileError, ExitCode
+from factcheck.specifics import extract_specifics
+from tests.site import Page, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seed" / "article.txt"
+
+
+def quotes_of(text: str) -> list[DraftClaim]:
+    return [d for d in draft_claims(text) if d.quote]
+
+
+def speakers(text: str) -> dict[str, str | None]:
+    return {d.quote: d.speaker for d in quotes_of(text) if d.quote}
+
+
+@pytest.fixture
+def cli() -> click.Group:
+    @click.group()
+    def group() -> None:
+        """A stand-in for factcheck's main group."""
+
+    register(group)
+    return group
+
+
+def invoke(cli: click.Group, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- quote finding ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said “I don’t know why” and left.", ["I don’t know why"]),
+        ("“Collins’ team won’t stop,” he said.", ["Collins’ team won’t stop"]),
+        ("She said “the ‘so-called’ deal is off” today.", ["the ‘so-called’ deal is off"]),
+        ('Smith said "it\'s a \'great\' day" and "more."', ["it's a 'great' day", "more."]),
+        ("It was “late. Very late.” Then he went.", ["late. Very late."]),
+        ("The plan (Collins called it “a start”) passed.", ["a start"]),
+        ('A 12" pipe burst and "water" flowed.', ["water"]),
+        ("“Curly” and \"straight\" and “mixed \"inner\" words”.", ["Curly", "straight", 'mixed "inner" words']),
+        ("Nothing quoted here, it’s Collins’ view.", []),
+    ],
+)
+def test_find_quotes(text: str, expected: list[str]) -> None:
+    assert [q.inner(text) for q in find_quotes(text)] == expected
+
+
+def test_unclosed_quote_stays_in_its_paragraph() -> None:
+    text = (
+        "He told reporters “this runs on. And on without an end.\n"
+        "Next day “a proper quote,” Mary Brown said.\n"
+        "Last line."
+    )
+    drafts = quotes_of(text)
+    assert [(d.quote, d.tags) for d in drafts] == [
+        ("this runs on. And on without an end.", (UNCLOSED_TAG,)),
+        ("a proper quote", ()),
+    ]
+    assert drafts[1].speaker == "Mary Brown"
+    assert drafts[0].claim == "He told reporters “this runs on. And on without an end."
+
+
+def test_second_opening_mark_ends_an_unclosed_quote() -> None:
+    text = "He said “first part and then “second part” to us."
+    assert [q.inner(text) for q in find_quotes(text)] == ["first part and then", "second part"]
+    assert [q.closed for q in find_quotes(text)] == [False, True]
+
+
+def test_quote_across_sentence_break_keeps_one_claim_sentence() -> None:
+    text = "Intro. Collins declared that it was “legal. By doing this, we lead.” Then more."
+    quotes = find_quotes(text)
+    sentences = [text[a:b] for a, b in split_sentences(text, quotes)]
+    assert sentences == [
+        "Intro.",
+        "Collins declared that it was “legal. By doing this, we lead.”",
+        "Then more.",
+    ]
+    (draft,) = quotes_of(text)
+    assert draft.quote == "legal. By doing this, we lead."
+    assert draft.claim == sentences[1]
+
+
+def test_sentences_do_not_end_at_abbreviations() -> None:
+    text = "Dr. J. Smith met Mr. Jones in Jan. 2024 at the U.S. Embassy. Then left."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Dr. J. Smith met Mr. Jones in Jan. 2024 at the U.S. Embassy.",
+        "Then left.",
+    ]
+
+
+def test_scare_quotes_are_kept_and_tagged() -> None:
+    text = (
+        "The “liberal” host backs it. The so-called “rules-based system” is Washington’s. "
+        "Hegseth declared that China posed an “imminent” threat. "
+        "The plan was “a longer phrase of words” in effect."
+    )
+    tags = {d.quote: d.tags for d in quotes_of(text)}
+    assert tags == {
+        "liberal": (SCARE_TAG,),
+        "rules-based system": (SCARE_TAG,),
+        "imminent": (),  # attributed: a one-word quotation, not a scare quote
+        "a longer phrase of words": (),
+    }
+
+
+# --- speakers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        ("Judith Collins spoke. Collins declared: “We work well.”", "We work well.", "Judith Collins"),
+        ("“We work well,” Collins declared.", "We work well", "Collins"),
+        ("“We work well,” said Defence Minister Judith Collins.", "We work well", "Judith Collins"),
+        ("“We work well,” said the NZDF.", "We work well", "NZDF"),
+        (
+            "Collins told the Japan Times that ties “go from strength to strength.”",
+            "go from strength to strength.",
+            "Collins",
+        ),
+        ("According to the NZDF, the ship was “shadowed” by warships.", "shadowed", "NZDF"),
+        ("The Japan Times observed they “boost joint training.”", "boost joint training.", "Japan Times"),
+        (
+            "Chris Penk, minister for Veterans Affairs, told a podcast he was “proud” of it.",
+            "proud",
+            "Chris Penk",
+        ),
+        ("In May, Hegseth declared that China posed an “imminent” threat.", "imminent", "Hegseth"),
+        ("Officials said the pact was “historic” for both.", "historic", None),
+        ("The navy carried out “surveillance and deterrence” activities.", "surveillance and deterrence", None),
+        ("Mary Brown’s office said “no comment” on Tuesday.", "no comment", None),
+    ],
+)
+def test_speaker_patterns(text: str, quote: str, speaker: str | None) -> None:
+    assert speakers(text)[quote] == speaker
+
+
+def test_pronoun_resolves_to_last_named_person_in_paragraph() -> None:
+    text = (
+        "Prime Minister Christopher Luxon met Fumio Kishida. Collins said the ISA is "
+        "“useful.” As things grow “increasingly challenging,” she said, ties must deepen."
+    )
+    assert speakers(text)["increasingly challenging"] == "Collins"
+
+
+def test_pronoun_resolves_to_previous_paragraph_and_full_name() -> None:
+    text = (
+        "Defence Minister Judith Collins went to Tokyo.\n"
+        "There “we are ready,” she said. Later “it is done,” he said."
+    )
+    found = speakers(text)
+    assert found["we are ready"] == "Judith Collins"
+    assert found["it is done"] == "Judith Collins"  # no gender model: last named person
+
+
+def test_pronoun_without_a_named_person_gives_no_speaker() -> None:
+    assert speakers("“First part,” she said, “and second part.”") == {
+        "First part": None,
+        "and second part.": None,
+    }
+
+
+def test_two_quotes_one_attribution() -> None:
+    text = "Collins said “one thing” today and, she added, “another thing.”"
+    assert speakers(text) == {"one thing": "Collins", "another thing.": "Collins"}
+
+
+# --- fact sentences and ids -------------------------------------------------------------------
+
+
+def test_fact_sentences_list_their_specifics() -> None:
+    text = (
+        "NZ boosted its contribution from 12 soldiers to 53 in June 2024. "
+        "Nothing numeric in this one. "
+        "“We sent 53 soldiers,” Collins said."
+    )
+    facts = [d for d in draft_claims(text) if not d.quote]
+    assert len(facts) == 1  # numbers inside a quotation are checked with the quote
+    assert facts[0].claim.startswith("NZ boosted")
+    assert "from 12 soldiers to 53" in facts[0].specifics
+    assert "June 2024" in facts[0].specifics
+
+
+def test_listed_specifics_check_the_same_as_automatic_ones() -> None:
+    for d in draft_claims(SEED.read_text("utf-8")):
+        if d.specifics:
+            auto = [(s.kind, s.value) for s in extract_specifics(d.claim)]
+            pinned = [(s.kind, s.value) for s in extract_specifics(d.claim, d.specifics)]
+            assert pinned == auto, d.id
+
+
+def test_ids_are_readable_unique_and_stable() -> None:
+    assert slugify("Our forces already work well together, and this") == (
+        "our-forces-already-work-well-together"
+    )
+    assert slugify("New Zealand’s defence budget will increase") == (
+        "new-zealands-defence-budget-will-increase"
+    )
+    assert slugify("“…”") == "claim"
+    assert unique_id("a", {"a", "a-2"}) == "a-3"
+    text = "He said “yes.” She said “yes.” They said “yes please.”"
+    first = [d.id for d in draft_claims(text)]
+    assert first == ["yes", "yes-2", "yes-please"]
+    assert [d.id for d in draft_claims(text)] == first
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+HTML = """<!doctype html><html><head><title>Pacts signed</title>
+<base href="/news/"></head><body>
+<nav><a href="/home">Home</a> <a href="/about">About</a></nav>
+<article>
+<h1>Pacts signed</h1>
+<p>Collins <a href="https://www.beehive.govt.nz/release/acsa">declared</a>: “Our forces
+already work well together.” The budget is <a href="budget.html#top">$NZ12 billion</a>.</p>
+<p>Links to skip: <a href="javascript:void(0)">js</a>, <a href="mailto:x@y.nz">mail</a>,
+<a href="#note">note</a>, <a href="ftp://files.example/x">ftp</a>.</p>
+<p>In May, Hegseth declared China an “imminent” threat. See
+<a href="https://example.org/hegseth">the speech</a>.</p>
+<ul><li>A list item with <a href="//cdn.example.org/a">a link</a> in 2025.</li></ul>
+</article>
+<footer><a href="/privacy">Privacy</a></footer>
+</body></html>"""
+
+
+def test_paragraphs_with_links_resolves_and_filters() -> None:
+    paras = paragraphs_with_links(HTML, "https://news.example.nz/2026/pacts")
+    assert paras[0] == ("Pacts signed", ())
+    text, links = paras[1]
+    assert text.startswith("Collins declared: “Our forces already work well together.”")
+    assert links == (
+        "https://www.beehive.govt.nz/release/acsa",
+        "https://news.example.nz/news/budget.html",
+    )
+    assert paras[2][1] == ()
+    assert paras[4] == ("A list item with a link in 2025.", ("https://cdn.example.org/a",))
+    assert all("Home" not in t and "Privacy" not in t for t, _ in paras)
+
+
+def test_relative_links_without_a_base_are_dropped() -> None:
+    html = '<p>See <a href="/x">this</a> and <a href="https://a.example/y">that</a>.</p>'
+    assert paragraphs_with_links(html) == [("See this and that.", ("https://a.example/y",))]
+
+
+def test_link_spans_point_at_the_anchor_text() -> None:
+    (para,) = read_paragraphs('<p>  Read <a href="https://a.example/">the  report</a> now.</p>')
+    (link,) = para.links
+    assert para.text[link.start : link.end] == "the report"
+
+
+def test_html_drafts_take_links_in_or_next_to_the_sentence() -> None:
+    drafts = draft_claims(read_paragraphs(HTML, "https://news.example.nz/2026/pacts"))
+    by_quote = {d.quote: d for d in drafts if d.quote}
+    assert by_quote["Our forces already work well together."].sources == (
+        "https://www.beehive.govt.nz/release/acsa",
+    )
+    # the link sits in the next sentence ("See the speech.")
+    assert by_quote["imminent"].sources == ("https://example.org/hegseth",)
+    budget = next(d for d in drafts if not d.quote and "$NZ12 billion" in d.claim)
+    assert budget.sources == ("https://news.example.nz/news/budget.html",)
+
+
+# --- YAML and --merge -----------------------------------------------------------------------
+
+
+def test_draft_yaml_validates_and_keeps_text_exact(tmp_path: Path) -> None:
+    drafts = [
+        DraftClaim("a", "Yes", quote="no", speaker="On", tags=("x",), specifics=("2027", "12:30")),
+        DraftClaim("b", "He said “it’s ‘fine’: really” — ok", quote="it’s ‘fine’: really"),
+    ]
+    path = tmp_path / "claims.yaml"
+    path.write_text(draft_yaml(drafts), "utf-8")
+    claims = load_claims(path).claims
+    assert [(c.claim, c.quote, c.speaker, c.specifics) for c in claims] == [
+        ("Yes", "no", "On", ("2027", "12:30")),
+        ("He said “it’s ‘fine’: really” — ok", "it’s ‘fine’: really", None, ()),
+    ]
+
+
+EXISTING = """\
+# Claims for the ACSA piece -- checked by hand
+article: {title: Pacts, url: "https://news.example.nz/a"}   # keep me
+
+claims:
+  - id: acsa-seamless            # written by hand
+    claim: Collins said the ACSA will create the conditions for even more seamless cooperation.
+    quote: "Our forces already work well together, and this agreement will create the conditions for even more seamless cooperation."
+    speaker: Judith Collins
+    sources:
+      - https://www.anews.com.tr/asia/2025/12/19/pacts
+  # the budget claim, trimmed
+  - id: imminent
+    claim: Something else entirely.
+# end of file
+"""
+
+
+def test_merge_keeps_comments_ids_and_adds_only_new_claims(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(EXISTING, "utf-8")
+    drafts = draft_claims(SEED.read_text("utf-8"))
+    result = merge_into(path, drafts)
+    merged = path.read_text("utf-8")
+    head = EXISTING.removesuffix("# end of file\n")
+    assert merged.startswith(head)  # every existing line untouched, in order
+    assert merged.endswith("# end of file\n")
+    assert "our-forces-already-work-well-together" in result.skipped  # same quote
+    assert "imminent-2" in result.added  # the id 'imminent' was taken
+    assert "imminent" not in result.added
+    ids = [c.id for c in load_claims(path).claims]
+    assert ids[:2] == ["acsa-seamless", "imminent"]
+    assert len(ids) == len(set(ids)) == 2 + len(result.added)
+    assert len(result.added) + len(result.skipped) == len(drafts)
+    again = merge_into(path, drafts)
+    assert again.added == ()
+    assert path.read_text("utf-8") == merged
+
+
+def test_merge_skips_fact_sentence_already_claimed(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n- id: budget\n  claim: 'The budget is $NZ12 billion over four years.'\n",
+        "utf-8",
+    )
+    text = "The budget is $NZ12 billion over four years. Japan aims to double spending by 2027."
+    result = merge_into(path, draft_claims(text))
+    assert result.skipped == ("budget-nz12-billion-over-four-years",)
+    assert result.added == ("japan-aims-double-spending-2027",)
+    merged = path.read_text("utf-8")
+    assert merged.startswith("claims:\n- id: budget\n  claim: 'The budget is")  # indentation kept
+
+
+def test_merge_creates_a_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "new.yaml"
+    result = merge_into(path, draft_claims("He said “hello there” in 2024."))
+    assert result.created
+    assert [c.id for c in load_claims(path).claims] == list(result.added)
+
+
+def test_merge_refuses_an_invalid_file_and_leaves_it(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims:\n  - id: Bad Id\n    claim: x\n", "utf-8")
+    with pytest.raises(ClaimsFileError):
+        merge_into(path, draft_claims("He said “hello there” in 2024."))
+    assert path.read_text("utf-8") == "claims:\n  - id: Bad Id\n    claim: x\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.yaml"]
+
+
+# --- the seed article -------------------------------------------------------------------------
+
+COLLINS, JT, PENK = "Judith Collins", "Japan Times", "Chris Penk"
+# Every quoted passage of shared/seed/article.txt, in order, with its speaker as the article
+# attributes it (read by hand); None where the text attributes it to no one.
+SEED_QUOTES = [
+    ("Our forces already work well together, and this agreement will create the conditions "
+     "for even more seamless cooperation.", COLLINS),
+    ("continue to go from strength to strength.", COLLINS),
+    ("New Zealand is stepping up on the world stage, and this agreement will ultimately "
+     "strengthen our interoperability and ability to work closely with our partners", COLLINS),
+    ("greater shared understanding of emerging security risks and threats.", COLLINS),
+    ("increasingly challenging", COLLINS),  # "she said"
+    ("in areas of mutual security interest.", COLLINS),
+    ("scope and scale", JT),
+    ("boost joint training exercises and enhance interoperability.", JT),
+    ("like-minded countries", COLLINS),  # "Collins pointed to …"
+    ("closer cooperation", None),
+    ("Pacifist Clause", None),
+    ("collective self-defence", None),  # "so-called"
+    ("activities and exercises, including in the area of maritime security.", None),
+    ("surveillance and deterrence", None),
+    ("shadowed", "NZDF"),  # "According to the NZDF"
+    ("in accordance with international law and best practice. By doing this, we are "
+     "demonstrating our commitment to the international rules-based system in our near "
+     "region—the Indo-Pacific.", COLLINS),
+    ("near region", None),
+    ("rules-based system", None),  # "so-called"
+    ("rules", None),
+    ("imminent", "Pete Hegseth"),
+    ("proud", PENK),
+    ("preparing for World War III that may or may not come.", PENK),
+    ("liberal", None),
+    ("interoperability", None),
+    ("Pillar Two", None),
+]  # fmt: skip
+
+
+def test_seed_article_quotes_and_speakers() -> None:
+    text = SEED.read_text("utf-8")
+    found = [(d.quote, d.speaker) for d in quotes_of(text)]
+    assert found == SEED_QUOTES
+    assert text.count("“") == len(SEED_QUOTES)  # every opening mark is accounted for
+    for quote, _ in SEED_QUOTES:
+        assert quote in text  # exactly as printed
+
+
+def test_seed_article_fact_sentences() -> None:
+    facts = {d.claim: d.specifics for d in draft_claims(SEED.read_text("utf-8")) if not d.quote}
+    by_start = {claim.split()[0] + " " + claim.split()[1]: s for claim, s in facts.items()}
+    assert "December 19" in by_start["New Zealand’s Defence"]
+    assert "10th country" in by_start["New Zealand is"]
+    assert "by 2027" in by_start["The Japanese"]
+    assert "from 12 soldiers to 53" in by_start["Luxon announced"]
+    assert {"$NZ12 billion", "$NZ9 billion", "2 percent of GDP", "2032–2033"} <= set(
+        by_start["New Zealand’s defence"]
+    )
+    assert "seven Chinese warships" in by_start["According to"]
+    assert "nearly 90 years" in by_start["In August,"]
+    assert "December 16" in by_start["Chris Penk,"]
+    assert all(any(ch.isdigit() for ch in c) or "two" in c or "first" in c or "second" in c
+               or "seven" in c or "three" in c or "four" in c for c in facts)  # fmt: skip
+
+
+def test_seed_article_draft_validates(tmp_path: Path, cli: click.Group) -> None:
+    code, out, err = invoke(cli, "draft", str(SEED))
+    assert code == 0
+    assert err.startswith("drafted ")
+    path = tmp_path / "claims.yaml"
+    path.write_text(out, "utf-8")
+    claims = load_claims(path).claims
+    assert len({c.id for c in claims}) == len(claims)
+    assert sum(1 for c in claims if c.quote) == len(SEED_QUOTES)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def test_cli_missing_article_exits_4(tmp_path: Path, cli: click.Group) -> None:
+    code, out, err = invoke(cli, "draft", str(tmp_path / "nope.txt"))
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert "no such article file" in err
+    code, _, err = invoke(cli, "draft", str(tmp_path))
+    assert code == ExitCode.BAD_INPUT
+    assert "directory" in err
+
+
+def test_cli_empty_article_exits_4(tmp_path: Path, cli: click.Group) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", "utf-8")
+    code, _, err = invoke(cli, "draft", str(empty))
+    assert code == ExitCode.BAD_INPUT
+    assert "no text" in err
+
+
+def test_cli_html_file_with_base_url(tmp_path: Path, cli: click.Group) -> None:
+    page = tmp_path / "article.html"
+    page.write_text(HTML, "utf-8")
+    code, out, _ = invoke(cli, "draft", str(page), "--base-url", "https://news.example.nz/a")
+    assert code == 0
+    path = tmp_path / "claims.yaml"
+    path.write_text(out, "utf-8")
+    loaded = load_claims(path)
+    assert loaded.article is not None
+    assert loaded.article.title == "Pacts signed"
+    assert loaded.article.url == "https://news.example.nz/a"
+    urls = {s.url for c in loaded.claims for s in c.sources}
+    assert "https://news.example.nz/news/budget.html" in urls
+
+
+def test_cli_fetches_a_url_and_merges(tmp_path: Path, cli: click.Group) -> None:
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(EXISTING, "utf-8")
+    with serve() as site:
+        site.pages["/news/pacts"] = Page(HTML.replace('<base href="/news/">', ""))
+        site.pages["/gone"] = Page("missing", 404, "text/plain")
+        code, out, err = invoke(cli, "draft", site.url("/news/pacts"), "--merge", str(claims))
+        assert code == 0
+        assert out == ""
+        assert err.startswith(f"updated {claims}: added ")
+        merged = load_claims(claims)
+        assert site.url("/news/budget.html") in {s.url for c in merged.claims for s in c.sources}
+        assert [c.id for c in merged.claims][:2] == ["acsa-seamless", "imminent"]
+        code, out, err = invoke(cli, "draft", site.url("/gone"))
+        assert code == ExitCode.BAD_INPUT
+        assert "cannot fetch the article" in err
+        assert out == ""
+    assert claims.read_text("utf-8").startswith(EXISTING.removesuffix("# end of file\n"))
+
+
+def test_cli_fetches_plain_text_url(cli: click.Group) -> None:
+    with serve() as site:
+        body = "Collins declared: “We are ready.”\nThe budget rose 5% in 2025."
+        site.pages["/a.txt"] = Page(body, content_type="text/plain; charset=utf-8")
+        code, out, _ = invoke(cli, "draft", site.url("/a.txt"))
+    assert code == 0
+    assert "quote: We are ready." in out
+    assert "speaker: Collins" in out
+    assert "- 5%" in out
