@@ -4,7 +4,7 @@ Usage: python bench/quote_speed.py [--repeat N]   (CPU time: robust on a busy ma
 Pages of 5k/50k/200k characters are built from the dev corpus text (or synthetic text if the
 corpus is missing); quotes of 10/30/80 words are taken from the page (present; altered = one
 word changed) or from text left out of it (absent). Medians of CPU time in microseconds. The
-page index (tokenising, built once per text and cached by match.index_text) is timed apart.
+page index (tokenising, built once per text and cached by candidates.index_text) is timed apart.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz  # noqa: E402
 
+from factcheck.candidates import index_text  # noqa: E402
 from factcheck.extract import html_to_text  # noqa: E402
-from factcheck.match import index_text, match_quote  # noqa: E402
+from factcheck.match import match_quote  # noqa: E402
 
 SIZES = (5_000, 50_000, 200_000)
 WORDS = (10, 30, 80)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
@@ -17,6 +18,7 @@ from factcheck.claims import load_claims
 from factcheck.errors import ExitCode, FactcheckError, NotFoundError
 from factcheck.formats import FORMATS
 from factcheck.models import ClaimReport, ClaimStatus
+from factcheck.review import contradicted
 from factcheck.settings import (
     Settings,
     default_cache_dir,
@@ -231,10 +233,20 @@ def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> No
 
     store = open_store(resolve_settings(claims_path, db_path))
     report = build_report(store)
+    conflicts = [c.id for c in report.claims if has_conflict(c)]
     if as_json:
-        emit_json({"claims": [status_json(c) for c in report.claims]})
+        emit_json({"claims": [status_json(c) for c in report.claims], "conflicts": conflicts})
         return
-    console().print(status_table(report.claims))
+    out = console()
+    out.print(status_table(report.claims))
+    counts = Counter(c.status for c in report.claims)
+    out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    if conflicts:
+        out.print(f"{len(conflicts)} claim(s) with conflicting specifics: {', '.join(conflicts)}")
+
+
+def has_conflict(claim: ClaimReport) -> bool:
+    return any(f.status.value == "conflict" for s in claim.sources for f in s.specifics)
 
 
 def status_json(c: ClaimReport) -> dict[str, Any]:
@@ -249,6 +261,7 @@ def status_json(c: ClaimReport) -> dict[str, Any]:
         "speaker": c.speaker,
         "checked_at": c.checked_at,
         "human": [asdict(r) for r in c.reviews],
+        "human_contradicted": contradicted(c),
         "sources": [
             {
                 "url": s.url,

@@ -10,9 +10,8 @@ from charset_normalizer import from_bytes
 META_SCAN_BYTES = 4096  # WHATWG prescan looks at the first 1024; old pages put it later
 DETECT_BYTES = 256 * 1024
 
+# The WHATWG BOM sniff: UTF-32 BOMs are not recognised (FF FE 00 00 is UTF-16 LE + NUL).
 _BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it shares the prefix
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),

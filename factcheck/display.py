@@ -14,6 +14,7 @@ from rich.table import Table
 
 from factcheck.models import ClaimReport, DiffOp, SourceReport
 from factcheck.report import TextChange
+from factcheck.review import contradicted
 
 STYLES = {
     "supported": "green",
@@ -88,6 +89,8 @@ def status_table(claims: Sequence[ClaimReport]) -> Table:
     for c in claims:
         readable = sum(1 for s in c.sources if s.fetch_status == "fetched")
         human = c.reviews[-1].decision if c.reviews else ""
+        if contradicted(c):
+            human += " (machine disagrees now)"
         table.add_row(
             escape(c.id),
             styled(c.status),
@@ -135,6 +138,8 @@ def print_claim(out: Console, claim: ClaimReport, contexts: dict[str, str]) -> N
         out.print(f"  quote:   “{escape(claim.quote)}”")
     if claim.speaker:
         out.print(f"  speaker: {escape(claim.speaker)}")
+    if contradicted(claim):
+        out.print("  [bold red]the machine status changed after a human accepted it[/bold red]")
     for review in claim.reviews:
         note = f" — {escape(review.note)}" if review.note else ""
         target = f" ({escape(review.url)})" if review.url else ""

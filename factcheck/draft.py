@@ -81,6 +81,12 @@ _ORG_WORDS = _words(
     "group council committee union university institute association police army navy bank "
     "commission court press service services"
 )
+# Capitalised only because they start a sentence: 'Officials said …' names no one.
+_COMMON_SUBJECTS = _words(
+    "officials critics analysts experts sources reports residents authorities ministers "
+    "observers diplomats witnesses police lawyers scientists researchers economists others "
+    "many some several both"
+)
 _NOT_FIRST = (
     _TITLES
     | _LEADING_STOP
@@ -221,8 +227,10 @@ def _find_people(paragraphs: Sequence[str], subjects: Sequence[str]) -> _People:
             full.setdefault(words[-1], name)
     singles = {s for s in subjects if " " not in s and _is_person(s)}
     for single in singles - set(full):
-        rx = re.compile(rf"\b([A-Z][a-z’'-]+) {re.escape(single)}\b")
-        first = (m[1] for p in paragraphs for m in rx.finditer(p) if m[1].lower() not in _NOT_FIRST)
+        pair = re.compile(rf"\b([A-Z][a-z’'-]+) {re.escape(single)}\b")
+        first = (
+            m[1] for p in paragraphs for m in pair.finditer(p) if m[1].lower() not in _NOT_FIRST
+        )
         if given := next(first, None):
             full[single] = f"{given} {single}"
     known = sorted(set(full) | set(full.values()) | singles, key=len, reverse=True)
@@ -298,7 +306,7 @@ def _subject(before: str) -> _Subject | None:
     if appositive and (name := _name_before(appositive.group(1))):
         return "name", name
     if name := _name_before(text):
-        return "name", name
+        return ("common", name) if name.lower() in _COMMON_SUBJECTS else ("name", name)
     if re.fullmatch(r"[a-z][\w-]*", last) and last not in _CONNECTORS:
         return "common", last
     return None
@@ -648,9 +656,7 @@ def draft_yaml(
         doc["article"] = CommentedMap(known)
     doc["claims"] = CommentedSeq(_claim_map(d) for d in drafts)
     doc.yaml_set_start_comment(HEADER.format(origin=f" from {origin}" if origin else ""))
-    buffer = io.StringIO()
-    _yaml().dump(doc, buffer)
-    return buffer.getvalue()
+    return _dump(_yaml(), doc)
 
 
 # --- merging into an existing claims.yaml -----------------------------------------------------
@@ -704,38 +710,65 @@ def merge_into(
         _write_checked(path, draft_yaml(drafts, article), "utf-8")
         return MergeResult(str(path), tuple(d.id for d in drafts), (), created=True)
     existing = load_claims(path).claims
-    raw = path.read_bytes()
-    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    text = raw.decode(encoding)
+    taken = {c.id for c in existing}
+    new: list[DraftClaim] = []
+    skipped = []
+    for d in drafts:
+        if _is_known(d, existing):
+            skipped.append(d.id)
+        else:
+            new.append(replace(d, id=unique_id(d.id, taken)))
+            taken.add(new[-1].id)
+    if new:
+        raw = path.read_bytes()
+        encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+        text = raw.decode(encoding)
+        merged = _append_claims(text, [_claim_map(d) for d in new])
+        keep_bom = raw.startswith(b"\xef\xbb\xbf") or encoding == "utf-16"
+        _write_checked(path, merged, encoding if keep_bom else "utf-8")
+    return MergeResult(str(path), tuple(d.id for d in new), tuple(skipped))
+
+
+def _append_claims(text: str, maps: list[CommentedMap]) -> str:
+    """The file's text with `maps` rendered after its last claim; every existing line stays
+    byte for byte (ruamel.yaml would move a trailing comment, so the text is spliced)."""
     yaml = _yaml()
     _, indent, offset = load_yaml_guess_indent(text)
     offset = offset or 0
     yaml.indent(mapping=indent - offset if offset else indent, sequence=indent, offset=offset)
     doc = yaml.load(text)
     claims = doc["claims"]
-    if not claims:
-        claims = doc["claims"] = CommentedSeq()
-    taken = {c.id for c in existing}
-    added, skipped = [], []
-    for d in drafts:
-        if _is_known(d, existing):
-            skipped.append(d.id)
-            continue
-        new_id = unique_id(d.id, taken)
-        taken.add(new_id)
-        claims.append(_claim_map(replace(d, id=new_id)))
-        added.append(new_id)
-    if added:
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
-        merged = buffer.getvalue()
-        merged = merged.replace("\n", "\r\n") if "\r\n" in text else merged
-        _write_checked(
-            path,
-            merged,
-            encoding if raw.startswith(b"\xef\xbb\xbf") or encoding == "utf-16" else "utf-8",
-        )
-    return MergeResult(str(path), tuple(added), tuple(skipped))
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if not claims or claims.fa.flow_style():  # `claims: []`: let ruamel.yaml rewrite the list
+        doc["claims"] = CommentedSeq([*claims, *maps])
+        return _dump(yaml, doc).replace("\n", newline)
+    lines = text.splitlines(keepends=True)
+    first = lines[claims.lc.item(0)[0]]
+    dash = len(first) - len(first.lstrip())
+    keys = list(doc)
+    after = keys.index("claims") + 1
+    end = doc.lc.key(keys[after])[0] if after < len(keys) else len(lines)
+    while end > 0 and _trailing(lines[end - 1], dash):
+        end -= 1
+    rendered = _dump(yaml, CommentedMap(claims=CommentedSeq(maps))).splitlines(keepends=True)[1:]
+    shift = dash - (len(rendered[0]) - len(rendered[0].lstrip()))
+    block = "".join((" " * shift + ln if shift > 0 else ln[-shift:]) for ln in rendered)
+    head = "".join(lines[:end])
+    if head and not head.endswith("\n"):
+        head += newline
+    return head + block.replace("\n", newline) + "".join(lines[end:])
+
+
+def _trailing(line: str, dash: int) -> bool:
+    """A blank line, or a comment at the claims' own level or outside it (not inside a claim)."""
+    stripped = line.strip()
+    return not stripped or (stripped.startswith("#") and len(line) - len(line.lstrip()) <= dash)
+
+
+def _dump(yaml: YAML, data: object) -> str:
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
 
 
 def _write_checked(path: Path, text: str, encoding: str) -> None:

@@ -14,8 +14,6 @@ from factcheck.models import DiffOp, QuoteMatch, QuoteStatus, Segment
 from factcheck.quote import ParsedQuote, parse_quote, quote_span
 from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char
 
-__all__ = ["MATCHER_VERSION", "index_text", "match_quote", "parse_quote"]
-
 MATCHER_VERSION = "3.1"
 SHORT_QUOTE_WORDS = 4  # quotes under this many words are matched exactly, never fuzzily
 CONTEXT_CHARS = 32  # TextQuoteSelector prefix/suffix

@@ -342,9 +342,9 @@ def test_minimum_interval_between_requests_to_one_host(
 ) -> None:
     stamps: list[float] = []
     urls = [web_server.add(f"/t{i}", timed(page("<p>x</p>"), stamps)) for i in range(4)]
-    fetch(fast_settings(tmp_path, host_interval=0.1), *urls)
+    fetch(fast_settings(tmp_path, host_interval=0.2), *urls)
     assert len(stamps) == 4
-    assert stamps[3] - stamps[1] >= 0.18  # sent 0.1 s apart (the first also sets up TLS state)
+    assert stamps[3] - stamps[1] >= 0.3  # sent 0.2 s apart (the first also sets up TLS state)
 
 
 def test_run_deadline_ends_every_request(web_server: TestServer, tmp_path: Path) -> None:
