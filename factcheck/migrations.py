@@ -144,3 +144,9 @@ def m001_initial(db: Database) -> None:
 @migrations()
 def m002_archive_status(db: Database) -> None:
     db.table("checks").add_column("archive_status", str)
+
+
+@migrations()
+def m003_review_machine_status(db: Database) -> None:
+    # the machine's claim status when the human decided, to flag later contradictions
+    db.table("reviews").add_column("machine_status", str)

@@ -274,6 +274,7 @@ class Review:
     url: str | None = None
     note: str | None = None
     rating: Rating | None = None
+    machine_status: str | None = None  # the machine's claim status when the human decided
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,7 @@ def review_from_row(r: Row) -> Review:
         url=r["url"],
         note=r["note"],
         rating=_rating(from_json(r["rating"])),
+        machine_status=r["machine_status"],
     )
 
 

@@ -55,6 +55,7 @@ def record_review(
                 "say what was decided: --accept, --reject, --checked, --rating or --note"
             )
         decision = "note"
+    results = store.claim_results(claim_id)
     review = Review(
         claim_id=claim_id,
         decision=decision,
@@ -63,6 +64,7 @@ def record_review(
         url=url,
         note=note,
         rating=human_rating,
+        machine_status=results[-1]["status"] if results else None,
     )
     store.add_review(review)
     return review
@@ -71,11 +73,6 @@ def record_review(
 def contradicted(claim: ClaimReport) -> bool:
     """An accepted verdict that a later machine check no longer agrees with."""
     accepts = [r for r in claim.reviews if r.decision == "accept" and r.url is None]
-    if not accepts or len(claim.history) < 2:
+    if not accepts or accepts[-1].machine_status is None:
         return False
-    accepted_at = accepts[-1].at
-    before = [p for p in claim.history if p.checked_at <= accepted_at]
-    after = [p for p in claim.history if p.checked_at > accepted_at]
-    if not before or not after:
-        return False
-    return after[-1].status != before[-1].status
+    return claim.status != accepts[-1].machine_status

@@ -420,6 +420,7 @@ class Store:
                     "rating": to_json(review.rating) if review.rating else None,
                     "by": review.by,
                     "at": review.at,
+                    "machine_status": review.machine_status,
                 }
             )
 
