@@ -61,10 +61,14 @@ def parse_quote(quote: str) -> ParsedQuote:
 
 def _segment_words(quote: str, mask: list[int], lo: int, hi: int) -> tuple[QuoteWord, ...]:
     if not any(mask[lo:hi]):
-        return tuple(
-            QuoteWord(token_key(m.group()), m.start(), m.end())
-            for m in TOKEN_RE.finditer(quote, lo, hi)
-        )
+        spans = [m.span() for m in TOKEN_RE.finditer(quote, lo, hi)]
+        # Bulk keys and `_make` keep this cheap: it runs for every quote (issue 3, point 8).
+        if quote.isascii():
+            low = quote.lower()  # token_key of an ASCII word is its lower case
+            rows = [(low[s:e], s, e, False) for s, e in spans]
+        else:
+            rows = [(token_key(quote[s:e]), s, e, False) for s, e in spans]
+        return tuple(map(QuoteWord._make, rows))
     kept = [i for i in range(lo, hi) if mask[i] != 2]
     clean = "".join(quote[i] for i in kept)
     words = []
