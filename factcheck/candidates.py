@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
 
 from factcheck.text import TOKEN_RE, token_key
 
@@ -15,6 +16,7 @@ SLACK = 4  # words a candidate place may drift by (insertions, deletions)
 _ANCHORS = 16
 _MIN_SUPPORT = 0.4  # share of anchor votes a candidate place needs
 _SPACE_RUN = re.compile(r"\s+")
+_ZEROS = tuple(repeat(0, 2 * SLACK + 1))
 
 
 @dataclass(frozen=True)
@@ -76,31 +78,47 @@ def vote_diagonals(
 
     Also returns how many anchor words voted: a real match gets most of their votes.
     """
-    anchors = []
-    for i, key in enumerate(keys):
-        pos = page.positions.get(key)
-        if pos is None:
-            continue
-        if lo > 0 or hi < len(page.keys):
-            pos = pos[bisect_left(pos, lo) : bisect_left(pos, hi)]
-        if pos:
-            anchors.append((len(pos), i, pos))
+    votes, used = _cast_votes(_anchors(page, keys, lo, hi))
+    get = votes.get
+    # The 16 most voted diagonals (stable, like Counter.most_common), with their neighbours'.
+    top = sorted(votes.items(), key=itemgetter(1), reverse=True)[:16]
+    scored = [(sum(map(get, range(d - SLACK, d + SLACK + 1), _ZEROS)), d) for d, _ in top]
+    scored.sort(key=lambda sd: (-sd[0], sd[1]))
+    return scored, used
+
+
+def _anchors(
+    page: PageIndex, keys: list[str], lo: int, hi: int
+) -> list[tuple[int, int, list[int]]]:
+    """(occurrences in [lo, hi), quote index, positions) of the quote's words, rarest first."""
+    found = list(map(page.positions.get, keys))
+    if lo <= 0 and hi >= len(page.keys):
+        anchors = [(len(pos), i, pos) for i, pos in enumerate(found) if pos is not None]
+    else:
+        anchors = []
+        for i, pos in enumerate(found):
+            if pos is not None:
+                inside = pos[bisect_left(pos, lo) : bisect_left(pos, hi)]
+                if inside:
+                    anchors.append((len(inside), i, inside))
     anchors.sort()
-    votes: Counter[int] = Counter()
+    return anchors
+
+
+def _cast_votes(anchors: list[tuple[int, int, list[int]]]) -> tuple[dict[int, int], int]:
+    """Votes per diagonal (page position minus quote index), and how many anchors voted."""
+    votes: dict[int, int] = {}
+    get = votes.get
     used = 0
     cast = 0
     for count, i, pos in anchors[:_ANCHORS]:
         if used >= 3 and (count > 64 or cast > 400):
             break
-        votes.update([p - i for p in pos[:256]])
+        for p in pos[:256]:
+            votes[p - i] = get(p - i, 0) + 1
         used += 1
         cast += min(count, 256)
-    scored = []
-    for diag, _ in votes.most_common(16):
-        support = sum(votes.get(diag + k, 0) for k in range(-SLACK, SLACK + 1))
-        scored.append((support, diag))
-    scored.sort(key=lambda sd: (-sd[0], sd[1]))
-    return scored, used
+    return votes, used
 
 
 def pick_diagonals(scored: list[tuple[int, int]], limit: int, width: int, used: int) -> list[int]:

@@ -121,8 +121,8 @@ def _shares_content(page: PageIndex, quote: ParsedQuote, chain: Chain) -> bool:
     n = len(quote.words)
     lo = max(0, min(a.start for a in aligned) - n)
     hi = min(len(page.keys), max(a.end for a in aligned) + n)
-    content = {w.key for w in quote.words if w.key not in STOPWORDS and len(w.key) > 2}
-    shared = content & set(page.keys[lo:hi])
+    content = {w.key for w in quote.words if len(w.key) > 2} - STOPWORDS
+    shared = content.intersection(page.keys[lo:hi])
     return len(content) >= 4 and len(shared) >= 0.6 * len(content)
 
 

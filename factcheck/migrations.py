@@ -150,3 +150,10 @@ def m002_archive_status(db: Database) -> None:
 def m003_review_machine_status(db: Database) -> None:
     # the machine's claim status when the human decided, to flag later contradictions
     db.table("reviews").add_column("machine_status", str)
+
+
+@migrations()
+def m004_claim_hash(db: Database) -> None:
+    # what the claim said when checked: a verdict is reused only for the same words
+    db.table("checks").add_column("claim_hash", str)
+    db.table("snapshots").create_index(["body_hash"])

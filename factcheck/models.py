@@ -213,6 +213,7 @@ class Verification:
     evidence: tuple[QuoteMatch, ...] = ()
     specifics: tuple[SpecificFinding, ...] = ()
     matcher_version: str = ""
+    claim_hash: str = ""  # fingerprint of the claim's words when checked
     drift: str | None = None  # drift.Drift value when the text changed since the last check
     archive_url: str | None = None  # the capture checked when the live source failed us
     archived_at: str | None = None

@@ -215,6 +215,9 @@ class Store:
         self, run_id: int, result: FetchResult, text: SourceText | None, text_hash: str | None
     ) -> int:
         table = self.db.table("snapshots")
+        title, metadata = (text.title, to_json(text.metadata)) if text else (None, None)
+        if text is None and result.status is FetchStatus.FETCHED:  # unchanged: not re-parsed
+            title, metadata = self._snapshot_metadata(result.body_hash)
         with _immediate(self.db):
             table.insert(
                 {
@@ -235,11 +238,21 @@ class Store:
                     "not_modified": int(result.not_modified),
                     "from_cache": int(result.from_cache),
                     "elapsed_ms": result.elapsed_ms,
-                    "title": text.title if text else None,
-                    "metadata": to_json(text.metadata) if text else None,
+                    "title": title,
+                    "metadata": metadata,
                 }
             )
         return _pk(table.last_pk)
+
+    def _snapshot_metadata(self, body_hash: str | None) -> tuple[str | None, str | None]:
+        rows = list(
+            self.db.query(
+                "SELECT title, metadata FROM snapshots WHERE body_hash = ? "
+                "AND metadata IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [body_hash],
+            )
+        )
+        return (rows[0]["title"], rows[0]["metadata"]) if rows else (None, None)
 
     def record_verifications(
         self, run_id: int, snapshot_id: int, verifications: list[Verification]
@@ -287,6 +300,7 @@ class Store:
             "matcher_version": v.matcher_version,
             "reused": int(v.reused),
             "drift": v.drift,
+            "claim_hash": v.claim_hash,
             "archive_url": v.archive_url,
             "archived_at": v.archived_at,
             "archive_status": v.archive_status,
@@ -469,6 +483,7 @@ def verification_from_row(r: Row) -> Verification:
         evidence=tuple(_match_from_dict(d) for d in from_json(r["evidence"], [])),
         specifics=tuple(finding_from_dict(d) for d in from_json(r["specifics"], [])),
         matcher_version=r["matcher_version"] or "",
+        claim_hash=r["claim_hash"] or "",
         drift=r["drift"],
         archive_url=r["archive_url"],
         archived_at=r["archived_at"],

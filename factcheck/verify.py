@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -80,6 +81,18 @@ class Verifier:
         previous: Mapping[tuple[str, str], PreviousCheck],
     ) -> SourceOutcome:
         """Extract the text of one fetch result and match every claim citing it."""
+        priors = [previous.get((claim.id, result.url)) for claim in claims]
+        if claims and all(
+            _reusable(p, claim, result) for p, claim in zip(priors, claims, strict=True)
+        ):
+            # the same bytes as last time, the same claims, the same matcher: nothing to redo
+            result = replace(result, body=None)
+            text_hash = priors[0].text_hash if priors[0] else None
+            verifications = tuple(
+                self._verify_claim(claim, result, None, text_hash, prior)
+                for claim, prior in zip(claims, priors, strict=True)
+            )
+            return SourceOutcome(result, None, text_hash, verifications)
         text: SourceText | None = None
         if result.status is FetchStatus.FETCHED:
             try:
@@ -120,13 +133,15 @@ class Verifier:
             text_hash=text_hash,
             title=text.title if text else None,
             matcher_version=MATCHER_VERSION,
+            claim_hash=claim_fingerprint(claim),
         )
-        if text is None:
+        if text_hash is None:
             return base
         if (
             before is not None
             and before.text_hash == text_hash
             and before.matcher_version == MATCHER_VERSION
+            and before.verification.claim_hash == base.claim_hash
         ):
             old = before.verification
             return replace(
@@ -137,6 +152,7 @@ class Verifier:
                 specifics=old.specifics,
                 reused=True,
             )
+        assert text is not None
         fresh = match_claim(claim, base, text)
         if before is None:
             return fresh
@@ -207,6 +223,23 @@ def source_text_from_dict(data: Mapping[str, object]) -> SourceText:
         title=title if isinstance(title, str) else None,
         metadata=SourceMetadata(**meta),
         page_starts=tuple(int(s) for s in starts),
+    )
+
+
+def claim_fingerprint(claim: Claim) -> str:
+    """Changes whenever the words a check looks for change."""
+    words = json.dumps([claim.claim, claim.quote, claim.evidence, claim.specifics])
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
+
+
+def _reusable(prior: PreviousCheck | None, claim: Claim, result: FetchResult) -> bool:
+    return (
+        prior is not None
+        and result.status is FetchStatus.FETCHED
+        and prior.text_hash is not None
+        and prior.verification.fetch.body_hash == result.body_hash
+        and prior.matcher_version == MATCHER_VERSION
+        and prior.verification.claim_hash == claim_fingerprint(claim)
     )
 
 
