@@ -181,10 +181,11 @@ def _roll_up_all(
     outcomes = []
     for claim in claims:
         checks = [current[(claim.id, s.url)] for s in claim.sources if (claim.id, s.url) in current]
-        status = roll_up(claim, checks)
-        store.record_claim_result(run_id, claim.id, status.value)
         before = previous.get(claim.id)
-        outcomes.append(ClaimOutcome(claim.id, status, ClaimStatus(before) if before else None))
+        outcomes.append(
+            ClaimOutcome(claim.id, roll_up(claim, checks), ClaimStatus(before) if before else None)
+        )
+    store.record_claim_results(run_id, [(o.claim_id, o.status.value) for o in outcomes])
     return outcomes
 
 

@@ -326,10 +326,15 @@ class Store:
                     ],
                 )
 
-    def record_claim_result(self, run_id: int, claim_id: str, status: str) -> None:
+    def record_claim_results(self, run_id: int, statuses: list[tuple[str, str]]) -> None:
+        """Each claim's rolled-up status for this run, in one commit."""
+        now = now_iso()
         with _immediate(self.db):
-            self.db.table("claim_results").upsert(
-                {"run_id": run_id, "claim_id": claim_id, "status": status, "checked_at": now_iso()},
+            self.db.table("claim_results").upsert_all(
+                [
+                    {"run_id": run_id, "claim_id": cid, "status": status, "checked_at": now}
+                    for cid, status in statuses
+                ],
                 pk=("run_id", "claim_id"),
             )
 

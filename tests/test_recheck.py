@@ -142,3 +142,16 @@ def test_status_json_shows_previous_status(tmp_path: Path, site: Site) -> None:
     assert (removed["previous_status"], removed["status"]) == ("supported", "unverified")
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_editing_a_quote_in_the_claims_file_forces_a_fresh_match(
+    tmp_path: Path, site: Site
+) -> None:
+    path, cfg = claims_file(tmp_path, site), settings(tmp_path)
+    store = Store.open(cfg.db_path)
+    run_check(cfg, load_claims(path), store)
+    path.write_text(path.read_text().replace(QUOTE, QUOTE.replace("spring", "summer"), 1))
+    summary = run_check(cfg, load_claims(path), store)
+    status = {o.claim_id: o.status.value for o in summary.outcomes}
+    assert status["same"] == "misquoted"  # not the stale 'supported' verdict
+    assert status["other"] == "supported"
