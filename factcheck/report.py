@@ -21,9 +21,10 @@ from factcheck.models import (
     SourceMetadata,
     SourceReport,
 )
+from factcheck.records import Row, from_json, verification_from_row
 from factcheck.schedule import source_health
 from factcheck.settings import Settings
-from factcheck.store import Row, Store, from_json, verification_from_row
+from factcheck.store import Store
 
 DEAD_FAILURES = Settings().dead_after_failures
 DEAD_DAYS = Settings().dead_after_days

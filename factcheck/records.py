@@ -1,0 +1,158 @@
+"""Rows to records and back: JSON columns, check rows and the verifications they hold."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from factcheck.models import (
+    Difference,
+    DiffOp,
+    FetchResult,
+    FetchStatus,
+    QuoteMatch,
+    QuoteStatus,
+    Segment,
+    Specific,
+    SpecificFinding,
+    SpecificKind,
+    SpecificStatus,
+    Verification,
+)
+
+Row = dict[str, Any]
+
+
+def to_json(value: Any) -> str:
+    """Serialise dataclasses, tuples and plain values for a TEXT column."""
+    return json.dumps(value, default=_default, ensure_ascii=False, sort_keys=True)
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def from_json(text: str | None, fallback: Any = None) -> Any:
+    return json.loads(text) if text else fallback
+
+
+def check_row(run_id: int, source_id: int, snapshot_id: int, v: Verification) -> Row:
+    """The checks-table row of one verification."""
+    m = v.match
+    return {
+        "run_id": run_id,
+        "claim_id": v.claim_id,
+        "source_id": source_id,
+        "snapshot_id": snapshot_id,
+        "checked_at": v.fetch.fetched_at,
+        "fetch_status": str(v.fetch.status),
+        "quote_status": str(m.status),
+        "score": m.score,
+        "excerpt": m.excerpt or None,
+        "start": m.start,
+        "end": m.end,
+        "diff": to_json(list(m.diff)),
+        "differences": to_json(list(m.differences)),
+        "normalisations": to_json(list(m.normalisations)),
+        "occurrences": m.occurrences,
+        "segments": to_json(list(m.segments)),
+        "selector": to_json({"exact": m.excerpt, "prefix": m.prefix, "suffix": m.suffix})
+        if m.excerpt
+        else None,
+        "fragment_url": v.fragment_url,
+        "evidence": to_json(list(v.evidence)),
+        "specifics": to_json(list(v.specifics)),
+        "text_hash": v.text_hash,
+        "matcher_version": v.matcher_version,
+        "reused": int(v.reused),
+        "drift": v.drift,
+        "claim_hash": v.claim_hash,
+        "archive_url": v.archive_url,
+        "archived_at": v.archived_at,
+        "archive_status": v.archive_status,
+    }
+
+
+def verification_from_row(r: Row) -> Verification:
+    """Rebuild a verification from a check row joined with its snapshot."""
+    fetch = FetchResult(
+        url=r["url"],
+        status=FetchStatus(r["fetch_status"]),
+        fetched_at=r["checked_at"],
+        http_status=r.get("http_status"),
+        final_url=r.get("final_url"),
+        redirects=tuple(from_json(r.get("redirects"), [])),
+        content_type=r.get("content_type"),
+        etag=r.get("etag"),
+        last_modified=r.get("last_modified"),
+        body_hash=r.get("body_hash"),
+        reason=r.get("reason") or "",
+    )
+    return Verification(
+        claim_id=r["claim_id"],
+        url=r["url"],
+        fetch=fetch,
+        match=match_from_row(r),
+        text_hash=r["text_hash"],
+        fragment_url=r["fragment_url"],
+        evidence=tuple(_match_from_dict(d) for d in from_json(r["evidence"], [])),
+        specifics=tuple(finding_from_dict(d) for d in from_json(r["specifics"], [])),
+        matcher_version=r["matcher_version"] or "",
+        claim_hash=r["claim_hash"] or "",
+        drift=r["drift"],
+        archive_url=r["archive_url"],
+        archived_at=r["archived_at"],
+        archive_status=r["archive_status"],
+        reused=bool(r["reused"]),
+    )
+
+
+def match_from_row(r: Row) -> QuoteMatch:
+    selector = from_json(r["selector"], {})
+    return _match_from_dict(
+        {
+            "status": r["quote_status"],
+            "score": r["score"] or 0.0,
+            "excerpt": r["excerpt"] or "",
+            "start": r["start"],
+            "end": r["end"],
+            "diff": from_json(r["diff"], []),
+            "differences": from_json(r["differences"], []),
+            "normalisations": from_json(r["normalisations"], []),
+            "occurrences": r["occurrences"] or 0,
+            "segments": from_json(r["segments"], []),
+            "prefix": selector.get("prefix", ""),
+            "suffix": selector.get("suffix", ""),
+        }
+    )
+
+
+def _match_from_dict(d: dict[str, Any]) -> QuoteMatch:
+    return QuoteMatch(
+        status=QuoteStatus(d["status"]),
+        score=d.get("score") or 0.0,
+        excerpt=d.get("excerpt") or "",
+        start=d.get("start"),
+        end=d.get("end"),
+        diff=tuple(DiffOp(**x) for x in d.get("diff", [])),
+        differences=tuple(Difference(**x) for x in d.get("differences", [])),
+        normalisations=tuple(d.get("normalisations", [])),
+        occurrences=d.get("occurrences") or 0,
+        segments=tuple(Segment(**x) for x in d.get("segments", [])),
+        prefix=d.get("prefix", ""),
+        suffix=d.get("suffix", ""),
+    )
+
+
+def finding_from_dict(d: dict[str, Any]) -> SpecificFinding:
+    spec = d["specific"]
+    return SpecificFinding(
+        specific=Specific(SpecificKind(spec["kind"]), spec["text"], spec["value"]),
+        status=SpecificStatus(d["status"]),
+        found_text=d.get("found_text", ""),
+        start=d.get("start"),
+        end=d.get("end"),
+    )
