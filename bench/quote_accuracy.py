@@ -7,18 +7,13 @@ Defaults to the dev corpus in ../shared/corpus beside the project (or beside a C
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from corpus import find_corpus, load_jsonl, page_text
 
-from factcheck.extract import html_to_text  # noqa: E402
-from factcheck.match import match_quote  # noqa: E402
+from factcheck.match import match_quote
 
 LABELS = ("verbatim", "edited_ok", "altered", "absent")
 STATUSES = ("verbatim", "edited", "altered", "paraphrase", "absent", "unchecked")
@@ -31,31 +26,12 @@ CORRECT = {
 TARGETS = {"verbatim": 99.5, "edited_ok": 97.0, "altered": 95.0, "absent": 99.5}
 
 
-def find_corpus() -> Path | None:
-    """The shared corpus: ../shared/corpus from the project root, else from its parents."""
-    for base in (ROOT, *ROOT.parents):
-        candidate = base.parent / "shared" / "corpus"
-        if (candidate / "dev_cases.jsonl").exists():
-            return candidate
-    return None
-
-
-def load_cases(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
 def run(cases: list[dict[str, str]], pages: Path) -> list[tuple[dict[str, str], str]]:
     """Match every case through the real extraction; returns (case, status) pairs."""
-    texts: dict[str, str] = {}
-    results = []
-    for case in cases:
-        page_id = case["page_id"]
-        if page_id not in texts:
-            html = gzip.decompress((pages / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
-            texts[page_id] = html_to_text(html).text
-        results.append((case, str(match_quote(case["quote"], texts[page_id]).status)))
-    return results
+    return [
+        (case, str(match_quote(case["quote"], page_text(pages, case["page_id"])).status))
+        for case in cases
+    ]
 
 
 def summarise(results: list[tuple[dict[str, str], str]]) -> dict[str, float]:
@@ -74,20 +50,36 @@ def summarise(results: list[tuple[dict[str, str], str]]) -> dict[str, float]:
     return accuracy
 
 
+def summarise_kinds(results: list[tuple[dict[str, str], str]]) -> None:
+    """Accuracy per label and change kind (the part after the span kind)."""
+    totals: Counter[tuple[str, str]] = Counter()
+    good: Counter[tuple[str, str]] = Counter()
+    for case, status in results:
+        key = case["expected"], case["kind"].split(":", 1)[-1]
+        totals[key] += 1
+        good[key] += status in CORRECT[case["expected"]]
+    for key in sorted(totals):
+        share = 100.0 * good[key] / totals[key]
+        print(f"  {key[0]:<10} {key[1]:<26} {good[key]:>5}/{totals[key]:<5} {share:6.1f}%")
+
+
 def main() -> int:
     corpus = find_corpus()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, default=corpus and corpus / "dev_cases.jsonl")
     parser.add_argument("--pages", type=Path, default=corpus and corpus / "pages")
     parser.add_argument("--show-errors", action="store_true", help="list misclassified cases")
+    parser.add_argument("--by-kind", action="store_true", help="accuracy per change kind")
     args = parser.parse_args()
     if args.cases is None or args.pages is None:
         parser.error("corpus not found: pass --cases and --pages")
     started = time.perf_counter()
-    results = run(load_cases(args.cases), args.pages)
+    results = run(load_jsonl(args.cases), args.pages)
     elapsed = time.perf_counter() - started
     print(f"{len(results)} cases in {elapsed:.1f} s (extraction included)")
     summarise(results)
+    if args.by_kind:
+        summarise_kinds(results)
     if args.show_errors:
         for case, status in results:
             if status not in CORRECT[case["expected"]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from factcheck.align import Chain, Op
 from factcheck.candidates import PageIndex
 from factcheck.models import Difference, DiffOp
 from factcheck.quote import ParsedQuote, QuoteWord, quote_span
+from factcheck.text import fold
 
 _EDITORIAL_SPAN = 4  # a [bracket] may stand in for up to this many source words
 
@@ -44,6 +46,7 @@ class Verdict:
     material: list[tuple[int, int, tuple[QuoteWord, ...], str, str]]  # s1, s2, words, texts
     blocks: list[tuple[int, int]]  # (page words, quote words) per material block
     diff: list[DiffOp]
+    literal: frozenset[int] = frozenset()  # bracket groups that copy the source's own brackets
 
     def rank(self) -> tuple[int, int]:
         """Most matched words, fewest materially changed quote words, fewest changes."""
@@ -52,7 +55,7 @@ class Verdict:
 
 def judge_chain(page: PageIndex, quote: ParsedQuote, chain: Chain) -> Verdict:
     """Walk the opcodes of every segment: equal words, editorial edits, material changes."""
-    verdict = Verdict(chain, 0, [], [], [])
+    verdict = Verdict(chain, 0, [], [], [], _literal_groups(quote, chain))
     prev_end: int | None = None
     for seg, alignment in zip(quote.segments, chain, strict=True):
         if alignment is None:  # a segment not found near its neighbours
@@ -68,6 +71,28 @@ def judge_chain(page: PageIndex, quote: ParsedQuote, chain: Chain) -> Verdict:
         for tag, s1, s2, q1, q2 in alignment.ops:
             _judge_op(page, quote, seg, (tag, s1, s2, q1, q2), verdict)
     return verdict
+
+
+def is_content(key: str) -> bool:
+    """A word that carries meaning: not a stopword, not a one- or two-letter word."""
+    return len(key) > 2 and key not in STOPWORDS
+
+
+def _literal_groups(quote: ParsedQuote, chain: Chain) -> frozenset[int]:
+    """Bracket groups whose words mostly match the source: the source's own brackets.
+
+    `[National Society for the Prevention of Cruelty]` copied from a page is not an
+    editorial insertion, so a word changed inside it is still a change.
+    """
+    sizes = Counter(w.group for w in quote.words if w.group)
+    if not sizes:
+        return frozenset()
+    matched: Counter[int] = Counter()
+    for seg, alignment in zip(quote.segments, chain, strict=True):
+        for tag, _, _, q1, q2 in alignment.ops if alignment else ():
+            if tag == "equal":
+                matched.update(w.group for w in seg[q1:q2] if w.group)
+    return frozenset(g for g, size in sizes.items() if 2 * matched[g] >= size > 1)
 
 
 def _judge_op(
@@ -87,17 +112,22 @@ def _judge_op(
     diff_tag = "replace" if s2 > s1 and q2 > q1 else ("delete" if s2 > s1 else "insert")
     verdict.diff.append(DiffOp(diff_tag, src, words))
     src_keys = list(page.keys[s1:s2])
-    if _editorial(src_keys, seg[q1:q2]):
+    if _respaced(src, words) or _editorial(src_keys, seg[q1:q2], verdict.literal):
         return
     verdict.material.append((s1, s2, seg[q1:q2], src, words))
     verdict.blocks.append((s2 - s1, q2 - q1))
 
 
-def _editorial(src_keys: list[str], words: tuple[QuoteWord, ...]) -> bool:
+def _respaced(src: str, said: str) -> bool:
+    """The same characters spaced differently (`May 18,2018`): a whitespace edit."""
+    return bool(src) and "".join(fold(src).split()) == "".join(fold(said).split())
+
+
+def _editorial(src_keys: list[str], words: tuple[QuoteWord, ...], literal: frozenset[int]) -> bool:
     """A [bracketed] stand-in for a few words, or the same letters split differently."""
     if "".join(src_keys) == "".join(w.key for w in words):
         return True
-    if not words or not all(w.bracket for w in words):
+    if not words or not all(w.bracket and w.group not in literal for w in words):
         return False
     if any(_is_number(k) for k in src_keys) and any(_is_number(w.key) for w in words):
         return False  # a different number in brackets is still a different number

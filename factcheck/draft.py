@@ -8,8 +8,9 @@ import os
 import re
 import tempfile
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -168,9 +169,12 @@ def _opens(text: str, i: int) -> bool:
 def split_sentences(paragraph: str, quotes: Sequence[QuoteSpan] = ()) -> list[tuple[int, int]]:
     """Sentence spans; a sentence never ends inside a quoted passage."""
     spans, start = [], 0
+    starts = [q.start for q in quotes]
     for m in _BOUNDARY.finditer(paragraph):
         cut = m.end()
-        if any(q.start < cut < q.end for q in quotes) or _abbreviation(paragraph, m.start()):
+        at = bisect_right(starts, cut - 1) - 1  # the last passage opening before `cut`
+        inside = at >= 0 and quotes[at].start < cut < quotes[at].end
+        if inside or _abbreviation(paragraph, m.start()):
             continue
         spans.append((start, m.start() + len(m.group().rstrip())))
         start = cut
@@ -181,7 +185,7 @@ def split_sentences(paragraph: str, quotes: Sequence[QuoteSpan] = ()) -> list[tu
 def _abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"([\w.]+)$", text[:dot])
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 40) : dot])
     token = word.group(1) if word else ""
     return token.lower() in _ABBREV or (len(token) == 1 and token.isupper()) or "." in token
 
@@ -203,19 +207,25 @@ class _People:
 
     full: dict[str, str]  # surname -> full name, first seen
     mention: re.Pattern[str] | None
+    seen: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # per paragraph
 
     def canonical(self, name: str) -> str:
         return self.full.get(name, name) if " " not in name else name
 
     def last_before(self, paragraphs: Sequence[str], index: int, pos: int) -> str | None:
         """The last person named in the paragraph before `pos`, else in the previous one."""
-        if self.mention is None:
-            return None
-        for text in (paragraphs[index][:pos], paragraphs[index - 1] if index else ""):
-            found = list(self.mention.finditer(text))
-            if found:
-                return self.canonical(found[-1].group().split()[-1])
-        return None
+        here = self.mentions(paragraphs, index)
+        at = bisect_right(here, (pos,)) - 1
+        if at >= 0:
+            return here[at][1]
+        before = self.mentions(paragraphs, index - 1) if index else []
+        return before[-1][1] if before else None
+
+    def mentions(self, paragraphs: Sequence[str], index: int) -> list[tuple[int, str]]:
+        if index not in self.seen:
+            found = self.mention.finditer(paragraphs[index]) if self.mention else ()
+            self.seen[index] = [(m.start(), self.canonical(m.group().split()[-1])) for m in found]
+        return self.seen[index]
 
 
 def _find_people(paragraphs: Sequence[str], subjects: Sequence[str]) -> _People:
@@ -294,7 +304,9 @@ _Subject = tuple[str, str]  # ("name" | "pronoun" | "common", text)
 def _subject(before: str) -> _Subject | None:
     """Who does the verb that follows `before`: a name, a pronoun or a common noun."""
     words = before.split()
-    while words and (words[-1].lower() in _SKIP_BEFORE_VERB or words[-1].endswith("ly")):
+    while words and (
+        words[-1].lower() in _SKIP_BEFORE_VERB or re.fullmatch(r"[a-z]+ly", words[-1])
+    ):
         words.pop()
     if not words:
         return None
@@ -346,10 +358,18 @@ def _attribute(masked: str, q_start: int, q_end: int) -> _Subject | None:
 
 @dataclass(frozen=True)
 class _Found:
+    """A sentence (fact candidate) or one quoted passage in it, with its context."""
+
     paragraph: int
-    sentence: tuple[int, int]
-    quote: QuoteSpan | None
+    sentences: Sequence[tuple[int, int]]  # every sentence of the paragraph (shared)
+    index: int  # which one this is
+    inside: Sequence[QuoteSpan]  # the sentence's quoted passages
+    quote: QuoteSpan | None = None
     subject: _Subject | None = None
+
+    @property
+    def sentence(self) -> tuple[int, int]:
+        return self.sentences[self.index]
 
 
 def draft_claims(article: str | Sequence[HtmlParagraph]) -> list[DraftClaim]:
@@ -373,26 +393,25 @@ def draft_claims(article: str | Sequence[HtmlParagraph]) -> list[DraftClaim]:
             seen.add((draft.claim, draft.quote))
             slug = unique_id(draft.id, ids)
             ids.add(slug)
-            drafts.append(DraftClaim(slug, *_fields(draft)))
+            drafts.append(replace(draft, id=slug))
     return drafts
-
-
-def _fields(
-    d: DraftClaim,
-) -> tuple[str, str | None, str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    return d.claim, d.quote, d.speaker, d.sources, d.tags, d.specifics
 
 
 def _scan_paragraph(text: str, index: int) -> list[_Found]:
     quotes = find_quotes(text)
+    sentences = split_sentences(text, quotes)
     out: list[_Found] = []
-    for sentence in split_sentences(text, quotes):
-        out.append(_Found(index, sentence, None))  # a fact claim if it has specifics
-        inside = [q for q in quotes if sentence[0] <= q.start < sentence[1]]
+    at = 0
+    for n, sentence in enumerate(sentences):
+        inside = []
+        while at < len(quotes) and quotes[at].start < sentence[1]:
+            inside.append(quotes[at])
+            at += 1
+        out.append(_Found(index, sentences, n, inside))  # a fact claim if it has specifics
         masked = _mask(text, inside, sentence)
         for q in inside:
             subject = None if _so_called(text, q) else _attribute(masked, *_rel(q, sentence))
-            out.append(_Found(index, sentence, q, subject))
+            out.append(_Found(index, sentences, n, inside, q, subject))
     return out
 
 
@@ -415,9 +434,9 @@ def _so_called(text: str, q: QuoteSpan) -> bool:
 def _draft(f: _Found, paras: Sequence[HtmlParagraph], people: _People) -> DraftClaim | None:
     para = paras[f.paragraph]
     claim = para.text[f.sentence[0] : f.sentence[1]].strip()[:MAX_TEXT]
-    sources = _links_near(para, f.sentence, [a for a, _ in _sentences_of(para)])
+    sources = _links_near(para, f)
     if f.quote is None:
-        if not _has_numbers(_unquoted(para.text, f.sentence)):
+        if not _has_numbers(_unquoted(para.text, f.sentence, f.inside)):
             return None  # numbers inside a quotation are checked with the quote
         specifics = extract_specifics(claim)
         texts = tuple(dict.fromkeys(s.text for s in specifics))
@@ -430,14 +449,14 @@ def _draft(f: _Found, paras: Sequence[HtmlParagraph], people: _People) -> DraftC
     return DraftClaim(slugify(quote), claim, quote, speaker, sources, tuple(tags))
 
 
-def _unquoted(text: str, sentence: tuple[int, int]) -> str:
+def _unquoted(text: str, sentence: tuple[int, int], quotes: Sequence[QuoteSpan]) -> str:
     """The sentence with its quoted passages replaced by an ellipsis."""
     a, b = sentence
-    for q in reversed(find_quotes(text)):
-        if a <= q.start < b:
-            text = text[: q.start] + "…" + text[q.end :]
-            b -= q.end - q.start - 1
-    return text[a:b]
+    pieces, at = [], a
+    for q in quotes:
+        pieces += [text[at : q.start], "…"]
+        at = min(q.end, b)
+    return "".join([*pieces, text[at:b]])
 
 
 def _has_numbers(sentence: str) -> bool:
@@ -452,25 +471,18 @@ def _speaker(f: _Found, people: _People, texts: Sequence[str]) -> str | None:
     return people.canonical(f.subject[1])
 
 
-def _sentences_of(para: HtmlParagraph) -> list[tuple[int, int]]:
-    return split_sentences(para.text, find_quotes(para.text))
-
-
-def _links_near(
-    para: HtmlParagraph, sentence: tuple[int, int], starts: Sequence[int]
-) -> tuple[str, ...]:
+def _links_near(para: HtmlParagraph, f: _Found) -> tuple[str, ...]:
     """Links in the sentence; failing that, links in the sentences just before and after."""
 
     def within(a: int, b: int) -> list[str]:
         return [k.url for k in para.links if k.start < b and k.end > a]
 
-    urls = within(*sentence)
-    if not urls and para.links:
-        i = starts.index(sentence[0]) if sentence[0] in starts else -1
-        sentences = _sentences_of(para)
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(sentences) and i >= 0:
-                urls += within(*sentences[j])
+    if not para.links:
+        return ()
+    urls = within(*f.sentence)
+    for j in (f.index - 1, f.index + 1) if not urls else ():
+        if 0 <= j < len(f.sentences):
+            urls += within(*f.sentences[j])
     return tuple(dict.fromkeys(urls))
 
 

@@ -12,15 +12,21 @@ from factcheck.text import TOKEN_RE, token_key
 ELLIPSIS_RE = re.compile(r"[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,}")
 _BRACKET_RE = re.compile(r"\[([^\[\]]{0,80})\]")
 _SIC_RE = re.compile(r"\s*sic!?\s*", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:['’ʼ]s?)?")
 
 
 class QuoteWord(NamedTuple):
-    """One word of the quote; `bracket` marks an editorial [insertion] (issue 3, point 3)."""
+    """One word of the quote; `bracket` marks an editorial [insertion] (issue 3, point 3).
+
+    A word is bracketed when all of it but a possessive ending is inside the brackets
+    (`[Smith]`, `[Apple]'s`); `[T]he` is not. `group` numbers its brackets (0: none).
+    """
 
     key: str
     start: int
     end: int
     bracket: bool = False
+    group: int = 0
 
 
 @dataclass(frozen=True)
@@ -36,18 +42,17 @@ class ParsedQuote:
 
 def parse_quote(quote: str) -> ParsedQuote:
     """Split `quote` at ellipses and tokenise it; brackets are unwrapped but remembered."""
-    mask = [0] * len(quote)  # 0 plain, 1 inside brackets, 2 dropped ([, ], [sic])
+    mask = [0] * len(quote)  # 0 plain, -1 dropped ([, ], [sic]), k inside brackets no. k
     brackets = False
-    for m in _BRACKET_RE.finditer(quote):
+    for group, m in enumerate(_BRACKET_RE.finditer(quote), 1):
         if ELLIPSIS_RE.fullmatch(m.group()):
             continue
-        if _SIC_RE.fullmatch(m.group(1)):
-            mask[m.start() : m.end()] = [2] * (m.end() - m.start())
-            brackets = True
-            continue
         brackets = True
-        mask[m.start()] = mask[m.end() - 1] = 2
-        mask[m.start() + 1 : m.end() - 1] = [1] * (m.end() - m.start() - 2)
+        if _SIC_RE.fullmatch(m.group(1)):
+            mask[m.start() : m.end()] = [-1] * (m.end() - m.start())
+            continue
+        mask[m.start()] = mask[m.end() - 1] = -1
+        mask[m.start() + 1 : m.end() - 1] = [group] * (m.end() - m.start() - 2)
     cuts = [(m.start(), m.end()) for m in ELLIPSIS_RE.finditer(quote)]
     bounds = [0] + [x for cut in cuts for x in cut] + [len(quote)]
     segments = []
@@ -65,17 +70,21 @@ def _segment_words(quote: str, mask: list[int], lo: int, hi: int) -> tuple[Quote
         # Bulk keys and `_make` keep this cheap: it runs for every quote (issue 3, point 8).
         if quote.isascii():
             low = quote.lower()  # token_key of an ASCII word is its lower case
-            rows = [(low[s:e], s, e, False) for s, e in spans]
+            rows = [(low[s:e], s, e, False, 0) for s, e in spans]
         else:
-            rows = [(token_key(quote[s:e]), s, e, False) for s, e in spans]
+            texts = [quote[s:e] for s, e in spans]
+            keys = [t.lower() if t.isascii() else token_key(t) for t in texts]
+            rows = [(k, s, e, False, 0) for k, (s, e) in zip(keys, spans, strict=True)]
         return tuple(map(QuoteWord._make, rows))
-    kept = [i for i in range(lo, hi) if mask[i] != 2]
+    kept = [i for i in range(lo, hi) if mask[i] >= 0]
     clean = "".join(quote[i] for i in kept)
     words = []
     for m in TOKEN_RE.finditer(clean):
         idx = kept[m.start() : m.end()]
-        bracket = any(mask[i] == 1 for i in idx)
-        words.append(QuoteWord(token_key(m.group()), idx[0], idx[-1] + 1, bracket))
+        group = max(mask[i] for i in idx)
+        outside = "".join(quote[i] for i in idx if not mask[i])
+        bracket = group > 0 and _POSSESSIVE.fullmatch(outside) is not None
+        words.append(QuoteWord(token_key(m.group()), idx[0], idx[-1] + 1, bracket, group))
     return tuple(words)
 
 

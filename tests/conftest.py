@@ -26,3 +26,6 @@ def store() -> Iterator[Store]:
     db = Store.open(":memory:")
     yield db
     db.close()
+
+
+from webserver import web_server  # noqa: E402,F401 - the fault server fixture, for every test module

@@ -169,6 +169,8 @@ def test_scare_quotes_are_kept_and_tagged() -> None:
         ),
         ("In May, Hegseth declared that China posed an “imminent” threat.", "imminent", "Hegseth"),
         ("Officials said the pact was “historic” for both.", "historic", None),
+        ("“It is done,” Kelly Ann Reilly said.", "It is done", "Kelly Ann Reilly"),
+        ("Kelly openly said “it is done.”", "it is done.", "Kelly"),
         (
             "The navy carried out “surveillance and deterrence” activities.",
             "surveillance and deterrence",
