@@ -171,7 +171,7 @@ def _trim(ops: list[Op], page_keys: tuple[str, ...], keys: list[str]) -> list[Op
         ops.pop()
     if not ops:
         return ops
-    ops = _reanchor(ops, page_keys)
+    ops = _merge(_reanchor(ops, page_keys))
     tag, s1, s2, q1, q2 = ops[0]
     if tag != "equal" and s2 - s1 > q2 - q1:
         size = _spelt(keys[q1:q2], [page_keys[i] for i in range(s2 - 1, s1 - 1, -1)], True)

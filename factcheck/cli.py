@@ -463,3 +463,12 @@ def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
     if store.claim_row(claim_id) is None:
         raise NotFoundError(f"no claim with id {claim_id!r}")
     print_text_changes(console(), text_changes(store, settings.cache_dir, claim_id))
+
+
+def _register_extra_commands() -> None:
+    from factcheck.cli_draft import register
+
+    register(main)
+
+
+_register_extra_commands()
