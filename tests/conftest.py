@@ -17,7 +17,14 @@ def env_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never touch the user's database or cache (llm's env_setup)."""
     monkeypatch.setenv("FACTCHECK_DB", str(tmp_path / "factcheck.db"))
     monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

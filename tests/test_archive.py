@@ -18,10 +18,15 @@ QUOTE = "we will keep every hospital in the region open for the next ten years"
 PAGE = f"<html><body><p>The minister said {QUOTE}.</p></body></html>"
 CDX_LINES = {
     # url -> CDX lines (urlkey timestamp original mimetype statuscode digest length)
-    "/dead": ["k 20251219093000 {u} text/html 200 D1 100", "k 20240101000000 {u} text/html 200 D0 9"],
+    "/dead": [
+        "k 20251219093000 {u} text/html 200 D1 100",
+        "k 20240101000000 {u} text/html 200 D0 9",
+    ],
     "/edited": ["k 20251218000000 {u} text/html 200 D2 100"],
-    "/error-capture": ["k 20251219000000 {u} text/html 200 D3 100",
-                       "k 20251201000000 {u} text/html 200 D4 100"],
+    "/error-capture": [
+        "k 20251219000000 {u} text/html 200 D3 100",
+        "k 20251201000000 {u} text/html 200 D4 100",
+    ],
     "/never-archived": [],
 }
 
@@ -43,8 +48,11 @@ def site() -> Iterator[Site]:
 
         capture("20251219093000", "/dead", Page(PAGE))
         capture("20251218000000", "/edited", Page(PAGE))
-        capture("20251219000000", "/error-capture",
-                Page("<html><head><title>404 Not Found</title></head><body>Not found</body></html>"))
+        capture(
+            "20251219000000",
+            "/error-capture",
+            Page("<html><head><title>404 Not Found</title></head><body>Not found</body></html>"),
+        )
         capture("20251201000000", "/error-capture", Page(PAGE))
         s.routes["/cdx"] = cdx
         yield s
@@ -56,17 +64,29 @@ def test_fallback_verifies_the_quote_in_the_nearest_good_capture(
     paths = ["/dead", "/edited", "/error-capture", "/never-archived"]
     lines = ["article: {title: T, published: 2025-12-19}", "claims:"]
     for p in paths:
-        lines += [f"  - id: c{p.replace('/', '-')}", "    claim: The minister promised.",
-                  f'    quote: "{QUOTE}"', f"    sources: [{site.url(p)}]"]
+        lines += [
+            f"  - id: c{p.replace('/', '-')}",
+            "    claim: The minister promised.",
+            f'    quote: "{QUOTE}"',
+            f"    sources: [{site.url(p)}]",
+        ]
     (tmp_path / "claims.yaml").write_text("\n".join(lines) + "\n")
-    cfg = Settings(db_path=tmp_path / "fc.db", cache_dir=tmp_path / "cache", retries=0,
-                   archive=True, archive_cdx=site.url("/cdx"), archive_base=site.url("/web"))
+    cfg = Settings(
+        db_path=tmp_path / "fc.db",
+        cache_dir=tmp_path / "cache",
+        retries=0,
+        archive=True,
+        archive_cdx=site.url("/cdx"),
+        archive_base=site.url("/web"),
+    )
     store = Store.open(cfg.db_path)
     summary = run_check(cfg, load_claims(tmp_path / "claims.yaml"), store)
     rows = {
         r["claim_id"]: r
-        for r in store.db.query("SELECT claim_id, fetch_status, quote_status, archive_url, "
-                                "archived_at, archive_status FROM checks")
+        for r in store.db.query(
+            "SELECT claim_id, fetch_status, quote_status, archive_url, "
+            "archived_at, archive_status FROM checks"
+        )
     }
     dead = rows["c-dead"]
     assert dead["fetch_status"] == "gone"
@@ -79,28 +99,42 @@ def test_fallback_verifies_the_quote_in_the_nearest_good_capture(
     assert rows["c-error-capture"]["archived_at"] == "2025-12-01T00:00:00Z"
     assert rows["c-never-archived"]["archive_url"] is None
     status = {o.claim_id: o.status.value for o in summary.outcomes}
-    assert status == {"c-dead": "supported", "c-edited": "supported",
-                      "c-error-capture": "supported", "c-never-archived": "unavailable"}
+    assert status == {
+        "c-dead": "supported",
+        "c-edited": "supported",
+        "c-error-capture": "supported",
+        "c-never-archived": "unavailable",
+    }
 
 
 def test_no_archive_lookups_unless_enabled(tmp_path: Path, site: Site) -> None:
     (tmp_path / "claims.yaml").write_text(
-        f'claims:\n  - id: a\n    claim: c\n    quote: "{QUOTE}"\n    sources: [{site.url("/dead")}]\n')
-    cfg = Settings(db_path=tmp_path / "fc.db", cache_dir=tmp_path / "cache", retries=0,
-                   archive_cdx=site.url("/cdx"), archive_base=site.url("/web"))
+        f'claims:\n  - id: a\n    claim: c\n    quote: "{QUOTE}"\n    sources: [{site.url("/dead")}]\n'
+    )
+    cfg = Settings(
+        db_path=tmp_path / "fc.db",
+        cache_dir=tmp_path / "cache",
+        retries=0,
+        archive_cdx=site.url("/cdx"),
+        archive_base=site.url("/web"),
+    )
     run_check(cfg, load_claims(tmp_path / "claims.yaml"), Store.open(cfg.db_path))
     assert not any(hit.startswith("/cdx") for hit in site.hits)
 
 
 def test_cdx_parsing_and_picking() -> None:
-    text = ("org,x)/ 20251219093000 https://x.org/ text/html 200 A 1\n"
-            "org,x)/ 20251220000000 https://x.org/ text/html 404 B 1\n"
-            "garbage line\n"
-            "org,x)/ 20240101000000 https://x.org/ text/html 200 C 1\n")
+    text = (
+        "org,x)/ 20251219093000 https://x.org/ text/html 200 A 1\n"
+        "org,x)/ 20251220000000 https://x.org/ text/html 404 B 1\n"
+        "garbage line\n"
+        "org,x)/ 20240101000000 https://x.org/ text/html 200 C 1\n"
+    )
     captures = parse_cdx(text)
     assert [c.timestamp for c in captures] == ["20251219093000", "20251220000000", "20240101000000"]
     picked = pick_captures(captures, "2025-12-18")
     assert [c.timestamp for c in picked] == ["20251219093000", "20240101000000"]
     assert Capture("20251219093000", "u", "200", "text/html").captured_at == "2025-12-19T09:30:00Z"
     request = cdx_request("http://cdx.local/cdx", "https://x.org/a?b=1", "2025-12-18")
-    assert "closest=20251218" in request.url and "url=https%3A%2F%2Fx.org%2Fa%3Fb%3D1" in request.url
+    assert (
+        "closest=20251218" in request.url and "url=https%3A%2F%2Fx.org%2Fa%3Fb%3D1" in request.url
+    )

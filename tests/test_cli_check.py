@@ -115,7 +115,8 @@ def test_check_reports_each_status_and_records_them(tmp_path: Path, site: Site) 
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     db_statuses = {
-        r["claim_id"]: r["status"] for r in con.execute("SELECT claim_id, status FROM claim_results")
+        r["claim_id"]: r["status"]
+        for r in con.execute("SELECT claim_id, status FROM claim_results")
     }
     assert db_statuses == {c: s["status"] for c, s in by_id.items()}
     row = con.execute(
@@ -156,7 +157,7 @@ def test_show_displays_source_details(tmp_path: Path, site: Site) -> None:
 def test_all_supported_exits_zero(tmp_path: Path, site: Site) -> None:
     path = tmp_path / "claims.yaml"
     path.write_text(
-        "claims:\n  - id: ok\n    claim: c\n    quote: \"stronger than ever\"\n"
+        'claims:\n  - id: ok\n    claim: c\n    quote: "stronger than ever"\n'
         f"    sources: [{site.url('/article')}]\n"
     )
     code, out, err = run(check_args(path, tmp_path / "fc.db"))

@@ -32,9 +32,12 @@ def site() -> Iterator[Site]:
 def write_claims(tmp_path: Path, site: Site) -> Path:
     lines = ["claims:"]
     for i in range(N):
-        lines += [f"  - id: c{i}", f"    claim: District {i} figure.",
-                  f'    quote: "the figure for district {i} was 4{i} percent"',
-                  f"    sources: [{site.url(f'/p{i}')}]"]
+        lines += [
+            f"  - id: c{i}",
+            f"    claim: District {i} figure.",
+            f'    quote: "the figure for district {i} was 4{i} percent"',
+            f"    sources: [{site.url(f'/p{i}')}]",
+        ]
     path = tmp_path / "claims.yaml"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -43,9 +46,25 @@ def write_claims(tmp_path: Path, site: Site) -> Path:
 def start(path: Path, db: Path, *extra: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "FACTCHECK_CACHE_DIR": str(db.parent / "cache")}
     return subprocess.Popen(
-        [sys.executable, "-m", "factcheck", "check", "--claims", str(path), "--db", str(db),
-         "--per-host", "1", "--retries", "0", *extra],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "factcheck",
+            "check",
+            "--claims",
+            str(path),
+            "--db",
+            str(db),
+            "--per-host",
+            "1",
+            "--retries",
+            "0",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -54,7 +73,8 @@ def counts(db: Path) -> tuple[str, int, int]:
     integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     dupes = con.execute(
         "SELECT COUNT(*) FROM (SELECT 1 FROM checks GROUP BY run_id, claim_id, source_id "
-        "HAVING COUNT(*) > 1)").fetchone()[0]
+        "HAVING COUNT(*) > 1)"
+    ).fetchone()[0]
     orphans = con.execute(
         "SELECT COUNT(*) FROM checks WHERE snapshot_id NOT IN (SELECT id FROM snapshots)"
     ).fetchone()[0]

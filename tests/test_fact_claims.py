@@ -55,15 +55,20 @@ def test_wrong_month_and_wrong_count_are_partly_with_the_conflict_shown(
     args = ["--claims", str(path), "--db", str(tmp_path / "fc.db")]
     result = runner.invoke(main, ["check", *args, "--json"], catch_exceptions=False)
     statuses = {c["id"]: c["status"] for c in json.loads(result.stdout)["claims"]}
-    assert statuses == {"fbi-office": "partly", "dmz-troops": "partly", "budget": "supported",
-                        "evidence-passage": "supported"}
+    assert statuses == {
+        "fbi-office": "partly",
+        "dmz-troops": "partly",
+        "budget": "supported",
+        "evidence-passage": "supported",
+    }
     assert result.exit_code == 3
     out = runner.invoke(main, ["show", "fbi-office", *args], catch_exceptions=False).stdout
     assert "conflict" in out and "31 July" in out
     out = runner.invoke(main, ["show", "dmz-troops", *args], catch_exceptions=False).stdout
     assert "conflict" in out and "53" in out
     status = json.loads(
-        runner.invoke(main, ["status", *args, "--json"], catch_exceptions=False).stdout)
+        runner.invoke(main, ["status", *args, "--json"], catch_exceptions=False).stdout
+    )
     fbi = next(c for c in status["claims"] if c["id"] == "fbi-office")
     found = {f["text"]: f["status"] for f in fbi["sources"][0]["specifics"]}
     assert found["Kash Patel"] == "found" and found["Wellington"] == "found"

@@ -30,7 +30,6 @@ from factcheck.fetch import Fetcher, _Host, parse_retry_after, proxy_for
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
 
-
 Handler = Callable[[httpx.Request], httpx.Response]
 HTML = {"content-type": "text/html; charset=utf-8"}
 

@@ -30,7 +30,6 @@ from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.pdf import pdf_to_text
 from factcheck.settings import Settings
 
-
 RETRIES = 2
 
 

@@ -23,8 +23,10 @@ QUOTE = "the bridge will open to traffic in the spring of next year"
 
 
 def page(sentence: str, extra: str = "") -> Page:
-    return Page(f"<html><body><p>{extra}</p><p>The minister said {sentence}.</p></body></html>",
-                headers={"ETag": f'"{abs(hash(sentence + extra))}"'})
+    return Page(
+        f"<html><body><p>{extra}</p><p>The minister said {sentence}.</p></body></html>",
+        headers={"ETag": f'"{abs(hash(sentence + extra))}"'},
+    )
 
 
 @pytest.fixture
@@ -38,17 +40,27 @@ def site() -> Iterator[Site]:
 def claims_file(tmp_path: Path, site: Site, recheck: str = "7d") -> Path:
     lines = ["claims:"]
     for name in ("same", "other", "edited", "removed", "moved"):
-        lines += [f"  - id: {name}", f"    claim: The minister said the bridge opens ({name}).",
-                  f'    quote: "{QUOTE}"', f"    recheck: {recheck}",
-                  f"    sources: [{site.url('/' + name)}]"]
+        lines += [
+            f"  - id: {name}",
+            f"    claim: The minister said the bridge opens ({name}).",
+            f'    quote: "{QUOTE}"',
+            f"    recheck: {recheck}",
+            f"    sources: [{site.url('/' + name)}]",
+        ]
     path = tmp_path / "claims.yaml"
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=tmp_path / "fc.db", cache_dir=tmp_path / "cache", retries=0,
-                    read_timeout=2, connect_timeout=2, request_deadline=5)
+    return Settings(
+        db_path=tmp_path / "fc.db",
+        cache_dir=tmp_path / "cache",
+        retries=0,
+        read_timeout=2,
+        connect_timeout=2,
+        request_deadline=5,
+    )
 
 
 def test_due_run_checks_only_due_sources_and_reuses_unchanged_text(
@@ -66,7 +78,8 @@ def test_due_run_checks_only_due_sources_and_reuses_unchanged_text(
     reused = store.db.execute("SELECT COUNT(*) FROM checks WHERE reused = 1").fetchone()[0]
     assert reused == 5  # same text, same matcher: verdict carried over, not re-matched
     not_modified = store.db.execute(
-        "SELECT COUNT(*) FROM snapshots WHERE not_modified = 1").fetchone()[0]
+        "SELECT COUNT(*) FROM snapshots WHERE not_modified = 1"
+    ).fetchone()[0]
     assert not_modified == 5  # conditional requests answered 304
 
 
@@ -83,10 +96,16 @@ def test_drift_classes(tmp_path: Path, site: Site) -> None:
     drift = {
         r[0]: r[1]
         for r in store.db.execute(
-            "SELECT claim_id, drift FROM checks WHERE run_id = ?", [summary.run_id])
+            "SELECT claim_id, drift FROM checks WHERE run_id = ?", [summary.run_id]
+        )
     }
-    assert drift == {"same": None, "other": "unchanged", "edited": "edited",
-                     "removed": "removed", "moved": "moved"}
+    assert drift == {
+        "same": None,
+        "other": "unchanged",
+        "edited": "edited",
+        "removed": "removed",
+        "moved": "moved",
+    }
     status = {o.claim_id: (o.status.value, o.change) for o in summary.outcomes}
     assert status["edited"] == ("misquoted", "worse")
     assert status["removed"] == ("unverified", "worse")
@@ -122,7 +141,8 @@ def test_fail_on_selects_the_statuses_that_fail(tmp_path: Path, site: Site) -> N
     assert result.exit_code == 0  # only unverified, which we did not fail on
     summary = json.loads(result.stdout)
     assert summary["changed"] == [
-        {"id": "removed", "status": "unverified", "previous": "supported", "change": "worse"}]
+        {"id": "removed", "status": "unverified", "previous": "supported", "change": "worse"}
+    ]
     assert runner.invoke(main, [*base, "--fail-on", "unverified"]).exit_code == 3
     assert runner.invoke(main, [*base, "--fail-on", "any"]).exit_code == 3
     bad = runner.invoke(main, [*base, "--fail-on", "brokenish"])

@@ -26,8 +26,10 @@ def site() -> Iterator[Site]:
 @pytest.fixture
 def args(tmp_path: Path, site: Site) -> list[str]:
     path = tmp_path / "claims.yaml"
-    path.write_text(f'claims:\n  - id: schools\n    claim: The mayor promised.\n'
-                    f'    quote: "{QUOTE}"\n    sources: [{site.url("/a")}]\n')
+    path.write_text(
+        f"claims:\n  - id: schools\n    claim: The mayor promised.\n"
+        f'    quote: "{QUOTE}"\n    sources: [{site.url("/a")}]\n'
+    )
     args = ["--claims", str(path), "--db", str(tmp_path / "fc.db")]
     CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
     return args
@@ -39,11 +41,23 @@ def invoke(*argv: str) -> tuple[int, str, str]:
 
 
 def test_reviews_are_recorded_with_who_and_when(args: list[str], tmp_path: Path) -> None:
-    code, out, _ = invoke("review", "schools", "--accept", "--note", "checked the video",
-                          "--by", "Ana", *args)
+    code, out, _ = invoke(
+        "review", "schools", "--accept", "--note", "checked the video", "--by", "Ana", *args
+    )
     assert code == 0 and "accept" in out and "Ana" in out
-    invoke("review", "schools", "--rating", "2", "--best", "5", "--label", "Misleading",
-           "--by", "Ben", *args)
+    invoke(
+        "review",
+        "schools",
+        "--rating",
+        "2",
+        "--best",
+        "5",
+        "--label",
+        "Misleading",
+        "--by",
+        "Ben",
+        *args,
+    )
     _, out, _ = invoke("status", "--json", *args)
     human = json.loads(out)["claims"][0]["human"]
     assert [(h["decision"], h["by"]) for h in human] == [("accept", "Ana"), ("rating", "Ben")]
@@ -64,8 +78,21 @@ def test_review_shows_in_show_and_every_report(args: list[str]) -> None:
 
 
 def test_rating_reaches_claimreview(args: list[str]) -> None:
-    invoke("review", "schools", "--rating", "2", "--best", "5", "--worst", "1",
-           "--label", "Misleading", "--by", "Ben", *args)
+    invoke(
+        "review",
+        "schools",
+        "--rating",
+        "2",
+        "--best",
+        "5",
+        "--worst",
+        "1",
+        "--label",
+        "Misleading",
+        "--by",
+        "Ben",
+        *args,
+    )
     _, out, _ = invoke("report", "--format", "claimreview", *args)
     assert "Misleading" in out
 

@@ -18,8 +18,12 @@ def ago(**delta: float) -> str:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("30m", timedelta(minutes=30)), ("12h", timedelta(hours=12)), ("7d", timedelta(days=7)),
-     ("2w", timedelta(weeks=2))],
+    [
+        ("30m", timedelta(minutes=30)),
+        ("12h", timedelta(hours=12)),
+        ("7d", timedelta(days=7)),
+        ("2w", timedelta(weeks=2)),
+    ],
 )
 def test_parse_interval(text: str, expected: timedelta) -> None:
     assert parse_interval(text) == expected
@@ -41,7 +45,10 @@ def test_due_sources_only_when_interval_elapsed() -> None:
         SourceDue("https://a/hourly", timedelta(hours=1), ago(hours=2)),
     ]
     assert due_sources(schedule, NOW) == [
-        "https://a/never", "https://a/old", "https://a/exact", "https://a/hourly"
+        "https://a/never",
+        "https://a/old",
+        "https://a/exact",
+        "https://a/hourly",
     ]
 
 
@@ -59,8 +66,13 @@ def test_dead_needs_count_and_span() -> None:
 
 
 def test_success_resets_the_streak() -> None:
-    history = [(ago(days=9), "gone"), (ago(days=6), "gone"), (ago(days=4), "fetched"),
-               (ago(days=2), "gone"), (ago(days=1), "gone")]
+    history = [
+        (ago(days=9), "gone"),
+        (ago(days=6), "gone"),
+        (ago(days=4), "fetched"),
+        (ago(days=2), "gone"),
+        (ago(days=1), "gone"),
+    ]
     assert source_health(history, 3, 3) == "failing"
 
 
