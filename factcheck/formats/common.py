@@ -35,7 +35,7 @@ QUOTE_STATUS_LABELS: dict[str, str] = {
     QuoteStatus.ALTERED: "Altered",
     QuoteStatus.PARAPHRASE: "Paraphrase",
     QuoteStatus.ABSENT: "Not found in source",
-    QuoteStatus.UNCHECKED: "Not checked",
+    QuoteStatus.UNCHECKED: "No quoted words to match",
 }
 
 # Statuses whose excerpt is a real span of the source, so a text fragment can point at it.
