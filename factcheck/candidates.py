@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
-from operator import itemgetter
 
 from factcheck.text import TOKEN_RE, token_key
 
@@ -81,7 +81,7 @@ def vote_diagonals(
     votes, used = _cast_votes(_anchors(page, keys, lo, hi))
     get = votes.get
     # The 16 most voted diagonals (stable, like Counter.most_common), with their neighbours'.
-    top = sorted(votes.items(), key=itemgetter(1), reverse=True)[:16]
+    top = votes.most_common(16)
     scored = [(sum(map(get, range(d - SLACK, d + SLACK + 1), _ZEROS)), d) for d, _ in top]
     scored.sort(key=lambda sd: (-sd[0], sd[1]))
     return scored, used
@@ -105,17 +105,15 @@ def _anchors(
     return anchors
 
 
-def _cast_votes(anchors: list[tuple[int, int, list[int]]]) -> tuple[dict[int, int], int]:
+def _cast_votes(anchors: list[tuple[int, int, list[int]]]) -> tuple[Counter[int], int]:
     """Votes per diagonal (page position minus quote index), and how many anchors voted."""
-    votes: dict[int, int] = {}
-    get = votes.get
+    votes: Counter[int] = Counter()
     used = 0
     cast = 0
     for count, i, pos in anchors[:_ANCHORS]:
         if used >= 3 and (count > 64 or cast > 400):
             break
-        for p in pos[:256]:
-            votes[p - i] = get(p - i, 0) + 1
+        votes.update(map(i.__rsub__, pos[:256]))  # p - i for each position p
         used += 1
         cast += min(count, 256)
     return votes, used

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -46,6 +48,22 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted: results recorded so far are kept", err=True)
             sys.exit(130)
+        except sqlite3.Error as exc:
+            click.echo(f"error: database: {exc} (results recorded so far are kept)", err=True)
+            sys.exit(int(ExitCode.ERROR))
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+            sys.exit(int(ExitCode.ERROR))
+        except Exception as exc:
+            if os.environ.get("FACTCHECK_DEBUG"):
+                raise
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(set FACTCHECK_DEBUG=1 for the traceback, and please report it)",
+                err=True,
+            )
+            sys.exit(int(ExitCode.ERROR))
 
     return wrapper  # type: ignore[return-value]
 

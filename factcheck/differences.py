@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from factcheck.align import Chain, Op
+from factcheck.align import Chain
 from factcheck.candidates import PageIndex
 from factcheck.models import Difference, DiffOp
+from factcheck.opcodes import Op
 from factcheck.quote import ParsedQuote, QuoteWord, quote_span
 from factcheck.text import fold
 

@@ -11,7 +11,7 @@ from factcheck.align import NEAR_SHARE, Chain, Place, find_chains, find_places
 from factcheck.candidates import PageIndex, index_text
 from factcheck.differences import Verdict, is_content, judge_chain, list_differences
 from factcheck.models import DiffOp, QuoteMatch, QuoteStatus, Segment
-from factcheck.quote import ParsedQuote, parse_quote, quote_span
+from factcheck.quote import ParsedQuote, parse_quote, plain_keys, quote_span
 from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char
 
 MATCHER_VERSION = "3.2"
@@ -46,17 +46,20 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
     exact = _exact(page, core)
     if exact is not None:
         return exact
+    keys = plain_keys(core)
+    places = None
+    if keys is not None:  # one plain segment: absent quotes can leave before parsing
+        places = find_places(page, keys)
+        if not keys or _clearly_absent(page, keys, places):
+            most = max((p.equal for p in places), default=0)
+            return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / max(1, len(keys)), 1))
     parsed = parse_quote(core)
     n = len(parsed.words)
-    places = find_places(page, parsed.segments[0]) if len(parsed.segments) == 1 else None
-    if places is not None and _clearly_absent(page, parsed, places):
-        most = max((p.equal for p in places), default=0)
-        return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / n, 1))
     chains = find_chains(page, parsed, places) if n else []
     if not chains:
         return QuoteMatch(QuoteStatus.ABSENT)
     most = max(sum(a.equal for a in chain if a is not None) for chain in chains)
-    if most < NEAR_SHARE * n and not _shares_content(page, parsed, *_chain_span(chains[0])):
+    if most < NEAR_SHARE * n and not _shares_content(page, parsed.keys, *_chain_span(chains[0])):
         return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / n, 1))
     verdicts = [judge_chain(page, parsed, chain) for chain in chains]
     verdicts.sort(key=Verdict.rank, reverse=True)
@@ -112,20 +115,20 @@ def _status(page: PageIndex, quote: ParsedQuote, verdict: Verdict) -> QuoteStatu
     small = all(max(s, q) <= 4 for s, q in verdict.blocks)
     if few and small and verdict.equal >= max(3, NEAR_SHARE * n):
         return QuoteStatus.ALTERED
-    if _shares_content(page, quote, *_chain_span(verdict.chain)):
+    if _shares_content(page, quote.keys, *_chain_span(verdict.chain)):
         return QuoteStatus.PARAPHRASE
     return QuoteStatus.ABSENT
 
 
-def _clearly_absent(page: PageIndex, quote: ParsedQuote, places: list[Place]) -> bool:
+def _clearly_absent(page: PageIndex, keys: list[str], places: list[Place]) -> bool:
     """No place has most of the quote's words in order, nor most of its content words nearby.
 
     The cheap exit for absent quotes (issue 3, point 8): each place's page span holds its
     aligned span, so this answers as aligning every place in full would.
     """
-    if any(place.equal >= NEAR_SHARE * len(quote.words) for place in places):
+    if any(place.equal >= NEAR_SHARE * len(keys) for place in places):
         return False
-    return not any(_shares_content(page, quote, p.start, p.end) for p in places)
+    return not any(_shares_content(page, keys, p.start, p.end) for p in places)
 
 
 def _chain_span(chain: Chain) -> tuple[int, int]:
@@ -136,14 +139,13 @@ def _chain_span(chain: Chain) -> tuple[int, int]:
     return min(a.start for a in aligned), max(a.end for a in aligned)
 
 
-def _shares_content(page: PageIndex, quote: ParsedQuote, start: int, end: int) -> bool:
+def _shares_content(page: PageIndex, keys: list[str], start: int, end: int) -> bool:
     """Most of the quote's content words occur near page words [start, end): a paraphrase."""
     if end <= start:
         return False
-    n = len(quote.words)
-    lo = max(0, start - n)
-    hi = min(len(page.keys), end + n)
-    content = {w.key for w in quote.words if is_content(w.key)}
+    lo = max(0, start - len(keys))
+    hi = min(len(page.keys), end + len(keys))
+    content = {k for k in keys if is_content(k)}
     shared = content.intersection(page.keys[lo:hi])
     return len(content) >= 4 and len(shared) >= 0.6 * len(content)
 

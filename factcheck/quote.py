@@ -12,6 +12,7 @@ from factcheck.text import TOKEN_RE, token_key
 ELLIPSIS_RE = re.compile(r"[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,}")
 _BRACKET_RE = re.compile(r"\[([^\[\]]{0,80})\]")
 _SIC_RE = re.compile(r"\s*sic!?\s*", re.IGNORECASE)
+_MARKS = re.compile(r"[\[…]|\.\s?\.")  # anything parse_quote may treat as editorial
 _POSSESSIVE = re.compile(r"(?:['’ʼ]s?)?")
 
 
@@ -38,6 +39,24 @@ class ParsedQuote:
     ellipsis: bool
     brackets: bool
     words: tuple[QuoteWord, ...]  # all segments' words, in order
+
+    @property
+    def keys(self) -> list[str]:
+        """Comparison keys of all the words, in order."""
+        return [w.key for w in self.words]
+
+
+def plain_keys(quote: str) -> list[str] | None:
+    """The word keys of a quote without ellipses or brackets, cheaply; else None.
+
+    For such a quote they are `parse_quote(quote).keys`; this skips building its words,
+    which only quotes found near some place need (issue 3, point 8).
+    """
+    if _MARKS.search(quote):
+        return None
+    if quote.isascii():  # token_key of an ASCII word is its lower case
+        return TOKEN_RE.findall(quote.lower())
+    return [t.lower() if t.isascii() else token_key(t) for t in TOKEN_RE.findall(quote)]
 
 
 def parse_quote(quote: str) -> ParsedQuote:

@@ -63,7 +63,7 @@ def test_a_changed_number_is_still_altered_when_spaced_differently() -> None:
 def test_places_give_the_lcs_length_at_each_candidate() -> None:
     page = index_text(PAGE)
     quote = parse_quote("the company said its chief executive would leave next spring")
-    best = find_places(page, quote.segments[0])[0]
+    best = find_places(page, quote.keys)[0]
     assert best.equal == len(quote.words) - 1
     assert "company" in page.keys[best.start : best.end]
 

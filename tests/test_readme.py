@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -67,3 +68,18 @@ def test_exit_codes_are_documented() -> None:
     table = README.split("## Exit codes", 1)[1]
     for code in ExitCode:
         assert re.search(rf"^\| {int(code)} \|", table, re.M), code
+
+
+def test_main_job_runs_cleanly_on_the_shipped_claims_without_network(tmp_path: Path) -> None:
+    """The quick start's `factcheck check` on claims.yaml (offline, so nothing is fetched)."""
+    db = tmp_path / "fc.db"
+    result = CliRunner().invoke(
+        main,
+        ["check", "--claims", str(ROOT / "claims.yaml"), "--db", str(db), "--offline", "--json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 3  # sources not readable: claims unavailable
+    summary = json.loads(result.stdout)
+    assert len(summary["claims"]) == 24
+    statuses = {c["status"] for c in summary["claims"]}
+    assert statuses == {"unavailable", "unsourced"}

@@ -1,0 +1,308 @@
+"""Scale benchmark (issues 5 and 9): 10,000 claims over 2,000 local pages, full vs due vs report.
+
+    .venv/bin/python bench/scale_bench.py                       # 2,000 pages, 10,000 claims
+    .venv/bin/python bench/scale_bench.py --pages 200 --claims 1000   # quick
+    .venv/bin/python bench/scale_bench.py --profile             # cProfile the due run and report
+
+Generates news-like pages of 20-200 KB, each holding five attributed quotes, and a claims
+file whose quotes are verbatim, edited (brackets, ellipsis), altered (a number changed) or
+absent. Pages are served by nginx when installed (it answers If-None-Match with 304 itself),
+else by a threaded Python server. Each `factcheck` command runs as its own process, timed
+from outside, with its peak RSS read from `os.wait4`.
+
+"Every interval elapsed" is simulated by moving every recorded fetch time back 30 days in
+the database (claims say `recheck: 1d`); the pages are untouched, so nothing changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fetch_bench import free_port, start_nginx, start_python_server  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_MB = 300
+TARGET_SPEEDUP = 50
+TARGET_REPORT_S = 5.0
+QUOTES_PER_PAGE = 5
+KINDS = ("verbatim", "verbatim", "edited", "altered", "absent")
+
+WORDS = (
+    "council minister budget agreement harbour review officials district policy rail "
+    "funding hospital school water housing transport export tariff election treaty "
+    "report committee inquiry evidence statement region planning contract supply energy "
+    "climate coast forest farmers union workers industry market growth investment safety"
+).split()
+SPEAKERS = ("Judith Collins", "Aroha Ngata", "Peter Walsh", "Mei Tanaka", "Sam Okafor")
+
+
+@dataclass(frozen=True)
+class Quote:
+    page: int
+    text: str
+    speaker: str
+
+
+def sentence(rng: random.Random, number: int | None = None) -> str:
+    words = rng.choices(WORDS, k=rng.randint(10, 18))
+    if number is not None:
+        words.insert(rng.randint(2, len(words) - 2), str(number))
+    return " ".join(words).capitalize() + "."
+
+
+def make_news_pages(root: Path, count: int, seed: int = 9) -> list[list[Quote]]:
+    """Write `count` pages of 20-200 KB with five quotes each; returns the quotes per page."""
+    rng = random.Random(seed)
+    pool = [
+        "<p>" + " ".join(sentence(rng) for _ in range(rng.randint(3, 6))) + "</p>\n"
+        for _ in range(3000)
+    ]
+    quotes: list[list[Quote]] = []
+    for n in range(count):
+        size = rng.randint(20_000, 200_000)
+        page_quotes = [
+            Quote(n, sentence(rng, rng.randint(11, 9999)), rng.choice(SPEAKERS))
+            for _ in range(QUOTES_PER_PAGE)
+        ]
+        parts: list[str] = []
+        total = 0
+        while total < size:
+            parts.append(rng.choice(pool))
+            total += len(parts[-1])
+        for q in page_quotes:
+            at = rng.randint(0, len(parts))
+            parts.insert(at, f"<p>\u201c{q.text}\u201d {q.speaker} said on Tuesday.</p>\n")
+        html = (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>Story {n}</title>"
+            f"<meta name='author' content='Reporter {n % 40}'></head><body>"
+            f"<nav><a href='/'>Home</a></nav><article><h1>Story {n}</h1>{''.join(parts)}"
+            "</article><footer>Copyright</footer></body></html>"
+        )
+        (root / f"story-{n}.html").write_text(html, encoding="utf-8")
+        quotes.append(page_quotes)
+    return quotes
+
+
+def variant(q: Quote, kind: str, rng: random.Random) -> str:
+    words = q.text.rstrip(".").split()
+    if kind == "edited":
+        if len(words) > 8:
+            return " ".join(words[:4]) + " \u2026 " + " ".join(words[-4:])
+        return "[" + words[0][0].lower() + "]" + " ".join([words[0][1:], *words[1:]])
+    if kind == "altered":
+        return " ".join(str(int(w) + 7) if w.isdigit() else w for w in words)
+    if kind == "absent":
+        return sentence(rng, rng.randint(11, 9999)).rstrip(".") + " never printed anywhere"
+    return q.text
+
+
+def write_claims(path: Path, base: str, quotes: list[list[Quote]], count: int) -> dict[str, int]:
+    rng = random.Random(5)
+    kinds: dict[str, int] = {}
+    lines = ["article: {title: Scale benchmark, published: 2026-01-16}", "claims:"]
+    flat = [q for page in quotes for q in page]
+    for i in range(count):
+        q = flat[i % len(flat)]
+        kind = KINDS[i % len(KINDS)]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        lines += [
+            f"  - id: claim-{i}",
+            f"    claim: {json.dumps(q.speaker + ' made statement ' + str(i))}",
+            f"    quote: {json.dumps(variant(q, kind, rng), ensure_ascii=False)}",
+            f"    speaker: {q.speaker}",
+            "    recheck: 1d",
+            f"    sources: [{base}/story-{q.page}.html]",
+        ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return kinds
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_mb: float
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_factcheck(args: list[str], env: dict[str, str], profile: Path | None = None) -> Measured:
+    """Run `python -m factcheck ARGS` in its own process: wall time, peak RSS, output."""
+    prefix = [sys.executable]
+    if profile is not None:
+        prefix += ["-m", "cProfile", "-o", str(profile)]
+    cmd = [*prefix, "-m", "factcheck", *args]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        return Measured(
+            seconds,
+            usage.ru_maxrss / 1024,
+            os.waitstatus_to_exitcode(status),
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
+
+
+def age_database(db: Path, days: int = 30) -> None:
+    """Move every recorded fetch back `days`: as if every re-check interval had passed."""
+    con = sqlite3.connect(db)
+    with con:
+        shift = f"-{days} days"
+        con.execute(
+            "UPDATE snapshots SET fetched_at = "
+            "strftime('%Y-%m-%dT%H:%M:%SZ', fetched_at, ?)",
+            [shift],
+        )
+    con.close()
+
+
+def db_figures(db: Path, run_id: int) -> dict[str, int]:
+    con = sqlite3.connect(db)
+    one = lambda sql: int(con.execute(sql, [run_id]).fetchone()[0] or 0)  # noqa: E731
+    figures = {
+        "checks": one("SELECT COUNT(*) FROM checks WHERE run_id = ?"),
+        "matched": one(
+            "SELECT COUNT(*) FROM checks WHERE run_id = ? AND reused = 0 "
+            "AND quote_status != 'unchecked'"
+        ),
+        "reused": one("SELECT COUNT(*) FROM checks WHERE run_id = ? AND reused = 1"),
+        "snapshots": one("SELECT COUNT(*) FROM snapshots WHERE run_id = ?"),
+        "fetched": one(
+            "SELECT COUNT(*) FROM snapshots WHERE run_id = ? AND fetch_status = 'fetched'"
+        ),
+        "not_modified": one("SELECT COUNT(*) FROM snapshots WHERE run_id = ? AND not_modified = 1"),
+    }
+    con.close()
+    return figures
+
+
+def statuses(db: Path, run_id: int) -> dict[str, int]:
+    con = sqlite3.connect(db)
+    rows = con.execute(
+        "SELECT quote_status, COUNT(*) FROM checks WHERE run_id = ? GROUP BY quote_status",
+        [run_id],
+    ).fetchall()
+    con.close()
+    return dict(rows)
+
+
+def show_profile(path: Path, label: str, top: int = 18) -> None:
+    print(f"\n-- profile of the {label} (cumulative, top {top}) --")
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"-- profile of the {label} (own time, top {top}) --")
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--python-server", action="store_true", help="do not use nginx")
+    parser.add_argument("--profile", action="store_true", help="cProfile the due run and report")
+    parser.add_argument("--keep", help="keep the work directory here (for later inspection)")
+    args = parser.parse_args()
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="scale-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.chmod(work, 0o755)  # nginx workers run as an unprivileged user
+    site = work / "site"
+    site.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    quotes = make_news_pages(site, args.pages)
+    mb = sum(p.stat().st_size for p in site.iterdir()) / 1e6
+    port = free_port()
+    nginx = None if args.python_server else start_nginx(site, port)
+    server_name = "nginx"
+    if nginx is None:
+        _, port = start_python_server(site)
+        server_name = "python ThreadingHTTPServer (no ETag/304)"
+    base = f"http://127.0.0.1:{port}"
+    claims, db, cache = work / "claims.yaml", work / "factcheck.db", work / "cache"
+    kinds = write_claims(claims, base, quotes, args.claims)
+    print(
+        f"{args.pages} pages ({mb:.0f} MB), {args.claims} claims {kinds}; served by "
+        f"{server_name}; generated in {time.perf_counter() - started:.1f} s; "
+        f"{os.cpu_count()} cores; work dir {work}"
+    )
+    env = {**os.environ, "FACTCHECK_CACHE_DIR": str(cache), "FACTCHECK_DB": str(db)}
+    common = ["--claims", str(claims), "--db", str(db)]
+    try:
+        full = run_factcheck(["check", *common, "--json"], env)
+        full_run = json.loads(full.stdout)["run_id"] if full.code in (0, 3) else 0
+        if full.code not in (0, 3):
+            print(f"full check failed (exit {full.code}):\n{full.stderr[-3000:]}")
+            return 1
+        age_database(db)
+        due_profile = work / "due.prof" if args.profile else None
+        due = run_factcheck(["check", *common, "--due", "--json"], env, due_profile)
+        due_run = json.loads(due.stdout)["run_id"] if due.code in (0, 3) else 0
+        report_profile = work / "report.prof" if args.profile else None
+        out = work / "report.html"
+        report = run_factcheck(
+            ["report", *common, "--format", "html", "-o", str(out)], env, report_profile
+        )
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait()
+    f_full, f_due = db_figures(db, full_run), db_figures(db, due_run)
+    db_mb = sum(p.stat().st_size for p in work.glob("factcheck.db*")) / 1e6
+    cache_mb = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 1e6
+    speedup = full.seconds / due.seconds if due.seconds else float("inf")
+    peak = max(full.peak_mb, due.peak_mb, report.peak_mb)
+
+    print(f"quote statuses (full run): {statuses(db, full_run)}")
+    print(f"{'step':22} {'wall s':>8} {'pages/s':>9} {'matches/s':>10} {'peak MB':>8} exit")
+    for name, m, f in (("check (full)", full, f_full), ("check --due", due, f_due)):
+        print(
+            f"{name:22} {m.seconds:8.2f} {f['snapshots'] / m.seconds:9.1f} "
+            f"{f['matched'] / m.seconds:10.1f} {m.peak_mb:8.0f} {m.code}"
+        )
+    size = out.stat().st_size / 1e6 if out.exists() else 0
+    print(f"{'report --format html':22} {report.seconds:8.2f} {'':>9} {'':>10} "
+          f"{report.peak_mb:8.0f} {report.code}  ({size:.1f} MB)")
+    print(f"full run: {f_full}")
+    print(f"due run:  {f_due}")
+    print(f"database {db_mb:.1f} MB (with WAL); snapshot cache {cache_mb:.1f} MB")
+    print(f"{verdict(peak < TARGET_MB)}  peak memory {peak:.0f} MB < {TARGET_MB} MB")
+    print(
+        f"{verdict(speedup >= TARGET_SPEEDUP)}  due run {speedup:.1f}x faster than the full run "
+        f"(target >= {TARGET_SPEEDUP}x)"
+    )
+    print(
+        f"{verdict(report.seconds < TARGET_REPORT_S and report.code == 0)}  html report in "
+        f"{report.seconds:.2f} s (target < {TARGET_REPORT_S:g} s)"
+    )
+    if report.code != 0:
+        print(report.stderr[-2000:])
+    for prof, label in ((due_profile, "due run"), (report_profile, "report")):
+        if prof is not None and prof.exists():
+            show_profile(prof, label)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
