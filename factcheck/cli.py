@@ -42,6 +42,8 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click reports usage errors itself (exit 2)
         except FactcheckError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(int(exc.exit_code))
