@@ -83,3 +83,25 @@ def test_main_job_runs_cleanly_on_the_shipped_claims_without_network(tmp_path: P
     assert len(summary["claims"]) == 24
     statuses = {c["status"] for c in summary["claims"]}
     assert statuses == {"unavailable", "unsourced"}
+
+
+def test_status_json_matches_the_documented_contract(tmp_path: Path) -> None:
+    section = README.split("### `status --json`", 1)[1]
+    documented = json.loads(re.search(r"```json\n(.+?)\n```", section, re.S).group(1))
+    page = tmp_path / "page.txt"
+    page.write_text("On 19 December 2025 the minister said the plan was working well.\n")
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(
+        "claims:\n  - id: a\n    claim: On 19 December the minister spoke.\n"
+        f'    quote: "the plan was working well"\n    sources: [{page}]\n'
+    )
+    args = ["--claims", str(claims), "--db", str(tmp_path / "fc.db")]
+    CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+    out = CliRunner().invoke(main, ["status", "--json", *args], catch_exceptions=False).stdout
+    actual = json.loads(out)
+    assert set(actual) == set(documented)
+    claim, doc_claim = actual["claims"][0], documented["claims"][0]
+    assert set(claim) == set(doc_claim)
+    assert set(claim["sources"][0]) == set(doc_claim["sources"][0])
+    assert set(claim["sources"][0]["specifics"][0]) == set(doc_claim["sources"][0]["specifics"][0])
+    assert claim["sources"][0]["quote_status"] == "verbatim"
