@@ -134,6 +134,9 @@ def main() -> None:
 )
 @click.option("--concurrency", type=click.IntRange(1, 512), default=None, help="Global limit.")
 @click.option("--per-host", type=click.IntRange(1, 64), default=None, help="Per-host limit.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Processes for parsing/matching."
+)
 @click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Seconds per request.")
 @click.option("--retries", type=click.IntRange(0, 10), default=None, help="Retries per source.")
 @click.option("--respect-robots", is_flag=True, help="Obey robots.txt.")
@@ -153,6 +156,7 @@ def check_command(
     fail_on: str,
     concurrency: int | None,
     per_host: int | None,
+    workers: int | None,
     timeout: float | None,
     retries: int | None,
     respect_robots: bool,
@@ -173,6 +177,8 @@ def check_command(
         changes["max_connections"] = concurrency
     if per_host:
         changes["per_host"] = per_host
+    if workers:
+        changes["workers"] = workers
     if timeout:
         changes.update(connect_timeout=timeout, read_timeout=timeout, request_deadline=timeout * 3)
     if retries is not None:

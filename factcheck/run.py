@@ -97,7 +97,7 @@ def run_check(
             on_start(len(requests))
         run_id = store.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
         cache = SnapshotCache(settings.cache_dir)
-        verifier = Verifier(fetcher or Fetcher(settings, cache), cache)
+        verifier = Verifier(fetcher or Fetcher(settings, cache), cache, settings.workers)
         current = {key: prev.verification for key, prev in latest.items()}
         fresh: set[tuple[str, str]] = set()  # checked in this run
 

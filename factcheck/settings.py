@@ -18,6 +18,7 @@ class Settings:
     offline: bool = False
     user_agent: str = USER_AGENT
     # politeness and limits (issue 4)
+    workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))  # CPU processes
     max_connections: int = 64
     per_host: int = 4
     host_interval: float = 0.0  # minimum seconds between requests to one host

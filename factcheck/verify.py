@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
 
 from factcheck.cache import SnapshotCache
 from factcheck.drift import classify_drift
@@ -32,6 +35,7 @@ from factcheck.specifics import extract_specifics, find_specifics, rollup_specif
 
 FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
 UNCHECKED_MATCH = QuoteMatch(status=QuoteStatus.UNCHECKED)
+PARALLEL_MIN_SOURCES = 50  # below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -44,35 +48,11 @@ class SourceOutcome:
     verifications: tuple[Verification, ...]
 
 
-class Verifier:
-    """Runs fetch -> extract -> match for a set of claims; never touches the store."""
+class SourceChecker:
+    """Extract and match one fetched source for the claims citing it (CPU work only)."""
 
-    def __init__(self, fetcher: Fetcher, cache: SnapshotCache) -> None:
-        self.fetcher = fetcher
+    def __init__(self, cache: SnapshotCache) -> None:
         self.cache = cache
-
-    def verify(
-        self,
-        claims: Sequence[Claim],
-        requests: Iterable[FetchRequest],
-        on_outcome: Callable[[SourceOutcome], None],
-        previous: Mapping[tuple[str, str], PreviousCheck] | None = None,
-    ) -> None:
-        """Fetch every request concurrently and report each source's outcome as it is ready.
-
-        The fetcher works on its own thread and pauses when results wait, so extraction and
-        matching (CPU) here overlap with network waits while few bodies sit in memory.
-        """
-        by_url: dict[str, list[Claim]] = defaultdict(list)
-        for claim in claims:
-            for source in claim.sources:
-                by_url[source.url].append(claim)
-        self.fetcher.fetch_many(
-            requests,
-            lambda result: on_outcome(
-                self.verify_source(result, by_url.get(result.url, []), previous or {})
-            ),
-        )
 
     def verify_source(
         self,
@@ -82,9 +62,7 @@ class Verifier:
     ) -> SourceOutcome:
         """Extract the text of one fetch result and match every claim citing it."""
         priors = [previous.get((claim.id, result.url)) for claim in claims]
-        if claims and all(
-            _reusable(p, claim, result) for p, claim in zip(priors, claims, strict=True)
-        ):
+        if self.unchanged(result, claims, previous):
             # the same bytes as last time, the same claims, the same matcher: nothing to redo
             result = replace(result, body=None)
             text_hash = priors[0].text_hash if priors[0] else None
@@ -106,6 +84,17 @@ class Verifier:
             for claim in claims
         )
         return SourceOutcome(result, text, text_hash, verifications)
+
+    @staticmethod
+    def unchanged(
+        result: FetchResult,
+        claims: Sequence[Claim],
+        previous: Mapping[tuple[str, str], PreviousCheck],
+    ) -> bool:
+        """True when every claim's last verdict on these very bytes can be carried over."""
+        return bool(claims) and all(
+            _reusable(previous.get((claim.id, result.url)), claim, result) for claim in claims
+        )
 
     def read_text(self, result: FetchResult) -> SourceText:
         """Extract a snapshot's text once; later runs read it back from the text cache."""
@@ -158,6 +147,78 @@ class Verifier:
             return fresh
         drift = classify_drift(before.verification, fresh)
         return replace(fresh, drift=drift.value if drift else None)
+
+
+class Verifier(SourceChecker):
+    """Runs fetch -> extract -> match for a set of claims; never touches the store."""
+
+    def __init__(self, fetcher: Fetcher, cache: SnapshotCache, workers: int = 1) -> None:
+        super().__init__(cache)
+        self.fetcher = fetcher
+        self.workers = workers
+
+    def verify(
+        self,
+        claims: Sequence[Claim],
+        requests: Sequence[FetchRequest],
+        on_outcome: Callable[[SourceOutcome], None],
+        previous: Mapping[tuple[str, str], PreviousCheck] | None = None,
+    ) -> None:
+        """Fetch every request concurrently and report each source's outcome as it is ready.
+
+        The fetcher works on its own thread and pauses when results wait. Sources whose bytes
+        changed are extracted and matched in worker processes when there are enough of them,
+        so both cores work; outcomes still arrive here, in this thread, one at a time.
+        """
+        by_url: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            for source in claim.sources:
+                by_url[source.url].append(claim)
+        prior = previous or {}
+        if self.workers <= 1 or len(requests) < PARALLEL_MIN_SOURCES:
+            self.fetcher.fetch_many(
+                requests,
+                lambda r: on_outcome(self.verify_source(r, by_url.get(r.url, []), prior)),
+            )
+            return
+        with ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver")) as pool:
+            pending: deque[Future[SourceOutcome]] = deque()
+
+            def on_result(result: FetchResult) -> None:
+                cited = by_url.get(result.url, [])
+                priors = {
+                    (c.id, result.url): prior[(c.id, result.url)]
+                    for c in cited
+                    if (c.id, result.url) in prior
+                }
+                if self.unchanged(result, cited, priors):
+                    on_outcome(self.verify_source(result, cited, priors))
+                else:
+                    pending.append(
+                        pool.submit(_check_in_worker, self.cache.root, result, cited, priors)
+                    )
+                while pending and (pending[0].done() or len(pending) > 2 * self.workers):
+                    on_outcome(pending.popleft().result())
+
+            self.fetcher.fetch_many(requests, on_result)
+            while pending:
+                on_outcome(pending.popleft().result())
+
+
+_WORKER_CHECKER: SourceChecker | None = None
+
+
+def _check_in_worker(
+    cache_root: Path,
+    result: FetchResult,
+    claims: Sequence[Claim],
+    previous: Mapping[tuple[str, str], PreviousCheck],
+) -> SourceOutcome:
+    """Runs in a worker process: one checker (and its page-index cache) per process."""
+    global _WORKER_CHECKER
+    if _WORKER_CHECKER is None or _WORKER_CHECKER.cache.root != cache_root:
+        _WORKER_CHECKER = SourceChecker(SnapshotCache(cache_root))
+    return _WORKER_CHECKER.verify_source(result, claims, previous)
 
 
 def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verification:

@@ -175,3 +175,29 @@ def test_editing_a_quote_in_the_claims_file_forces_a_fresh_match(
     status = {o.claim_id: o.status.value for o in summary.outcomes}
     assert status["same"] == "misquoted"  # not the stale 'supported' verdict
     assert status["other"] == "supported"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_many_sources_in_worker_processes_match_the_sequential_verdicts(
+    tmp_path: Path, workers: int
+) -> None:
+    lines = ["claims:"]
+    for i in range(60):
+        page = tmp_path / f"p{i}.html"
+        page.write_text(f"<p>The report found {i} schools closed in district {i}.</p>")
+        quote = f"found {i + (i % 3 == 0)} schools closed in district {i}"
+        lines += [
+            f"  - id: c{i}",
+            "    claim: Schools closed.",
+            f'    quote: "{quote}"',
+            f"    sources: [{page}]",
+        ]
+    path = tmp_path / "claims.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    cfg = Settings(db_path=tmp_path / "fc.db", cache_dir=tmp_path / "cache", workers=workers)
+    store = Store.open(cfg.db_path)
+    summary = run_check(cfg, load_claims(path), store)
+    status = {o.claim_id: o.status.value for o in summary.outcomes}
+    assert status == {f"c{i}": "misquoted" if i % 3 == 0 else "supported" for i in range(60)}
+    again = run_check(cfg, load_claims(path), store)  # unchanged: carried over in this process
+    assert {o.claim_id: o.status.value for o in again.outcomes} == status
