@@ -1,14 +1,14 @@
-"""A real HTTP server on 127.0.0.1 serving canned pages, for end-to-end CLI tests."""
+"""Canned pages that tests change between runs, served by the fault server (tests/webserver.py)."""
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from webserver import Handler, TestServer
 
 
 @dataclass
@@ -20,65 +20,57 @@ class Page:
     delay: float = 0.0  # seconds before answering (timeouts)
 
 
-class Site:
-    """Pages by path; change `pages` between runs to simulate edits, moves and rot."""
+NOT_FOUND = Page(b"not found", 404, "text/plain")
+
+
+class Site(TestServer):
+    """Pages by path; change `pages` between runs to simulate edits, moves and rot.
+
+    `routes_by_query` maps a path to a function of the query string (a fake CDX API).
+    Honours If-None-Match for pages that carry an ETag.
+    """
 
     def __init__(self) -> None:
+        super().__init__()
         self.pages: dict[str, Page] = {}
-        self.routes: dict[str, Callable[[dict[str, str]], Page]] = {}  # path -> fn(query)
-        self.hits: list[str] = []
-        self.base = ""
-
-    def url(self, path: str) -> str:
-        return f"{self.base}{path}"
+        self.routes_by_query: dict[str, Callable[[dict[str, str]], Page]] = {}
+        self.routes = _Dispatch(self)
 
 
-def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            site.hits.append(self.path)
-            parts = urlsplit(self.path)
-            route = site.routes.get(parts.path)
-            if route is not None:
-                page = route(dict(parse_qsl(parts.query)))
-            else:
-                page = site.pages.get(self.path, Page(b"not found", 404, "text/plain"))
-            if page.delay:
-                time.sleep(page.delay)
-            body = page.body.encode() if isinstance(page.body, str) else page.body
-            etag = page.headers.get("ETag")
-            if etag and self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.end_headers()
-                return
-            self.send_response(page.status)
-            self.send_header("Content-Type", page.content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in page.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+class _Dispatch(dict[str, Callable[[Handler], None]]):
+    def __init__(self, site: Site) -> None:
+        super().__init__()
+        self.site = site
 
-        def log_message(self, *args: object) -> None:
-            pass
+    def get(self, path: str, default: object = None) -> Callable[[Handler], None]:  # type: ignore[override]
+        return self.answer
 
-    return Handler
+    def answer(self, h: Handler) -> None:
+        parts = urlsplit(h.path)
+        by_query = self.site.routes_by_query.get(parts.path)
+        if by_query is not None:
+            page = by_query(dict(parse_qsl(parts.query)))
+        else:
+            page = self.site.pages.get(parts.path, NOT_FOUND)
+        if page.delay:
+            h.pause(page.delay)
+        etag = page.headers.get("ETag")
+        if etag and h.headers.get("If-None-Match") == etag:
+            h.send(304, b"", None, {"ETag": etag})
+            return
+        body = page.body.encode() if isinstance(page.body, str) else page.body
+        h.send(page.status, body, page.content_type, page.headers)
 
 
 @contextmanager
 def serve() -> Iterator[Site]:
     site = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=site.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
     thread.start()
     try:
         yield site
     finally:
-        server.shutdown()
-        server.server_close()
+        site.stopping.set()
+        site.shutdown()
+        site.server_close()

@@ -54,7 +54,7 @@ def site() -> Iterator[Site]:
             Page("<html><head><title>404 Not Found</title></head><body>Not found</body></html>"),
         )
         capture("20251201000000", "/error-capture", Page(PAGE))
-        s.routes["/cdx"] = cdx
+        s.routes_by_query["/cdx"] = cdx
         yield s
 
 

@@ -168,9 +168,9 @@ def test_all_supported_exits_zero(tmp_path: Path, site: Site) -> None:
 def test_offline_uses_cached_snapshots(tmp_path: Path, site: Site) -> None:
     claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
     run(check_args(claims, db))
-    hits = len(site.hits)
+    hits = site.hits.total()
     code, out, _ = run([*check_args(claims, db), "--offline", "--json"])
-    assert len(site.hits) == hits  # nothing fetched
+    assert site.hits.total() == hits  # nothing fetched
     statuses = {c["id"]: c["status"] for c in json.loads(out)["claims"]}
     assert statuses["verbatim-quote"] == "supported"
     assert statuses["dead-link"] == "unavailable"
