@@ -1,7 +1,9 @@
 """Accuracy of the quote matcher on a labelled case file (issue 3, point 9).
 
 Usage: python bench/quote_accuracy.py [--cases CASES.jsonl] [--pages DIR] [--show-errors]
+                                     [--by-kind]
 Defaults to the dev corpus in ../shared/corpus beside the project (or beside a CI clone).
+Fresh cases of the same kinds: python bench/make_cases.py --seed N --out CASES.jsonl
 """
 
 from __future__ import annotations

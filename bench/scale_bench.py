@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale_bench.py                       # 2,000 pages, 10,000 claims
     .venv/bin/python bench/scale_bench.py --pages 200 --claims 1000   # quick
-    .venv/bin/python bench/scale_bench.py --profile             # cProfile the due run and report
+    .venv/bin/python bench/scale_bench.py --profile             # cProfile each step
 
 Generates news-like pages of 20-200 KB, each holding five attributed quotes, and a claims
 file whose quotes are verbatim, edited (brackets, ellipsis), altered (a number changed) or
@@ -221,7 +221,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--python-server", action="store_true", help="do not use nginx")
-    parser.add_argument("--profile", action="store_true", help="cProfile the due run and report")
+    parser.add_argument("--profile", action="store_true", help="cProfile each step (slower)")
     parser.add_argument("--keep", help="keep the work directory here (for later inspection)")
     args = parser.parse_args()
 
@@ -250,7 +250,8 @@ def main() -> int:
     env = {**os.environ, "FACTCHECK_CACHE_DIR": str(cache), "FACTCHECK_DB": str(db)}
     common = ["--claims", str(claims), "--db", str(db)]
     try:
-        full = run_factcheck(["check", *common, "--json"], env)
+        full_profile = work / "full.prof" if args.profile else None
+        full = run_factcheck(["check", *common, "--json"], env, full_profile)
         full_run = json.loads(full.stdout)["run_id"] if full.code in (0, 3) else 0
         if full.code not in (0, 3):
             print(f"full check failed (exit {full.code}):\n{full.stderr[-3000:]}")
@@ -298,7 +299,8 @@ def main() -> int:
     )
     if report.code != 0:
         print(report.stderr[-2000:])
-    for prof, label in ((due_profile, "due run"), (report_profile, "report")):
+    profiles = ((full_profile, "full run"), (due_profile, "due run"), (report_profile, "report"))
+    for prof, label in profiles:
         if prof is not None and prof.exists():
             show_profile(prof, label)
     return 0

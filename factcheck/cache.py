@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import hashlib
 import json
 import os
+import queue
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,9 +91,12 @@ class SnapshotCache:
         with contextlib.suppress(OSError):
             path.unlink()
 
-    def put(self, body: bytes) -> str:
-        """Store `body` (if not already there) and return its SHA-256 hex digest."""
-        digest = sha256_hex(body)
+    def put(self, body: bytes, digest: str | None = None) -> str:
+        """Store `body` (if not already there) and return its SHA-256 hex digest.
+
+        `digest`, when the caller already hashed the body, saves hashing it twice.
+        """
+        digest = digest or sha256_hex(body)
         path = self._path(digest)
         if not path.exists():
             self._write(path, zlib.compress(body, 6))
@@ -167,3 +173,40 @@ class SnapshotCache:
             removed += 1
             freed += size
         return removed, freed
+
+
+class CacheWriter:
+    """Writes snapshots on one background thread so disk I/O never stalls the event loop.
+
+    Safe to lag behind: a snapshot missing after a crash is simply fetched again, since
+    `SnapshotCache.get` verifies every hash. The first CacheError is kept in `error`.
+    """
+
+    def __init__(self, cache: SnapshotCache) -> None:
+        self.cache = cache
+        self.inbox: queue.Queue[tuple[bytes, str] | None] = queue.Queue(maxsize=64)
+        self.error: CacheError | None = None
+        self.thread = threading.Thread(target=self._work, name="factcheck-cache", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while (item := self.inbox.get()) is not None:
+            if self.error is None:
+                try:
+                    self.cache.put(*item)
+                except CacheError as err:
+                    self.error = err
+
+    async def put(self, body: bytes) -> str:
+        """Queue `body` for writing and return its digest (the cache key)."""
+        digest = sha256_hex(body)
+        try:
+            self.inbox.put_nowait((body, digest))
+        except queue.Full:
+            await asyncio.to_thread(self.inbox.put, (body, digest))
+        return digest
+
+    async def close(self) -> None:
+        """Wait until every queued snapshot is written."""
+        await asyncio.to_thread(self.inbox.put, None)
+        await asyncio.to_thread(self.thread.join)

@@ -8,7 +8,6 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from factcheck.article_html import paragraphs_with_links, read_paragraphs
 from factcheck.claims import load_claims
 from factcheck.cli_draft import register
 from factcheck.draft import (
@@ -24,6 +23,7 @@ from factcheck.draft import (
     unique_id,
 )
 from factcheck.errors import ClaimsFileError, ExitCode
+from factcheck.extract import paragraphs_with_links, read_paragraphs
 from factcheck.models import SpecificKind
 from factcheck.specifics import extract_specifics
 from tests.site import Page, serve

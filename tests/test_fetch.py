@@ -26,9 +26,11 @@ from webserver import (
 )
 
 from factcheck.cache import SnapshotCache
-from factcheck.fetch import Fetcher, _Host, parse_retry_after, proxy_for
+from factcheck.fetch import Fetcher
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
+from factcheck.politeness import HostGate, parse_retry_after
 from factcheck.settings import Settings
+from factcheck.transport import proxy_for
 
 Handler = Callable[[httpx.Request], httpx.Response]
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -299,7 +301,7 @@ def test_parse_retry_after() -> None:
 
 
 def test_host_slows_down_after_429() -> None:
-    host = _Host(limit=4, interval=0.0)
+    host = HostGate(limit=4, interval=0.0)
     host.slow_down(retry_after=None, cap=30)
     assert (host.limit, host.interval) == (1, 1.0)
     host.slow_down(retry_after=5, cap=30)

@@ -1,0 +1,114 @@
+"""Reading the article to draft from: a URL, an HTML file or a text file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from factcheck.cache import SnapshotCache
+from factcheck.decode import decode_body
+from factcheck.draft.quotes import split_paragraphs
+from factcheck.errors import ExitCode, ExtractError, FactcheckError
+from factcheck.extract import HtmlParagraph, extract_source, html_to_text, read_paragraphs
+from factcheck.fetch import Fetcher
+from factcheck.models import Article, FetchRequest, FetchResult
+from factcheck.settings import Settings
+
+
+class ArticleError(FactcheckError):
+    """The article to draft from is missing, unreadable or has no text."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """An article's paragraphs (with links when it was HTML) and what is known about it."""
+
+    paragraphs: tuple[HtmlParagraph, ...]
+    article: Article | None = None
+
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_article(
+    source: str, base_url: str | None = None, settings: Settings | None = None
+) -> ArticleInput:
+    """Read ARTICLE: an http(s) URL (fetched politely, snapshot cached), an HTML file or a
+    text file. Raises `ArticleError` (exit 4) when it cannot be read or has no text."""
+    if source.lower().startswith(("http://", "https://")):
+        found = _fetch_article(source, base_url, settings or Settings())
+    else:
+        found = _read_file(Path(source), base_url)
+    if not any(p.text.strip() for p in found.paragraphs):
+        raise ArticleError(f"{source}: the article has no text to draft claims from")
+    return found
+
+
+def _fetch_article(url: str, base_url: str | None, settings: Settings) -> ArticleInput:
+    results: list[FetchResult] = []
+    Fetcher(settings, SnapshotCache(settings.cache_dir)).fetch_many(
+        [FetchRequest(url)], results.append
+    )
+    result = results[0] if results else None
+    if result is None or not result.status.readable or result.body is None:
+        why = f"{result.status}: {result.reason}" if result else "no response"
+        raise ArticleError(f"cannot fetch the article {url} ({why})")
+    final = result.final_url or url
+    kind = (result.content_type or "").split(";")[0].strip().lower()
+    if kind in _HTML_TYPES or (not kind and _looks_html(result.body)):
+        html = decode_body(result.body, result.content_type)
+        return _from_html(html, base_url or final, final)
+    try:
+        page = extract_source(result.body, result.content_type, final)
+    except ExtractError as exc:
+        raise ArticleError(f"cannot read the article {url}: {exc}") from None
+    return ArticleInput(_plain(page.text), Article(title=page.title, url=final))
+
+
+def _read_file(path: Path, base_url: str | None) -> ArticleInput:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: no such article file") from None
+    except IsADirectoryError:
+        raise ArticleError(f"{path}: is a directory, not an article") from None
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if path.suffix.lower() in _HTML_SUFFIXES or _looks_html(data):
+        content_type = "text/html"
+        return _from_html(decode_body(data, content_type), base_url, base_url)
+    url = base_url if base_url and base_url.lower().startswith(("http://", "https://")) else None
+    return ArticleInput(_plain(decode_body(data, "text/plain")), Article(url=url) if url else None)
+
+
+def _looks_html(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def _plain(text: str) -> tuple[HtmlParagraph, ...]:
+    return tuple(HtmlParagraph(p) for p in split_paragraphs(text))
+
+
+def _from_html(html: str, base_url: str | None, url: str | None) -> ArticleInput:
+    try:
+        page = html_to_text(html)
+    except ExtractError as exc:
+        raise ArticleError(f"cannot read the article: {exc}") from None
+    published = page.metadata.published or ""
+    published = published[:10] if re.match(r"\d{4}-\d{2}-\d{2}", published) else ""
+    with_url = url if url and url.lower().startswith(("http://", "https://")) else None
+    article = Article(title=page.title, url=with_url, published=_valid_date(published))
+    return ArticleInput(tuple(read_paragraphs(html, base_url)), article)
+
+
+def _valid_date(value: str) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,195 @@
+"""Draft claims from an article's paragraphs: quote claims, fact claims and their ids."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from factcheck.draft.quotes import QuoteSpan, find_quotes, split_paragraphs, split_sentences
+from factcheck.draft.speakers import MASK, People, Subject, attribute, find_people
+from factcheck.extract import HtmlParagraph
+from factcheck.models import SpecificKind
+from factcheck.specifics import extract_specifics
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+MAX_TEXT = 10_000  # claims.py rejects longer text fields
+SCARE_WORDS = 2  # an unattributed quote of at most this many words is a scare quote
+SCARE_TAG = "scare-quote"
+UNCLOSED_TAG = "unclosed-quote"
+
+
+@dataclass(frozen=True)
+class DraftClaim:
+    """One drafted claim, ready to be written to claims.yaml."""
+
+    id: str
+    claim: str
+    quote: str | None = None
+    speaker: str | None = None
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    specifics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A sentence (fact candidate) or one quoted passage in it, with its context."""
+
+    paragraph: int
+    sentences: Sequence[tuple[int, int]]  # every sentence of the paragraph (shared)
+    index: int  # which one this is
+    inside: Sequence[QuoteSpan]  # the sentence's quoted passages
+    quote: QuoteSpan | None = None
+    subject: Subject | None = None
+
+    @property
+    def sentence(self) -> tuple[int, int]:
+        return self.sentences[self.index]
+
+
+def draft_claims(article: str | Sequence[HtmlParagraph]) -> list[DraftClaim]:
+    """Quote claims for every quoted passage and fact claims for sentences with numbers,
+    amounts, percentages or dates, in article order, with unique readable ids."""
+    paras = (
+        [HtmlParagraph(p) for p in split_paragraphs(article)]
+        if isinstance(article, str)
+        else list(article)
+    )
+    texts = [p.text for p in paras]
+    found = [f for i, text in enumerate(texts) for f in _scan_paragraph(text, i)]
+    subjects = [f.subject[1] for f in found if f.subject and f.subject[0] == "name"]
+    people = find_people(texts, subjects)
+    drafts: list[DraftClaim] = []
+    seen: set[tuple[str, str | None]] = set()
+    ids: set[str] = set()
+    for f in found:
+        draft = _draft(f, paras, people)
+        if draft and (draft.claim, draft.quote) not in seen:
+            seen.add((draft.claim, draft.quote))
+            slug = unique_id(draft.id, ids)
+            ids.add(slug)
+            drafts.append(replace(draft, id=slug))
+    return drafts
+
+
+def _scan_paragraph(text: str, index: int) -> list[_Found]:
+    quotes = find_quotes(text)
+    sentences = split_sentences(text, quotes)
+    out: list[_Found] = []
+    at = 0
+    for n, sentence in enumerate(sentences):
+        inside = []
+        while at < len(quotes) and quotes[at].start < sentence[1]:
+            inside.append(quotes[at])
+            at += 1
+        out.append(_Found(index, sentences, n, inside))  # a fact claim if it has specifics
+        masked = _mask(text, inside, sentence)
+        for q in inside:
+            subject = None if _so_called(text, q) else attribute(masked, *_rel(q, sentence))
+            out.append(_Found(index, sentences, n, inside, q, subject))
+    return out
+
+
+def _rel(q: QuoteSpan, sentence: tuple[int, int]) -> tuple[int, int]:
+    return q.start - sentence[0], min(q.end, sentence[1]) - sentence[0]
+
+
+def _mask(text: str, quotes: Sequence[QuoteSpan], sentence: tuple[int, int]) -> str:
+    chars = list(text[sentence[0] : sentence[1]])
+    for q in quotes:
+        a, b = _rel(q, sentence)
+        chars[a:b] = MASK * (b - a)
+    return "".join(chars)
+
+
+def _so_called(text: str, q: QuoteSpan) -> bool:
+    return bool(re.search(r"\bso-called\s*$", text[max(0, q.start - 20) : q.start], re.I))
+
+
+def _draft(f: _Found, paras: Sequence[HtmlParagraph], people: People) -> DraftClaim | None:
+    para = paras[f.paragraph]
+    claim = para.text[f.sentence[0] : f.sentence[1]].strip()[:MAX_TEXT]
+    sources = _links_near(para, f)
+    if f.quote is None:
+        if not _has_numbers(_unquoted(para.text, f.sentence, f.inside)):
+            return None  # numbers inside a quotation are checked with the quote
+        specifics = extract_specifics(claim)
+        texts = tuple(dict.fromkeys(s.text for s in specifics))
+        return DraftClaim(slugify(claim), claim, sources=sources, specifics=texts)
+    quote = f.quote.inner(para.text)[:MAX_TEXT]
+    speaker = _speaker(f, people, [p.text for p in paras])
+    tags = [UNCLOSED_TAG] if not f.quote.closed else []
+    if _so_called(para.text, f.quote) or (f.subject is None and len(quote.split()) <= SCARE_WORDS):
+        tags.insert(0, SCARE_TAG)
+    return DraftClaim(slugify(quote), claim, quote, speaker, sources, tuple(tags))
+
+
+def _unquoted(text: str, sentence: tuple[int, int], quotes: Sequence[QuoteSpan]) -> str:
+    """The sentence with its quoted passages replaced by an ellipsis."""
+    a, b = sentence
+    pieces, at = [], a
+    for q in quotes:
+        pieces += [text[at : q.start], "…"]
+        at = min(q.end, b)
+    return "".join([*pieces, text[at:b]])
+
+
+def _has_numbers(sentence: str) -> bool:
+    return any(s.kind is not SpecificKind.NAME for s in extract_specifics(sentence))
+
+
+def _speaker(f: _Found, people: People, texts: Sequence[str]) -> str | None:
+    if f.subject is None or f.subject[0] == "common" or f.quote is None:
+        return None
+    if f.subject[0] == "pronoun":
+        return people.last_before(texts, f.paragraph, f.quote.start)
+    return people.canonical(f.subject[1])
+
+
+def _links_near(para: HtmlParagraph, f: _Found) -> tuple[str, ...]:
+    """Links in the sentence; failing that, links in the sentences just before and after."""
+
+    def within(a: int, b: int) -> list[str]:
+        return [k.url for k in para.links if k.start < b and k.end > a]
+
+    if not para.links:
+        return ()
+    urls = within(*f.sentence)
+    for j in (f.index - 1, f.index + 1) if not urls else ():
+        if 0 <= j < len(f.sentences):
+            urls += within(*f.sentences[j])
+    return tuple(dict.fromkeys(urls))
+
+
+# --- ids ----------------------------------------------------------------------------------
+
+_ID_STOP = _words("the a an of to and in on at for that is with by as it its")
+
+
+def slugify(text: str, words: int = 6, limit: int = 48) -> str:
+    """A readable id from the first words of `text`: 'Our forces already …' ->
+    'our-forces-already-work-well-together'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    tokens = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))
+    kept = [t for t in tokens if t not in _ID_STOP] or tokens
+    slug = ""
+    for token in kept[:words]:
+        if slug and len(slug) + 1 + len(token) > limit:
+            break
+        slug = f"{slug}-{token}" if slug else token[:limit]
+    return slug or "claim"
+
+
+def unique_id(slug: str, taken: set[str] | frozenset[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3` … the first one not in `taken`."""
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate

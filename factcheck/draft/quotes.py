@@ -1,0 +1,96 @@
+"""Quoted passages, sentences and paragraphs of an article's text."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ABBREV = _words(
+    "mr mrs ms dr st mt gen col lt sen rep gov prof inc co ltd jr sr vs no nos jan feb mar apr "
+    "jun jul aug sep sept oct nov dec fig approx est dept"
+)
+_BOUNDARY = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[“\"‘'(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quoted passage in a paragraph: `start`/`end` include the marks when closed."""
+
+    start: int
+    end: int
+    closed: bool
+
+    def inner(self, text: str) -> str:
+        """The quoted words as printed; a comma the sentence put inside the marks is dropped."""
+        body = text[self.start + 1 : self.end - 1 if self.closed else self.end]
+        return body.strip().rstrip(",").rstrip()
+
+
+def find_quotes(paragraph: str) -> list[QuoteSpan]:
+    """Top-level double-quoted passages, curly or straight, bounded by the paragraph.
+
+    Single quotes never open a passage (they are apostrophes or nested quotes). An opening
+    mark that is never closed yields an unclosed span that stops before the next opening mark
+    or at the end of the paragraph, so one stray mark cannot swallow the rest of the article.
+    """
+    spans: list[QuoteSpan] = []
+    start, closer = -1, ""
+    for i, ch in enumerate(paragraph):
+        if start < 0:
+            if ch == "“" or (ch == '"' and _opens(paragraph, i)):
+                start, closer = i, "”" if ch == "“" else '"'
+        elif ch == closer:
+            spans.append(QuoteSpan(start, i + 1, True))
+            start = -1
+        elif ch == "“" and closer == "”":
+            spans.append(QuoteSpan(start, len(paragraph[:i].rstrip()), False))
+            start = i
+    if start >= 0:
+        spans.append(QuoteSpan(start, len(paragraph.rstrip()), False))
+    return [s for s in spans if re.search(r"\w", s.inner(paragraph))]
+
+
+def _opens(text: str, i: int) -> bool:
+    """A straight double quote opens a passage unless it is an inch mark or stands alone."""
+    after = text[i + 1 : i + 2]
+    before = text[i - 1 : i]
+    return bool(after) and not after.isspace() and not before.isdigit()
+
+
+def split_sentences(paragraph: str, quotes: Sequence[QuoteSpan] = ()) -> list[tuple[int, int]]:
+    """Sentence spans; a sentence never ends inside a quoted passage."""
+    spans, start = [], 0
+    starts = [q.start for q in quotes]
+    for m in _BOUNDARY.finditer(paragraph):
+        cut = m.end()
+        at = bisect_right(starts, cut - 1) - 1  # the last passage opening before `cut`
+        inside = at >= 0 and quotes[at].start < cut < quotes[at].end
+        if inside or _abbreviation(paragraph, m.start()):
+            continue
+        spans.append((start, m.start() + len(m.group().rstrip())))
+        start = cut
+    spans.append((start, len(paragraph.rstrip())))
+    return [(a, b) for a, b in spans if paragraph[a:b].strip()]
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 40) : dot])
+    token = word.group(1) if word else ""
+    return token.lower() in _ABBREV or (len(token) == 1 and token.isupper()) or "." in token
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of plain text: blank-line separated blocks (hard-wrapped lines are joined),
+    or one paragraph per line when the text has no blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = re.split(r"\n[ \t]*\n", text) if re.search(r"\n[ \t]*\n", text) else text.split("\n")
+    return [" ".join(b.split()) for b in blocks if b.strip()]

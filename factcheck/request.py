@@ -1,0 +1,238 @@
+"""One source's request: redirects, retries with backoff, conditional 304s, bounded bodies."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field, replace
+from urllib.parse import urljoin, urlsplit
+
+from factcheck.cache import CacheWriter, SnapshotCache
+from factcheck.classify import (
+    REDIRECT_STATUSES,
+    Attempt,
+    check_url,
+    classify_answer,
+    classify_body,
+    host_rule,
+    refuse_head,
+)
+from factcheck.clock import now_iso
+from factcheck.errors import CacheError
+from factcheck.local import read_file, read_offline
+from factcheck.models import FetchRequest, FetchResult, FetchStatus
+from factcheck.politeness import ROBOTS_MAX_BYTES, HostGate, Hosts, PrivateGuard, Robots, backoff
+from factcheck.settings import Settings
+from factcheck.transport import Clients, Reply, Transport, classify_error
+
+MAX_REDIRECTS = 10
+ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.9,*/*;q=0.1"
+
+
+@dataclass
+class _Try:
+    """One try at a request, through its redirects."""
+
+    req: FetchRequest
+    at: str
+    conditional: bool
+    chain: list[str] = field(default_factory=list)
+    deadline: float | None = None  # loop time by which this try must be done
+
+
+class FetchRun:
+    """State of one fetch run: clients, host gates, robots rules, cache writer, deadline."""
+
+    def __init__(
+        self, settings: Settings, cache: SnapshotCache, transport: Transport | None = None
+    ) -> None:
+        self.s = settings
+        self.cache = cache
+        self.writer = CacheWriter(cache)
+        self.clients = Clients(settings, transport)
+        self.hosts = Hosts(settings)
+        self.robots = Robots(settings, self.hosts, self._get_small)
+        self.private = PrivateGuard()
+        self.global_slots = asyncio.Semaphore(max(1, settings.max_connections))
+        self.rng = random.Random()
+        deadline = settings.run_deadline
+        self.ends_at = asyncio.get_running_loop().time() + deadline if deadline else None
+        self.base_headers = {
+            "User-Agent": settings.user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": "gzip, deflate",
+        }
+
+    async def close(self) -> None:
+        await self.writer.close()
+        await self.clients.close()
+
+    async def fetch(self, req: FetchRequest) -> FetchResult:
+        """Fetch one request to its end; never raises except CacheError (run-stopping)."""
+        started = time.monotonic()
+        at = now_iso()
+        if req.is_file or req.url.startswith("file:"):
+            result = await asyncio.to_thread(read_file, self.cache, req, at, self.s.max_bytes)
+        elif self.s.offline:
+            result = read_offline(self.cache, req, at)
+        elif (problem := check_url(req.url, self.s.skip_hosts)) is not None:
+            result = FetchResult(url=req.url, status=problem[0], fetched_at=at, reason=problem[1])
+        else:
+            result = await self._with_retries(req, at)
+        return replace(result, elapsed_ms=int((time.monotonic() - started) * 1000))
+
+    async def _with_retries(self, req: FetchRequest, at: str) -> FetchResult:
+        conditional = bool(req.etag or req.last_modified) and bool(req.previous_hash)
+        attempt = 0
+        while True:
+            outcome = await self._attempt(_Try(req, at, conditional))
+            if outcome.not_modified:
+                body = self.cache.get(req.previous_hash or "")
+                if body is None:
+                    conditional = False  # the cache lost the snapshot: fetch it whole
+                    continue
+                return replace(outcome.result, body=body, body_hash=req.previous_hash)
+            if outcome.slow_down:
+                gate = self.hosts.gate(outcome.result.final_url or req.url)
+                gate.slow_down(outcome.retry_after, self.s.retry_after_cap)
+            if not outcome.retryable or attempt >= self.s.retries:
+                return outcome.result
+            delay = backoff(self.s, attempt, outcome.retry_after, self.rng)
+            left = self._remaining()
+            if left is not None and delay >= left:
+                return outcome.result
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    def _remaining(self) -> float | None:
+        if self.ends_at is None:
+            return None
+        return self.ends_at - asyncio.get_running_loop().time()
+
+    async def _attempt(self, t: _Try) -> Attempt:
+        url = t.req.url
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                step = await self._hop(t, url)
+                if isinstance(step, Attempt):
+                    return step
+                t.chain.append(url)
+                if step in t.chain:
+                    return _final(t, FetchStatus.REDIRECT_LOOP, f"redirect loop at {step}", url)
+                url = step
+            reason = f"more than {MAX_REDIRECTS} redirects"
+            return _final(t, FetchStatus.REDIRECT_LOOP, reason, url)
+        except CacheError:
+            raise
+        except TimeoutError:
+            reason = f"no complete response within {self.s.request_deadline:g} s"
+            return _final(t, FetchStatus.TIMEOUT, reason, url, retryable=True)
+        except Exception as err:  # noqa: BLE001 - every failure becomes a status
+            status, reason, retry = classify_error(err)
+            return _final(t, status, reason, url, retryable=retry)
+
+    def _headers(self, url: str, t: _Try) -> dict[str, str]:
+        headers = dict(self.base_headers)
+        if t.conditional and t.req.etag:
+            headers["If-None-Match"] = t.req.etag
+        if t.conditional and t.req.last_modified:
+            headers["If-Modified-Since"] = t.req.last_modified
+        if self.s.host_headers:  # only this hop's host: credentials never follow a redirect
+            rule = host_rule(self.s.host_headers, (urlsplit(url).hostname or "").lower())
+            if rule is not None:
+                headers.update(self.s.host_headers[rule])
+        return headers
+
+    async def _refusal(self, url: str, first: bool) -> tuple[FetchStatus, str] | None:
+        problem = None if first else check_url(url, self.s.skip_hosts)
+        if problem is None and self.s.refuse_private:
+            refused = await self.private.refusal(url)
+            problem = (FetchStatus.INVALID, refused) if refused else None
+        if problem is None and self.s.respect_robots and not await self.robots.allows(url):
+            problem = (FetchStatus.BLOCKED, "disallowed by robots.txt")
+        return problem
+
+    async def _hop(self, t: _Try, url: str) -> Attempt | str:
+        """Request `url` once; a redirect returns the next URL, anything else an Attempt."""
+        problem = await self._refusal(url, first=not t.chain)
+        if problem is not None:
+            return _final(t, problem[0], problem[1], url)
+        gate = self.hosts.gate(url)
+        await gate.acquire()
+        try:
+            async with self.global_slots:
+                now = asyncio.get_running_loop().time()
+                if t.deadline is None:  # the clock starts once a connection slot is ours
+                    t.deadline = now + self.s.request_deadline
+                    if self.ends_at is not None:
+                        t.deadline = min(t.deadline, self.ends_at)
+                if t.deadline <= now:
+                    return _final(t, FetchStatus.TIMEOUT, "run deadline reached", url)
+                async with asyncio.timeout_at(t.deadline):
+                    async with self.clients.open(url, self._headers(url, t)) as reply:
+                        return await self._respond(t, url, reply)
+        finally:
+            gate.release()
+
+    async def _respond(self, t: _Try, url: str, reply: Reply) -> Attempt | str:
+        code = reply.status
+        location = reply.headers.get("location")
+        if code in REDIRECT_STATUSES and location:
+            return urljoin(url, location.strip())
+        headers = reply.headers
+        base = FetchResult(
+            url=t.req.url,
+            status=FetchStatus.FETCHED,
+            fetched_at=t.at,
+            http_status=code,
+            final_url=url,
+            redirects=tuple(t.chain),
+            content_type=headers.get("content-type"),
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+        )
+        if code == 304 and t.conditional:
+            result = replace(base, not_modified=True, reason="not modified since the last snapshot")
+            return Attempt(result, not_modified=True)
+        if not 200 <= code < 300:
+            return classify_answer(code, reply.phrase, headers, base)
+        refused = refuse_head(base, headers.get("content-length"), self.s.max_bytes)
+        if refused is not None:
+            return refused
+        body = await reply.read(self.s.max_bytes)
+        if body is None:
+            reason = f"body exceeds the {self.s.max_bytes} byte limit"
+            return Attempt(replace(base, status=FetchStatus.TOO_LARGE, reason=reason))
+        result = classify_body(t.req.url, base, body)
+        if result.status is not FetchStatus.FETCHED:
+            return Attempt(result)
+        digest = await self.writer.put(body)
+        return Attempt(replace(result, body=body, body_hash=digest, reason="ok"))
+
+    async def _get_small(self, url: str, gate: HostGate) -> tuple[int | None, str]:
+        """GET a small resource (robots.txt) under the host's gate: (status, text)."""
+        await gate.acquire()
+        try:
+            async with asyncio.timeout(self.s.request_deadline):
+                async with self.clients.open(url, {"User-Agent": self.s.user_agent}) as reply:
+                    body = await reply.read(ROBOTS_MAX_BYTES) or b""
+                    return reply.status, body.decode("utf-8", "replace")
+        except Exception:  # noqa: BLE001 - no answer: the caller decides
+            return None, ""
+        finally:
+            gate.release()
+
+
+def _final(
+    t: _Try, status: FetchStatus, reason: str, url: str, *, retryable: bool = False
+) -> Attempt:
+    result = FetchResult(
+        url=t.req.url,
+        status=status,
+        fetched_at=t.at,
+        final_url=url,
+        redirects=tuple(t.chain),
+        reason=reason,
+    )
+    return Attempt(result, retryable=retryable)

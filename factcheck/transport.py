@@ -1,0 +1,219 @@
+"""HTTP transport: small httpx clients per origin, proxies, CA, bounded bodies (owns httpx)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import os
+import socket
+import ssl
+import urllib.request
+import zlib
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import certifi
+import httpx
+import sniffio  # noqa: F401 - without it httpcore retries a failing import on every request
+
+from factcheck.models import FetchStatus
+from factcheck.settings import Settings
+
+Transport = httpx.AsyncBaseTransport  # what tests inject instead of the network
+CONNECTIONS_PER_CLIENT = 4  # httpcore scans its whole pool per request: keep pools small
+# getaddrinfo answers that will not change on a retry: the name does not exist
+PERMANENT_DNS = frozenset({socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)})
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy that curl and pip would use for `url`, from HTTP(S)_PROXY/ALL_PROXY/NO_PROXY."""
+    proxies = urllib.request.getproxies_environment()
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    if proxies.get("no") and bypass(netloc, proxies):
+        return None
+    return proxies.get(parts.scheme) or proxies.get("all") or None
+
+
+def make_ssl_context() -> ssl.SSLContext:
+    """Verifying TLS context honouring SSL_CERT_FILE / SSL_CERT_DIR like curl and pip.
+
+    Loading a CA bundle costs ~20 ms, so one context is shared per CA setting.
+    """
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    return _ssl_context(cafile, capath)
+
+
+@functools.lru_cache(maxsize=4)
+def _ssl_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    if cafile or capath:
+        return ssl.create_default_context(cafile=cafile, capath=capath)
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+class Reply:
+    """A response whose headers have arrived; the body is read on demand, within a bound."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status: int = response.status_code
+        self.phrase: str = response.reason_phrase
+        self.headers: Mapping[str, str] = response.headers  # case-insensitive lookups
+
+    async def read(self, limit: int) -> bytes | None:
+        """The decoded body, or None once more than `limit` bytes would be held.
+
+        gzip/deflate are inflated here with an output bound, so a decompression bomb costs
+        at most `limit` bytes of memory; other encodings go through httpx's decoders.
+        """
+        resp = self._response
+        if resp.is_stream_consumed:  # already in memory (e.g. httpx.MockTransport responses)
+            return resp.content if len(resp.content) <= limit else None
+        encoding = self.headers.get("content-encoding", "identity").strip().lower()
+        decoder: Any = None
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            decoder = zlib.decompressobj(47)  # 32 + 15: auto-detect gzip or zlib header
+        raw = decoder is not None or encoding == "identity"
+        chunks: list[bytes] = []
+        total = 0
+        async for chunk in resp.aiter_raw() if raw else resp.aiter_bytes():
+            data = chunk if decoder is None else _inflate(decoder, chunk, limit - total)
+            if data is None:
+                return None
+            total += len(data)
+            if total > limit:
+                return None
+            chunks.append(data)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _inflate(decoder: Any, data: bytes, budget: int) -> bytes | None:
+    """Decompress `data`, giving up (None) as soon as the output would exceed `budget`."""
+    out: list[bytes] = []
+    total = 0
+    while data:
+        part = decoder.decompress(data, budget - total + 1)
+        total += len(part)
+        if total > budget:
+            return None
+        out.append(part)
+        data = decoder.unconsumed_tail
+    return b"".join(out)
+
+
+class _Client:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.busy = 0
+
+
+class Clients:
+    """A few small connection pools per origin, honouring proxy and CA environment variables.
+
+    httpx's pool scans every connection per request, so one big pool slows down as
+    concurrency rises; several 4-connection clients per origin do not (issue 4).
+    """
+
+    def __init__(self, settings: Settings, transport: Transport | None = None) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.pools: dict[str, list[_Client]] = {}
+        self.wanted = math.ceil(max(1, settings.per_host) / CONNECTIONS_PER_CLIENT)
+        self.timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.request_deadline,
+        )
+
+    def _new(self, origin: str) -> _Client:
+        if self.transport is not None:
+            return _Client(httpx.AsyncClient(transport=self.transport, timeout=self.timeout))
+        per_client = min(CONNECTIONS_PER_CLIENT, max(1, self.settings.per_host))
+        proxy = proxy_for(origin)
+        transport = httpx.AsyncHTTPTransport(
+            verify=make_ssl_context(),
+            limits=httpx.Limits(max_connections=per_client, max_keepalive_connections=per_client),
+            proxy=httpx.Proxy(proxy) if proxy else None,
+            retries=0,
+        )
+        http = httpx.AsyncClient(transport=transport, timeout=self.timeout, trust_env=False)
+        return _Client(http)
+
+    def _pick(self, url: str) -> _Client:
+        """The least busy client for the URL's origin, adding one while all are full."""
+        if self.transport is not None:
+            origin = "shared"
+        else:
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+        pool = self.pools.get(origin)
+        if pool is None:
+            pool = self.pools[origin] = []
+        best = min(pool, key=_busy) if pool else None
+        if best is None or (
+            self.transport is None
+            and best.busy >= CONNECTIONS_PER_CLIENT
+            and len(pool) < self.wanted
+        ):
+            best = self._new(origin)
+            pool.append(best)
+        return best
+
+    @contextlib.asynccontextmanager
+    async def open(self, url: str, headers: Mapping[str, str]) -> AsyncIterator[Reply]:
+        """GET `url` without following redirects; yields once the headers have arrived."""
+        client = self._pick(url)
+        client.busy += 1
+        try:
+            async with client.http.stream("GET", url, headers=headers) as resp:
+                yield Reply(resp)
+        finally:
+            client.busy -= 1
+
+    async def close(self) -> None:
+        for pool in self.pools.values():
+            for client in pool:
+                with contextlib.suppress(Exception):
+                    await client.http.aclose()
+        self.pools.clear()
+
+
+def _busy(client: _Client) -> int:
+    return client.busy
+
+
+def classify_error(err: BaseException) -> tuple[FetchStatus, str, bool]:
+    """(status, reason, retryable) for an exception raised while fetching."""
+    if isinstance(err, httpx.TimeoutException):
+        return FetchStatus.TIMEOUT, f"timed out ({type(err).__name__})", True
+    text = str(err) or type(err).__name__
+    cause: BaseException | None = err
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError | ssl.CertificateError):
+            return FetchStatus.TLS_ERROR, f"TLS failure: {cause}", False
+        if isinstance(cause, socket.gaierror):  # DNS: only "try again" answers are transient
+            return FetchStatus.UNREACHABLE, f"DNS lookup failed: {text}", _dns_transient(cause)
+        cause = cause.__cause__ or cause.__context__
+    if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
+        return FetchStatus.TLS_ERROR, f"TLS failure: {text}", False
+    if isinstance(err, httpx.ConnectError):
+        return FetchStatus.UNREACHABLE, f"cannot connect: {text}", True
+    if isinstance(err, httpx.RemoteProtocolError):
+        return FetchStatus.UNREACHABLE, f"connection broken: {text}", True
+    if isinstance(err, httpx.ReadError | httpx.WriteError):
+        return FetchStatus.UNREACHABLE, f"connection reset: {text}", True
+    if isinstance(err, httpx.DecodingError | zlib.error):
+        return FetchStatus.SERVER_ERROR, f"body could not be decoded: {text}", False
+    if isinstance(err, httpx.UnsupportedProtocol | httpx.InvalidURL | ValueError):
+        return FetchStatus.INVALID, f"invalid URL: {text}", False
+    return FetchStatus.UNREACHABLE, f"{type(err).__name__}: {text}", False
+
+
+def _dns_transient(err: socket.gaierror) -> bool:
+    return err.errno not in PERMANENT_DNS
