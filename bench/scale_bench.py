@@ -17,7 +17,6 @@ the database (claims say `recheck: 1d`); the pages are untouched, so nothing cha
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import os
 import pstats
@@ -41,11 +40,48 @@ QUOTES_PER_PAGE = 5
 KINDS = ("verbatim", "verbatim", "edited", "altered", "absent")
 
 WORDS = (
-    "council minister budget agreement harbour review officials district policy rail "
-    "funding hospital school water housing transport export tariff election treaty "
-    "report committee inquiry evidence statement region planning contract supply energy "
-    "climate coast forest farmers union workers industry market growth investment safety"
-).split()
+    "council",
+    "minister",
+    "budget",
+    "agreement",
+    "harbour",
+    "review",
+    "officials",
+    "district",
+    "policy",
+    "rail",
+    "funding",
+    "hospital",
+    "school",
+    "water",
+    "housing",
+    "transport",
+    "export",
+    "tariff",
+    "election",
+    "treaty",
+    "report",
+    "committee",
+    "inquiry",
+    "evidence",
+    "statement",
+    "region",
+    "planning",
+    "contract",
+    "supply",
+    "energy",
+    "climate",
+    "coast",
+    "forest",
+    "farmers",
+    "union",
+    "workers",
+    "industry",
+    "market",
+    "growth",
+    "investment",
+    "safety",
+)
 SPEAKERS = ("Judith Collins", "Aroha Ngata", "Peter Walsh", "Mei Tanaka", "Sam Okafor")
 
 
@@ -167,8 +203,7 @@ def age_database(db: Path, days: int = 30) -> None:
     with con:
         shift = f"-{days} days"
         con.execute(
-            "UPDATE snapshots SET fetched_at = "
-            "strftime('%Y-%m-%dT%H:%M:%SZ', fetched_at, ?)",
+            "UPDATE snapshots SET fetched_at = strftime('%Y-%m-%dT%H:%M:%SZ', fetched_at, ?)",
             [shift],
         )
     con.close()
@@ -283,8 +318,10 @@ def main() -> int:
             f"{f['matched'] / m.seconds:10.1f} {m.peak_mb:8.0f} {m.code}"
         )
     size = out.stat().st_size / 1e6 if out.exists() else 0
-    print(f"{'report --format html':22} {report.seconds:8.2f} {'':>9} {'':>10} "
-          f"{report.peak_mb:8.0f} {report.code}  ({size:.1f} MB)")
+    print(
+        f"{'report --format html':22} {report.seconds:8.2f} {'':>9} {'':>10} "
+        f"{report.peak_mb:8.0f} {report.code}  ({size:.1f} MB)"
+    )
     print(f"full run: {f_full}")
     print(f"due run:  {f_due}")
     print(f"database {db_mb:.1f} MB (with WAL); snapshot cache {cache_mb:.1f} MB")

@@ -51,7 +51,7 @@ def handle_errors(func: F) -> F:
             click.echo("interrupted: results recorded so far are kept", err=True)
             sys.exit(130)
         except sqlite3.Error as exc:
-            click.echo(f"error: database: {exc} (results recorded so far are kept)", err=True)
+            click.echo(f"error: database: {exc}", err=True)
             sys.exit(int(ExitCode.ERROR))
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""

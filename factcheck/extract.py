@@ -299,6 +299,7 @@ class _Builder:
         self.open_links: list[tuple[str | None, int]] = []
 
     def feed(self, event: str, node: Any) -> None:
+        """Take one event of `_walk_events`."""
         if event == "text":
             piece = _ANY_SPACE.sub(" ", node)
             self.text += piece[1:] if piece.startswith(" ") and self.text.endswith(" ") else piece
@@ -316,6 +317,7 @@ class _Builder:
                 self.links.append(Link(url, start, len(self.text)))
 
     def flush(self) -> None:
+        """End the current paragraph (kept when it has text), links re-based to its start."""
         text = self.text.rstrip()
         lead = len(text) - len(text.lstrip())
         if text.strip():

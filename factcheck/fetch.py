@@ -11,7 +11,8 @@ import asyncio
 import contextlib
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
+from typing import Any
 
 from factcheck.cache import SnapshotCache
 from factcheck.clock import now_iso
@@ -46,7 +47,9 @@ class Fetcher:
         self.cache = cache
         self.transport = transport
 
-    async def fetch_all(self, requests: Iterable[FetchRequest]) -> AsyncIterator[FetchResult]:
+    async def fetch_all(
+        self, requests: Iterable[FetchRequest]
+    ) -> AsyncGenerator[FetchResult, None]:
         """Yield one FetchResult per request, in completion order.
 
         At most a few results per connection slot are held at once, so a slow consumer
@@ -107,45 +110,78 @@ class Fetcher:
         fetching pauses when more than a few results are waiting. Must not be called from
         a running event loop's thread with that loop blocked on it.
         """
-        inbox: queue.Queue[object] = queue.Queue(maxsize=PENDING_PER_SLOT * 4)
-        stop = threading.Event()
+        handoff = _Handoff(PENDING_PER_SLOT * 4)
         worker = threading.Thread(
-            target=self._pump, args=(requests, inbox, stop), name="factcheck-fetch", daemon=True
+            target=self._pump, args=(requests, handoff), name="factcheck-fetch", daemon=True
         )
         worker.start()
         try:
-            while (item := inbox.get()) is not _END:
+            while (item := handoff.take()) is not _END:
                 if isinstance(item, BaseException):
                     raise item
                 assert isinstance(item, FetchResult)
                 on_result(item)
         finally:
-            stop.set()
-            while worker.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    inbox.get(timeout=0.05)
+            handoff.cancel()  # a no-op once the run is over
             worker.join()
 
-    def _pump(
-        self, requests: Iterable[FetchRequest], inbox: queue.Queue[object], stop: threading.Event
-    ) -> None:
+    def _pump(self, requests: Iterable[FetchRequest], handoff: _Handoff) -> None:
         async def run() -> None:
-            async for result in self.fetch_all(requests):
-                if stop.is_set():
-                    return
-                await asyncio.to_thread(_put_unless_stopped, inbox, result, stop)
+            await handoff.bind()
+            async with contextlib.aclosing(self.fetch_all(requests)) as results:
+                async for result in results:
+                    await handoff.put(result)
 
         try:
             asyncio.run(run())
+        except asyncio.CancelledError:
+            pass  # the caller stopped the run
         except BaseException as err:  # noqa: BLE001 - handed to the caller's thread
-            _put_unless_stopped(inbox, err, stop)
-        _put_unless_stopped(inbox, _END, stop)
+            handoff.items.put(err)
+        handoff.items.put(_END)
 
 
-def _put_unless_stopped(inbox: queue.Queue[object], item: object, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            inbox.put(item, timeout=0.05)
-            return
-        except queue.Full:
-            continue
+class _Handoff:
+    """Results from the fetch loop's thread to the caller's: at most `size` wait, no polling.
+
+    The loop side waits on an asyncio semaphore that the caller's thread releases as it
+    takes each result, so no thread-pool hop is needed per result.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.items: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self.size = size
+        self.stopped = False
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.room: asyncio.Semaphore | None = None
+        self.task: asyncio.Task[Any] | None = None
+
+    async def bind(self) -> None:
+        """Called first on the loop: remember it, and stop at once if already cancelled."""
+        self.room = asyncio.Semaphore(self.size)
+        self.task = asyncio.current_task()
+        self.loop = asyncio.get_running_loop()
+        if self.stopped and self.task is not None:
+            self.task.cancel()
+
+    async def put(self, item: FetchResult) -> None:
+        assert self.room is not None
+        await self.room.acquire()
+        self.items.put(item)
+
+    def take(self) -> object:
+        """The next item (blocking), making room for one more on the loop side."""
+        item = self.items.get()
+        if isinstance(item, FetchResult) and self.room is not None:
+            self._call(self.room.release)
+        return item
+
+    def cancel(self) -> None:
+        self.stopped = True
+        if self.task is not None:
+            self._call(self.task.cancel)
+
+    def _call(self, callback: Callable[[], object]) -> None:
+        if self.loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is already closed
+                self.loop.call_soon_threadsafe(callback)

@@ -157,3 +157,9 @@ def m004_claim_hash(db: Database) -> None:
     # what the claim said when checked: a verdict is reused only for the same words
     db.table("checks").add_column("claim_hash", str)
     db.table("snapshots").create_index(["body_hash"])
+
+
+@migrations()
+def m005_claim_indexes(db: Database) -> None:
+    db.table("claim_results").create_index(["claim_id", "run_id"])
+    db.table("reviews").create_index(["claim_id"])

@@ -42,7 +42,7 @@ def record_review(
     """Validate and append one decision; the machine's own record is never changed."""
     if store.claim_row(claim_id) is None:
         raise NotFoundError(f"no claim with id {claim_id!r}")
-    if url is not None and url not in {s["url"] for s in store.claim_sources(claim_id)}:
+    if url is not None and url not in {s["url"] for s in store.claim_sources([claim_id])}:
         raise NotFoundError(f"{url!r} is not a source of {claim_id!r}")
     value, best, worst, label = rating
     human_rating = None
@@ -55,7 +55,7 @@ def record_review(
                 "say what was decided: --accept, --reject, --checked, --rating or --note"
             )
         decision = "note"
-    results = store.claim_results(claim_id)
+    results = store.claim_results([claim_id])
     review = Review(
         claim_id=claim_id,
         decision=decision,

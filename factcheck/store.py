@@ -125,15 +125,6 @@ class Store:
         rows = list(self.db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
         return rows[0] if rows else None
 
-    def claim_sources(self, claim_id: str) -> list[Row]:
-        return list(
-            self.db.query(
-                "SELECT s.id, s.url, s.is_file, cs.note, cs.accessed FROM claim_sources cs "
-                "JOIN sources s ON s.id = cs.source_id WHERE cs.claim_id = ? ORDER BY cs.position",
-                [claim_id],
-            )
-        )
-
     # -- runs -----------------------------------------------------------------
 
     def start_run(self, mode: str, claims_path: str, matcher_version: str) -> int:
@@ -312,47 +303,6 @@ class Store:
         )
         return {r["claim_id"]: r["status"] for r in rows}
 
-    def fetch_history(self, source_id: int) -> list[tuple[str, str]]:
-        return [
-            (r["fetched_at"], r["fetch_status"])
-            for r in self.db.query(
-                "SELECT fetched_at, fetch_status FROM snapshots WHERE source_id = ? ORDER BY id",
-                [source_id],
-            )
-        ]
-
-    def latest_checks(self, claim_id: str) -> list[Row]:
-        """Per source of the claim, its newest check joined with its snapshot."""
-        return list(
-            self.db.query(
-                "SELECT c.*, s.url, sn.http_status, sn.final_url, sn.reason, sn.title, "
-                "sn.metadata, sn.redirects, sn.content_type, sn.body_hash FROM checks c "
-                "JOIN sources s ON s.id = c.source_id "
-                "LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
-                "WHERE c.claim_id = ? AND c.id = (SELECT MAX(c2.id) FROM checks c2 "
-                "WHERE c2.claim_id = c.claim_id AND c2.source_id = c.source_id)",
-                [claim_id],
-            )
-        )
-
-    def check_history(self, claim_id: str) -> list[Row]:
-        return list(
-            self.db.query(
-                "SELECT c.*, s.url, sn.body_hash FROM checks c "
-                "JOIN sources s ON s.id = c.source_id "
-                "LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
-                "WHERE c.claim_id = ? ORDER BY c.id",
-                [claim_id],
-            )
-        )
-
-    def claim_results(self, claim_id: str) -> list[Row]:
-        return list(
-            self.db.query(
-                "SELECT * FROM claim_results WHERE claim_id = ? ORDER BY run_id", [claim_id]
-            )
-        )
-
     # -- reviews ----------------------------------------------------------------
 
     def add_review(self, review: Review) -> None:
@@ -370,10 +320,64 @@ class Store:
                 }
             )
 
-    def reviews(self, claim_id: str) -> list[Row]:
-        return list(
-            self.db.query("SELECT * FROM reviews WHERE claim_id = ? ORDER BY id", [claim_id])
+    # -- reads for reports: one query per table, optionally for some claims -------------------
+
+    def _for_claims(self, sql: str, claim_ids: Sequence[str] | None, order: str) -> list[Row]:
+        """Run `sql` (which has a {where} slot on claim_id) for all claims or the given ones."""
+        if claim_ids is None:
+            return list(self.db.query(sql.format(where="1 = 1") + f" ORDER BY {order}"))
+        marks = ", ".join("?" for _ in claim_ids)
+        where = f"claim_id IN ({marks})"
+        return list(self.db.query(sql.format(where=where) + f" ORDER BY {order}", list(claim_ids)))
+
+    def claim_sources(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        return self._for_claims(
+            "SELECT cs.claim_id, s.id, s.url, s.is_file, cs.note, cs.accessed "
+            "FROM claim_sources cs JOIN sources s ON s.id = cs.source_id WHERE {where}",
+            claim_ids,
+            "cs.claim_id, cs.position",
         )
+
+    def claim_results(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        return self._for_claims(
+            "SELECT * FROM claim_results WHERE {where}", claim_ids, "claim_id, run_id"
+        )
+
+    def latest_checks(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        """Per claim x source, its newest check joined with its snapshot."""
+        return self._for_claims(
+            "SELECT c.*, s.url, sn.http_status, sn.final_url, sn.reason, sn.title, "
+            "sn.metadata, sn.redirects, sn.content_type, sn.body_hash FROM checks c "
+            "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
+            "WHERE c.id IN (SELECT MAX(id) FROM checks WHERE {where} GROUP BY claim_id, source_id)",
+            claim_ids,
+            "c.id",
+        )
+
+    def check_history(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        return self._for_claims(
+            "SELECT c.*, s.url, sn.body_hash FROM checks c "
+            "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
+            "WHERE {where}",
+            claim_ids,
+            "c.id",
+        )
+
+    def reviews(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        return self._for_claims("SELECT * FROM reviews WHERE {where}", claim_ids, "id")
+
+    def fetch_histories(self, source_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        """Per source, (fetched_at, fetch_status) of every snapshot, oldest first."""
+        out: dict[int, list[tuple[str, str]]] = {i: [] for i in source_ids}
+        sql, params = "SELECT source_id, fetched_at, fetch_status FROM snapshots", list(out)
+        if len(params) <= 500:  # a few sources: use the index; many: one pass over the table
+            sql += f" WHERE source_id IN ({', '.join('?' for _ in params)})"
+        else:
+            params = []
+        for r in self.db.query(sql + " ORDER BY id", params):
+            if r["source_id"] in out:
+                out[r["source_id"]].append((r["fetched_at"], r["fetch_status"]))
+        return out
 
     def referenced_hashes(self) -> set[str]:
         """Body hashes some snapshot still points at (what `cache prune` must keep)."""

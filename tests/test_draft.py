@@ -79,6 +79,35 @@ def test_find_quotes(text: str, expected: list[str]) -> None:
     assert [q.inner(text) for q in find_quotes(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("‘We work well,’ Collins said.", ["We work well"]),
+        ("She called it ‘a disgrace’ and left.", ["a disgrace"]),
+        ("‘First,’ she said, ‘and second.’", ["First", "and second."]),
+        (
+            "‘It’s Collins’s view that we won’t stop,’ he said.",
+            ["It’s Collins’s view that we won’t stop"],
+        ),
+        ("He said ‘it is “bad” news’ today.", ["it is “bad” news"]),
+        # "soldiers’ families": an apostrophe, not the end of the quotation
+        ("‘The soldiers’ families were told,’ she said.", ["The soldiers’ families were told"]),
+        ("‘We sent the ships’ she said.", ["We sent the ships"]),
+        # apostrophes that only look like opening marks open nothing
+        ("In the ‘90s it was rock ‘n’ roll, Collins’ view.", []),
+        ("An unclosed ‘mark runs on, doesn’t it.", []),
+        ("“Double ‘nested’ only,” he said.", ["Double ‘nested’ only"]),
+    ],
+)
+def test_find_british_single_quotes(text: str, expected: list[str]) -> None:
+    assert [q.inner(text) for q in find_quotes(text)] == expected
+
+
+def test_british_quote_gets_its_speaker() -> None:
+    text = "Judith Collins went to Tokyo. ‘We work well together,’ Collins said."
+    assert speakers(text) == {"We work well together": "Judith Collins"}
+
+
 def test_unclosed_quote_stays_in_its_paragraph() -> None:
     text = (
         "He told reporters “this runs on. And on without an end.\n"
@@ -181,6 +210,26 @@ def test_scare_quotes_are_kept_and_tagged() -> None:
 )
 def test_speaker_patterns(text: str, quote: str, speaker: str | None) -> None:
     assert speakers(text)[quote] == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We are ready,” the minister said.", "the minister"),
+        ("“We are ready,” said the defence minister.", "the defence minister"),
+        ("The minister told reporters “we are ready.”", "the minister"),
+        ("A government spokesperson said “talks continue.”", "a government spokesperson"),
+        ("“No comment,” a senior official said.", "a senior official"),
+        ("The country’s foreign minister called it “useful.”", "the country’s foreign minister"),
+        # not a role: the minister's office, or no role noun at all
+        ("“Yes,” said the minister’s office.", None),
+        ("The minister's aide said “no.”", None),
+        ("“It is done,” the crowd said.", None),
+    ],
+)
+def test_lowercase_role_subject_is_the_speaker(text: str, speaker: str | None) -> None:
+    (found,) = speakers(text).values()
+    assert found == speaker
 
 
 def test_pronoun_resolves_to_last_named_person_in_paragraph() -> None:

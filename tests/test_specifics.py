@@ -410,6 +410,43 @@ def test_names_fold_case_diacritics_and_aliases() -> None:
     assert all(page[f.start : f.end] == f.found_text for f in findings if f.start is not None)
 
 
+@pytest.mark.parametrize(
+    ("claim", "names"),
+    [
+        (
+            "The Department of Veterans' Affairs paid 12 people.",
+            ["Department of Veterans' Affairs"],
+        ),
+        ("Chris Penk, Minister for Veterans’ Affairs, spoke.", ["Chris Penk", "Veterans’ Affairs"]),
+        (
+            "Kim Jong Un leads the Workers' Party of Korea.",
+            ["Kim Jong Un", "Workers' Party of Korea"],
+        ),
+        # a plural possessive before a person, or a singular one, still separates two names
+        (
+            "The Philippines' Marcos met Japan’s Motegi.",
+            ["Philippines", "Marcos", "Japan", "Motegi"],
+        ),
+    ],
+)
+def test_plural_possessive_inside_an_institution_name(claim: str, names: list[str]) -> None:
+    assert [s.text for s in extract_specifics(claim) if s.kind is NAME] == names
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["Penk, minister for Veterans Affairs, said", "Penk, minister for Veterans’ Affairs, said"],
+)
+@pytest.mark.parametrize(
+    "claim", ["Minister for Veterans' Affairs", "Minister for Veterans Affairs"]
+)
+def test_possessive_apostrophe_is_optional_in_lookup(claim: str, page: str) -> None:
+    (name,) = [s for s in extract_specifics(claim) if s.kind is NAME]
+    (finding,) = find_specifics([name], page)
+    assert finding.status is SpecificStatus.FOUND
+    assert finding.found_text == page[page.index("Veterans") : page.index(",", 10)]
+
+
 def test_acronyms_match_case_sensitively() -> None:
     (finding,) = find_specifics(extract_specifics("", pinned=["US"]), "Tell us about it.")
     assert finding.status is SpecificStatus.MISSING

@@ -7,7 +7,6 @@ import io
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from factcheck.claims import load_claims
 from factcheck.draft.drafting import DraftClaim, unique_id
 from factcheck.models import Article, Claim
+from factcheck.text import fold
 
 # YAML 1.1 (what claims.py reads) turns these plain scalars into booleans, numbers or dates.
 _NOT_PLAIN_TEXT = re.compile(
@@ -89,12 +89,9 @@ class MergeResult:
     created: bool = False
 
 
-_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"'})
-
-
 def _same_text(text: str | None) -> str:
-    folded = unicodedata.normalize("NFKC", text or "").translate(_FOLD)
-    return " ".join(folded.split()).strip(" \"'.,;:…").casefold()
+    """The form in which a drafted text counts as already in the file (text.fold, trimmed)."""
+    return fold(text or "").strip(" \"'.,;:")
 
 
 def _is_known(d: DraftClaim, claims: Sequence[Claim]) -> bool:

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from factcheck.claims import MAX_TEXT  # longer text fields are rejected
 from factcheck.draft.quotes import QuoteSpan, find_quotes, split_paragraphs, split_sentences
 from factcheck.draft.speakers import MASK, People, Subject, attribute, find_people
 from factcheck.extract import HtmlParagraph
@@ -18,7 +19,6 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-MAX_TEXT = 10_000  # claims.py rejects longer text fields
 SCARE_WORDS = 2  # an unattributed quote of at most this many words is a scare quote
 SCARE_TAG = "scare-quote"
 UNCLOSED_TAG = "unclosed-quote"
@@ -147,9 +147,12 @@ def _has_numbers(sentence: str) -> bool:
 def _speaker(f: _Found, people: People, texts: Sequence[str]) -> str | None:
     if f.subject is None or f.subject[0] == "common" or f.quote is None:
         return None
-    if f.subject[0] == "pronoun":
+    kind, text = f.subject
+    if kind == "pronoun":
         return people.last_before(texts, f.paragraph, f.quote.start)
-    return people.canonical(f.subject[1])
+    if kind == "role":  # 'The minister' -> 'the minister'
+        return " ".join((text[:1].lower() + text[1:]).split())
+    return people.canonical(text)
 
 
 def _links_near(para: HtmlParagraph, f: _Found) -> tuple[str, ...]:

@@ -34,18 +34,25 @@ class QuoteSpan:
 
 
 def find_quotes(paragraph: str) -> list[QuoteSpan]:
-    """Top-level double-quoted passages, curly or straight, bounded by the paragraph.
+    """Top-level quoted passages, double (curly or straight) or British single ‘…’, bounded
+    by the paragraph.
 
-    Single quotes never open a passage (they are apostrophes or nested quotes). An opening
-    mark that is never closed yields an unclosed span that stops before the next opening mark
-    or at the end of the paragraph, so one stray mark cannot swallow the rest of the article.
+    Straight single quotes never open a passage (they are apostrophes or nested quotes); a
+    curly ‘ opens one only when a closing ’ can be told from an apostrophe (see
+    `_single_end`). An opening double mark that is never closed yields an unclosed span that
+    stops before the next opening mark or at the end of the paragraph, so one stray mark
+    cannot swallow the rest of the article.
     """
     spans: list[QuoteSpan] = []
-    start, closer = -1, ""
+    start, closer, skip = -1, "", 0
     for i, ch in enumerate(paragraph):
+        if i < skip:
+            continue
         if start < 0:
             if ch == "“" or (ch == '"' and _opens(paragraph, i)):
                 start, closer = i, "”" if ch == "“" else '"'
+            elif ch == "‘" and (skip := _single_end(paragraph, i)):
+                spans.append(QuoteSpan(i, skip, True))
         elif ch == closer:
             spans.append(QuoteSpan(start, i + 1, True))
             start = -1
@@ -55,6 +62,31 @@ def find_quotes(paragraph: str) -> list[QuoteSpan]:
     if start >= 0:
         spans.append(QuoteSpan(start, len(paragraph.rstrip()), False))
     return [s for s in spans if re.search(r"\w", s.inner(paragraph))]
+
+
+_SINGLE_CLOSE = re.compile(r"(?<=\S)’(?![\w’])|(?<![\w’])‘")
+_PLURAL_POSSESSIVE = re.compile(r"s’ +[a-z]")
+
+
+def _single_end(text: str, i: int) -> int:
+    """End of a British ‘…’ quotation opening at `i`, or 0 when the mark is not one.
+
+    ’ is also the apostrophe: a closer is a ’ after a non-space and before no letter, found
+    before the next opening ‘. "soldiers’ families" (s’ then a lower-case word) closes only
+    when nothing later does. An unclosed ‘ (‘90s) or one letter (rock ‘n’ roll) opens nothing.
+    """
+    before, after = text[i - 1 : i], text[i + 1 : i + 2]
+    if before.isalnum() or not after or after.isspace() or re.match(r"\d\ds\b", text[i + 1 :]):
+        return 0
+    fallback = 0
+    for m in _SINGLE_CLOSE.finditer(text, i + 1):
+        if m.group() == "‘":
+            break
+        if not _PLURAL_POSSESSIVE.match(text, m.start() - 1):
+            fallback = m.end()
+            break
+        fallback = fallback or m.end()
+    return fallback if len(text[i + 1 : fallback - 1].strip()) > 1 else 0
 
 
 def _opens(text: str, i: int) -> bool:

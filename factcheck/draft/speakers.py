@@ -7,6 +7,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from factcheck.specifics.vocabulary import CONNECTORS, TITLES
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -31,19 +33,14 @@ _SKIP_BEFORE_VERB = _words(
 )
 _PRONOUNS = frozenset({"he", "she"})
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'.&-]*|[a-z]+-[A-Z][\w-]*)$")
-_CONNECTORS = _words("of the de van von der den da di du la le bin al for and")
+_CONNECTORS = CONNECTORS | {"for", "and"}
 _LEADING_STOP = _words(
     "the a an in on at by for from with as this that then but and or so yet however meanwhile "
     "now also there here last next today yesterday after before since while when where if "
     "although though signing speaking writing"
 )
-_TITLES = _words(
-    "minister minster president secretary director chief head chair chairman chairwoman "
-    "spokesperson spokesman spokeswoman ambassador senator governor mayor premier chancellor "
-    "commissioner commander general admiral captain colonel lieutenant sergeant judge deputy "
-    "mr mrs ms dr prof professor sir dame lord lady king queen prince princess host leader "
-    "editor founder reporter correspondent analyst economist"
-)
+# People who speak for others or for a paper: titles to a quote, not names.
+_TITLES = TITLES | _words("host leader editor founder reporter correspondent analyst economist")
 _TITLE_RX = "|".join(sorted(_TITLES, key=len, reverse=True))
 _TITLED_NAME = re.compile(
     rf"\b(?i:{_TITLE_RX})\.?\s+(?:(?:of|for)\s+(?:[A-Z][\w’'-]*\s+){{1,3}}?)?"
@@ -69,7 +66,7 @@ _NOT_FIRST = (
         "monday tuesday wednesday thursday friday saturday sunday said says told"
     )
 )
-MASK = "\x1f"
+MASK = "\x1f"  # stands in for quoted words, so attribution patterns never read inside quotes
 
 
 @dataclass
@@ -81,6 +78,7 @@ class People:
     seen: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # per paragraph
 
     def canonical(self, name: str) -> str:
+        """The full name for a bare surname the article gives in full, else `name`."""
         return self.full.get(name, name) if " " not in name else name
 
     def last_before(self, paragraphs: Sequence[str], index: int, pos: int) -> str | None:
@@ -93,6 +91,7 @@ class People:
         return before[-1][1] if before else None
 
     def mentions(self, paragraphs: Sequence[str], index: int) -> list[tuple[int, str]]:
+        """Where known people are named in paragraph `index` (cached)."""
         if index not in self.seen:
             found = self.mention.finditer(paragraphs[index]) if self.mention else ()
             self.seen[index] = [(m.start(), self.canonical(m.group().split()[-1])) for m in found]
@@ -100,6 +99,8 @@ class People:
 
 
 def find_people(paragraphs: Sequence[str], subjects: Sequence[str]) -> People:
+    """The article's people: full names of titled names and named subjects, and the given
+    name of a surname-only subject where the article writes it in full somewhere."""
     full: dict[str, str] = {}
     names = [m["name"] for p in paragraphs for m in _TITLED_NAME.finditer(p)]
     for name in [*names, *subjects]:
@@ -169,11 +170,20 @@ def _name_after(text: str) -> str | None:
     return _clean_name(tokens) if tokens else None
 
 
-Subject = tuple[str, str]  # ("name" | "pronoun" | "common", text)
+Subject = tuple[str, str]  # ("name" | "pronoun" | "role" | "common", text)
+
+# 'the minister', 'a government spokesperson', 'the country’s foreign minister': a role, not a
+# name, but what the text says; the checker can put the name in.
+_ROLE = (
+    r"(?i:the|a|an|his|her|their|its|our)(?:\s+[a-z][\w’'-]*){0,3}?\s+(?:"
+    + "|".join(sorted(_TITLES | {"official", "officer"}, key=len, reverse=True))
+    + r")(?![\w’'-])"
+)
+_ROLE_BEFORE = re.compile(rf"(?<![\w-]){_ROLE}$")
 
 
 def _subject(before: str) -> Subject | None:
-    """Who does the verb that follows `before`: a name, a pronoun or a common noun."""
+    """Who does the verb that follows `before`: a name, a pronoun, a role or a common noun."""
     words = before.split()
     while words and (
         words[-1].lower() in _SKIP_BEFORE_VERB or re.fullmatch(r"[a-z]+ly", words[-1])
@@ -190,6 +200,8 @@ def _subject(before: str) -> Subject | None:
         return "name", name
     if name := _name_before(text):
         return ("common", name) if name.lower() in _COMMON_SUBJECTS else ("name", name)
+    if role := _ROLE_BEFORE.search(text):
+        return "role", role.group()
     if re.fullmatch(r"[a-z][\w-]*", last) and last not in _CONNECTORS:
         return "common", last
     return None
@@ -199,6 +211,7 @@ _AFTER = re.compile(
     rf"[\s,;:—–-]*(?:(?P<verb>{_VERB})\s+(?P<named>(?:the\s+)?[A-Z][^,.;:!?\x1f]*)"
     rf"|(?P<subj>[^,.;:!?\x1f]{{1,50}}?)\s+{_VERB}(?![\w-]))"
 )
+_ROLE_AFTER = re.compile(rf"[\s,;:—–-]*{_VERB}\s+(?P<role>{_ROLE})")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;:!?\x1f]+)")
 
 
@@ -209,6 +222,8 @@ def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
     after = _AFTER.match(masked, q_end)
     if after and after["named"] and (name := _name_after(after["named"])):
         return "name", name
+    if role := _ROLE_AFTER.match(masked, q_end):
+        return "role", role["role"]
     if after and after["subj"] and (found := _subject(after["subj"])):
         return found
     for verb in reversed(list(_VERB_RX.finditer(masked, 0, q_start))):

@@ -30,6 +30,7 @@ _MONEY_V = re.compile(r"^(\d+(?:\.\d+)?) (\S+)$")
 _PERCENT_V = re.compile(r"^(\d+(?:\.\d+)?)(%| pp)(?: of (.+))?$")
 _RANGE_V = re.compile(r"^(\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?)(?: (.+))?$")
 _DateT = tuple[int | None, int | None, int | None, str | None]
+_SameUnit = Callable[[str, str], bool]
 
 
 @lru_cache(maxsize=4096)
@@ -78,33 +79,30 @@ def _same_currency(a: str, b: str) -> bool:
     return a == b or (a in DOLLARS and b in DOLLARS and "$" in (a, b))
 
 
-def _find_money(spec: Specific, src: Source) -> tuple[SpecificFinding | None, list[Hit]]:
-    c = _MONEY_V.match(spec.value)
-    if c is None:
-        return None, []
-    amount, cur = Decimal(c[1]), c[2]
-    rivals = []
-    for h in src.hits(K.MONEY):
-        s = _MONEY_V.match(h.value)
-        if s and _same_currency(cur, s[2]):
-            if Decimal(s[1]) == amount:
-                return _found(spec, src, h.start, h.end), []
-            rivals.append(h)
-    return None, rivals
-
-
-def _find_percent(spec: Specific, src: Source) -> tuple[SpecificFinding | None, list[Hit]]:
-    c = _PERCENT_V.match(spec.value)
+def _find_amount(
+    spec: Specific, src: Source, kind: SpecificKind, rx: re.Pattern[str], same_unit: _SameUnit
+) -> tuple[SpecificFinding | None, list[Hit]]:
+    """Money or a percentage: found with the same amount and unit; other amounts in the same
+    unit are rivals."""
+    c = rx.match(spec.value)
     if c is None:
         return None, []
     rivals = []
-    for h in src.hits(K.PERCENT):
-        s = _PERCENT_V.match(h.value)
-        if s and s[2] == c[2]:
+    for h in src.hits(kind):
+        s = rx.match(h.value)
+        if s and same_unit(c[2], s[2]):
             if Decimal(s[1]) == Decimal(c[1]):
                 return _found(spec, src, h.start, h.end), []
             rivals.append(h)
     return None, rivals
+
+
+def _find_money(spec: Specific, src: Source) -> tuple[SpecificFinding | None, list[Hit]]:
+    return _find_amount(spec, src, K.MONEY, _MONEY_V, _same_currency)
+
+
+def _find_percent(spec: Specific, src: Source) -> tuple[SpecificFinding | None, list[Hit]]:
+    return _find_amount(spec, src, K.PERCENT, _PERCENT_V, str.__eq__)
 
 
 @lru_cache(maxsize=4096)

@@ -19,15 +19,17 @@ from factcheck.specifics.vocabulary import (
     TITLES,
     WEEKDAYS,
 )
+from factcheck.text import fold_char
 
 K = SpecificKind
-_PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
+_NAME_HEADS = INSTITUTIONS | {"party", "union", "association", "federation", "league", "fund"}
 
 
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
+    """text.fold_char (quotes, dashes, case) after dropping accents: 'Māori' ~ 'Maori'."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    return bare.casefold().translate(_PUNCT_FOLD)
+    return "".join(map(fold_char, bare))
 
 
 def fold_diacritics(text: str) -> tuple[str, list[int] | None]:
@@ -100,7 +102,7 @@ def _claim_name_spans(claim: str, taken: bytes) -> Iterator[tuple[int, int]]:
         prev_end, start = at + len(tok), at + skip
         if word[:1].isupper() and not any(taken[at:prev_end]):
             run.append((start, word))
-            if ends:
+            if ends and not (tok.endswith(("s’", "s'")) and _possessive_inside(tokens, i)):
                 yield from _run_names(claim, run)
                 run = []
         elif run and (word in CONNECTORS or word == "and") and _connects(tokens, i):
@@ -109,6 +111,17 @@ def _claim_name_spans(claim: str, taken: bytes) -> Iterator[tuple[int, int]]:
             yield from _run_names(claim, run)
             run = []
     yield from _run_names(claim, run)
+
+
+def _possessive_inside(tokens: list[tuple[int, str]], i: int) -> bool:
+    """'Veterans' Affairs', 'Workers' Party': a plural possessive inside an institution's name
+    (unlike 'the Philippines' Marcos', which names two things)."""
+    for _, tok in tokens[i + 1 : i + 4]:
+        if not tok[:1].isupper():
+            return False
+        if tok.lower() in _NAME_HEADS:
+            return True
+    return False
 
 
 def _connects(tokens: list[tuple[int, str]], i: int) -> bool:

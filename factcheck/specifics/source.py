@@ -73,7 +73,7 @@ def _search_name(form: str, src: Source, limit: int = 50) -> list[tuple[int, int
     words = re.split(r"[\s-]+", form if acronym else name_value(form).removeprefix("the "))
     text, where = (src.text, None) if acronym else src.folded()
     tail = r"(?![\w$])" if acronym else r"(?!\w)"
-    rx = re.compile(r"[\s-]+".join(map(re.escape, words)) + tail)
+    rx = re.compile(r"[\s-]+".join(_word_pattern(w, acronym) for w in words) + tail)
     spans = []
     for m in rx.finditer(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_."):
@@ -82,3 +82,12 @@ def _search_name(form: str, src: Source, limit: int = 50) -> list[tuple[int, int
         if len(spans) == limit:
             break
     return spans
+
+
+def _word_pattern(word: str, acronym: bool) -> str:
+    """A word of a name; a plural may carry a possessive apostrophe or not ('Veterans' Affairs'
+    is also written 'Veterans Affairs')."""
+    bare = word.rstrip("'")
+    if acronym or not bare.endswith("s"):
+        return re.escape(word)
+    return re.escape(bare) + "'?"
