@@ -141,6 +141,12 @@ def main() -> None:
 @click.option("--retries", type=click.IntRange(0, 10), default=None, help="Retries per source.")
 @click.option("--respect-robots", is_flag=True, help="Obey robots.txt.")
 @click.option(
+    "--refuse-private",
+    is_flag=True,
+    envvar="FACTCHECK_REFUSE_PRIVATE",
+    help="Refuse sources on private or loopback addresses (for scheduled runs).",
+)
+@click.option(
     "--archive",
     is_flag=True,
     help="For sources that fail or lost the quote, verify the web-archive capture nearest "
@@ -160,6 +166,7 @@ def check_command(
     timeout: float | None,
     retries: int | None,
     respect_robots: bool,
+    refuse_private: bool,
     archive: bool,
 ) -> None:
     """Fetch every source, find each quote in it, record the results and summarise."""
@@ -171,6 +178,7 @@ def check_command(
     changes: dict[str, Any] = {
         "offline": offline,
         "respect_robots": respect_robots,
+        "refuse_private": refuse_private,
         "archive": archive and not offline,
     }
     if concurrency:

@@ -192,7 +192,7 @@ def _roll_up_all(
 @contextmanager
 def run_lock(db_path: Path) -> Iterator[None]:
     """One run per database at a time: a second run waits, then finds the work already done."""
-    lock_path = Path(f"{db_path}.lock")
+    lock_path = Path(f"{Path(db_path).resolve()}.lock")  # one lock per file, whatever the path
     try:
         handle = lock_path.open("a")
     except OSError as exc:
