@@ -5,8 +5,10 @@
 
 Serves N generated news-like pages (20-200 KB) from nginx when installed (apt-get install
 nginx-light), else a threaded Python server, all on 127.0.0.1. Every measurement runs in
-its own process so peak memory (max RSS) is per tool. The whole `factcheck check` figure
-is a hook (`run_whole_check`) for the lead to wire once the CLI exists.
+its own process so peak memory (max RSS) is per tool; each is repeated (--repeat) and the
+median kept. The whole `factcheck check` (run_check on a claims file quoting every page)
+is compared with the sum of its own stages measured alone in the same process: fetch,
+extract + match, record. Ends with PASS/FAIL per issue-4 target.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import whole_check
 
 ROOT = Path(__file__).resolve().parent.parent
 LINKCHECKER_PAGES = 200  # linkchecker manages a few pages/s here: time it on a subset
@@ -101,14 +105,14 @@ def free_port() -> int:
 # -- workers (each runs in its own process) -------------------------------------------------
 
 
-def worker_factcheck(urls: list[str], concurrency: int) -> int:
+def worker_factcheck(urls: list[str], concurrency: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     from factcheck.cache import SnapshotCache
     from factcheck.fetch import Fetcher
     from factcheck.models import FetchRequest, FetchStatus
     from factcheck.settings import Settings
 
-    with tempfile.TemporaryDirectory() as cache_dir:
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench" / "out") as cache_dir:
         settings = Settings(
             cache_dir=Path(cache_dir), max_connections=concurrency, per_host=concurrency
         )
@@ -119,8 +123,10 @@ def worker_factcheck(urls: list[str], concurrency: int) -> int:
             nonlocal ok
             ok += getattr(result, "status", None) is FetchStatus.FETCHED
 
+        started = time.perf_counter()
         fetcher.fetch_many((FetchRequest(u) for u in urls), count)
-    return ok
+        seconds = time.perf_counter() - started  # deleting the cache afterwards is not fetching
+    return {"ok": ok, "seconds": seconds}
 
 
 async def _bare(urls: list[str], concurrency: int, clients: int) -> int:
@@ -146,27 +152,43 @@ async def _bare(urls: list[str], concurrency: int, clients: int) -> int:
     return ok
 
 
-def worker_httpx(urls: list[str], concurrency: int) -> int:
-    return asyncio.run(_bare(urls, concurrency, clients=1))
+def _timed_bare(urls: list[str], concurrency: int, clients: int) -> dict[str, float]:
+    started = time.perf_counter()
+    ok = asyncio.run(_bare(urls, concurrency, clients))
+    return {"ok": ok, "seconds": time.perf_counter() - started}
 
 
-def worker_httpx_small(urls: list[str], concurrency: int) -> int:
-    return asyncio.run(_bare(urls, concurrency, clients=max(1, math.ceil(concurrency / 4))))
+def worker_httpx(urls: list[str], concurrency: int) -> dict[str, float]:
+    return _timed_bare(urls, concurrency, clients=1)
 
 
-WORKERS: dict[str, Callable[[list[str], int], int]] = {
+def worker_httpx_small(urls: list[str], concurrency: int) -> dict[str, float]:
+    return _timed_bare(urls, concurrency, clients=max(1, math.ceil(concurrency / 4)))
+
+
+WORKERS: dict[str, Callable[[list[str], int], dict[str, float]]] = {
     "factcheck fetch": worker_factcheck,
     "httpx 1 client": worker_httpx,
     "httpx 4-conn clients": worker_httpx_small,
+    "whole factcheck check": whole_check.worker_whole,
 }
 
 
-def run_worker(name: str, urls_file: Path, concurrency: int) -> tuple[float, int, float]:
-    """(pages/s, pages ok, peak RSS MB) of one worker in a fresh process."""
+def run_worker(name: str, urls_file: Path, concurrency: int) -> tuple[dict[str, float], float]:
+    """(the worker's own report, peak RSS MB) of one worker in a fresh process."""
     cmd = [sys.executable, __file__, "--worker", name, "--urls", str(urls_file)]
     _, out, rss = _timed(cmd + ["--concurrency", str(concurrency)])
-    report = json.loads(out.strip().splitlines()[-1])  # timed inside: no interpreter start-up
-    return report["ok"] / report["seconds"], int(report["ok"]), rss
+    report: dict[str, float] = json.loads(out.strip().splitlines()[-1])  # timed inside
+    return report, rss
+
+
+def run_median(
+    name: str, urls_file: Path, concurrency: int, repeat: int
+) -> tuple[dict[str, float], float]:
+    """The run with the median pages/s of `repeat` runs, and the highest peak RSS."""
+    runs = [run_worker(name, urls_file, concurrency) for _ in range(repeat)]
+    runs.sort(key=lambda run: run[0]["ok"] / run[0]["seconds"])
+    return runs[len(runs) // 2][0], max(rss for _, rss in runs)
 
 
 def _timed(cmd: list[str]) -> tuple[float, str, float]:
@@ -210,33 +232,89 @@ def run_linkchecker(base: str, concurrency: int, pages: int) -> tuple[float, flo
     return pages / elapsed, rss
 
 
-def run_whole_check(base: str, urls: list[str], concurrency: int) -> tuple[float, float] | None:
-    """Hook for the lead: run `factcheck check` on claims pointing at `urls`; (pages/s, MB)."""
-    return None
-
-
 # -- main -----------------------------------------------------------------------------------
+
+ROW = "{:24} {:>5} {:>9} {:>6} {:>8}  {}"
+
+
+def measure(args: argparse.Namespace, base: str, urls_file: Path) -> dict[tuple[str, int], float]:
+    """Print one row per tool and concurrency; returns pages/s (and extras) by (name, conc)."""
+    rates: dict[tuple[str, int], float] = {}
+    print(ROW.format("tool", "conc", "pages/s", "ok", "peak MB", "notes"))
+    for conc in args.concurrency:
+        for name in WORKERS:
+            report, rss = run_median(name, urls_file, conc, args.repeat)
+            rate = report["ok"] / report["seconds"]
+            rates[(name, conc)] = rate
+            rates[("rss", conc)] = max(rates.get(("rss", conc), 0.0), rss)
+            note = ""
+            if "fetch" in report:
+                stages = report["fetch"] + report["verify"] + report["record"]
+                rates[("efficiency", conc)] = stages / report["seconds"]
+                note = (
+                    f"stages alone: fetch {report['fetch']:.1f}s + extract/match "
+                    f"{report['verify']:.1f}s + record {report['record']:.1f}s = {stages:.1f}s; "
+                    f"whole {report['seconds']:.1f}s"
+                )
+            print(ROW.format(name, conc, f"{rate:.1f}", int(report["ok"]), f"{rss:.0f}", note))
+        for name, res in (
+            ("lychee (links only)", run_lychee(urls_file, conc, args.pages)),
+            ("linkchecker (-r1)", run_linkchecker(base, conc, args.pages)),
+        ):
+            if res is None:
+                print(ROW.format(name, conc, "-", "", "", "not installed"))
+                continue
+            rates[(name, conc)] = res[0]
+            print(ROW.format(name, conc, f"{res[0]:.1f}", "", f"{res[1]:.0f}", ""), flush=True)
+    return rates
+
+
+def verdicts(rates: dict[tuple[str, int], float], concurrency: list[int]) -> list[str]:
+    """PASS/FAIL lines for the issue-4 targets."""
+    lines = []
+
+    def check(label: str, value: float, target: float) -> None:
+        verdict = "PASS" if value >= target else "FAIL"
+        lines.append(f"{verdict}  {label}: {value:.2f} (target >= {target:g})")
+
+    for conc in concurrency:
+        ours = rates[("factcheck fetch", conc)]
+        best = max(rates[("httpx 1 client", conc)], rates[("httpx 4-conn clients", conc)])
+        check(f"fetch / best bare httpx at {conc}", ours / best, 0.9)
+        if ("efficiency", conc) in rates:
+            check(f"whole check / sum of its stages at {conc}", rates[("efficiency", conc)], 0.8)
+        if ("linkchecker (-r1)", conc) in rates:
+            check(f"fetch / linkchecker at {conc}", ours / rates[("linkchecker (-r1)", conc)], 1.5)
+        mb = rates[("rss", conc)]
+        lines.append(
+            f"{'PASS' if mb < 300 else 'FAIL'}  peak memory at {conc}: {mb:.0f} MB (< 300)"
+        )
+    if 64 in concurrency:
+        default = rates[("httpx 1 client", 64)]
+        check("fetch / default AsyncClient at 64", rates[("factcheck fetch", 64)] / default, 3.0)
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16, 64])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median kept)")
     parser.add_argument("--python-server", action="store_true", help="do not use nginx")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         urls = json.loads(Path(args.urls).read_text())
-        started = time.perf_counter()
-        ok = WORKERS[args.worker](urls, args.concurrency[0])
-        print(json.dumps({"ok": ok, "seconds": time.perf_counter() - started}))
+        print(json.dumps(WORKERS[args.worker](urls, args.concurrency[0])))
         return
+    (ROOT / "bench" / "out").mkdir(exist_ok=True)  # caches on the disk a real run would use
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o755)  # nginx workers run as an unprivileged user
         site = Path(tmp) / "site"
         site.mkdir()
         paths = make_pages(site, args.pages)
+        os.environ[whole_check.SITE_ENV] = str(site)
         port = free_port()
         nginx = None if args.python_server else start_nginx(site, port)
         server_name = "nginx"
@@ -244,37 +322,20 @@ def main() -> None:
             _, port = start_python_server(site)
             server_name = "python ThreadingHTTPServer"
         base = f"http://127.0.0.1:{port}"
-        urls = [base + p for p in paths]
         urls_file = Path(tmp) / "urls.json"
-        urls_file.write_text(json.dumps(urls))
+        urls_file.write_text(json.dumps([base + p for p in paths]))
         mb = sum((site / p.lstrip("/")).stat().st_size for p in paths) / 1e6
-        print(f"{args.pages} pages, {mb:.0f} MB, served by {server_name} on {base}; 2 cores")
-        print(f"{'tool':24} {'conc':>5} {'pages/s':>9} {'ok':>6} {'peak MB':>8}")
+        cores = os.cpu_count()
+        print(f"{args.pages} pages, {mb:.0f} MB, served by {server_name} on {base}; {cores} cores")
+        print(f"median of {args.repeat} runs per figure; each run in a fresh process")
         try:
-            for conc in args.concurrency:
-                for name in WORKERS:
-                    rate, ok, rss = run_worker(name, urls_file, conc)
-                    print(f"{name:24} {conc:5d} {rate:9.1f} {ok:6d} {rss:8.0f}", flush=True)
-                for name, res in (
-                    ("lychee (links only)", run_lychee(urls_file, conc, args.pages)),
-                    ("linkchecker (-r1)", run_linkchecker(base, conc, args.pages)),
-                ):
-                    if res is None:
-                        print(f"{name:24} {conc:5d}  not installed")
-                    else:
-                        print(
-                            f"{name:24} {conc:5d} {res[0]:9.1f} {'':>6} {res[1]:8.0f}", flush=True
-                        )
-                whole = run_whole_check(base, urls, conc)
-                label = "whole factcheck check"
-                if whole is None:
-                    print(f"{label:24} {conc:5d}  (hook run_whole_check not wired yet)")
-                else:
-                    print(f"{label:24} {conc:5d} {whole[0]:9.1f} {'':>6} {whole[1]:8.0f}")
+            rates = measure(args, base, urls_file)
         finally:
             if nginx is not None:
                 nginx.terminate()
                 nginx.wait()
+        print()
+        print("\n".join(verdicts(rates, args.concurrency)))
 
 
 if __name__ == "__main__":

@@ -205,11 +205,15 @@ class CacheWriter:
 
     Safe to lag behind: a snapshot missing after a crash is simply fetched again, since
     `SnapshotCache.get` verifies every hash. The first CacheError is kept in `error`.
+    At most BACKLOG bodies wait, so a slow disk pauses fetching instead of filling memory.
     """
+
+    BACKLOG = 64
 
     def __init__(self, cache: SnapshotCache) -> None:
         self.cache = cache
-        self.inbox: queue.Queue[tuple[bytes, str] | None] = queue.Queue(maxsize=64)
+        self.inbox: queue.SimpleQueue[tuple[bytes, str] | None] = queue.SimpleQueue()
+        self.room = threading.Semaphore(self.BACKLOG)
         self.error: CacheError | None = None
         self.thread = threading.Thread(target=self._work, name="factcheck-cache", daemon=True)
         self.thread.start()
@@ -221,17 +225,17 @@ class CacheWriter:
                     self.cache.put(*item)
                 except CacheError as err:
                     self.error = err
+            self.room.release()
 
     async def put(self, body: bytes) -> str:
         """Queue `body` for writing and return its digest (the cache key)."""
         digest = sha256_hex(body)
-        try:
-            self.inbox.put_nowait((body, digest))
-        except queue.Full:
-            await asyncio.to_thread(self.inbox.put, (body, digest))
+        if not self.room.acquire(blocking=False):
+            await asyncio.to_thread(self.room.acquire)
+        self.inbox.put((body, digest))
         return digest
 
     async def close(self) -> None:
         """Wait until every queued snapshot is written."""
-        await asyncio.to_thread(self.inbox.put, None)
+        self.inbox.put(None)
         await asyncio.to_thread(self.thread.join)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from factcheck.draft import draft_claims, draft_yaml, merge_into, read_article
 from factcheck.errors import FactcheckError
 from factcheck.settings import Settings, default_cache_dir
 
@@ -39,6 +38,8 @@ def draft_command(article: str, merge_path: Path | None, base_url: str | None) -
     sources. Prints a claims file, or with --merge adds only the claims the file lacks,
     keeping its comments, order and ids.
     """
+    from factcheck.draft import draft_claims, draft_yaml, merge_into, read_article  # slow: lazy
+
     try:
         settings = Settings(cache_dir=default_cache_dir(merge_path or Path("claims.yaml")))
         found = read_article(article, base_url, settings)

@@ -93,7 +93,7 @@ def _walk(root: Tag) -> Iterator[tuple[str, bool]]:
                 yield _PARA, False
             continue
         if isinstance(node, Tag):
-            if node.name in SKIP:
+            if node.name in SKIP or _hidden(node):
                 continue
             if node.name == "br":
                 yield _LINE, False
@@ -104,6 +104,20 @@ def _walk(root: Tag) -> Iterator[tuple[str, bool]]:
             stack.append((iter(node.contents), node.name))
         elif type(node) is NavigableString:
             yield str(node), pre > 0
+
+
+_INVISIBLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(tag: Tag) -> bool:
+    """Text no reader sees: the `hidden` attribute or an inline display:none/visibility:hidden.
+
+    A quote found only there must not verify (a page can hide words for machines).
+    """
+    if tag.has_attr("hidden"):
+        return True
+    style = tag.get("style")
+    return isinstance(style, str) and _INVISIBLE.search(style) is not None
 
 
 def _clean(value: str | None) -> str | None:

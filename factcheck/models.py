@@ -127,6 +127,7 @@ class FetchResult:
     last_modified: str | None = None
     body: bytes | None = None
     body_hash: str | None = None  # sha256 hex of body; the cache key
+    size: int | None = None  # body length in bytes (kept when the body is dropped)
     reason: str = ""
     not_modified: bool = False  # a 304 reused the previous snapshot
     from_cache: bool = False  # --offline read it from cache/

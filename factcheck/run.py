@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from pathlib import Path
 from factcheck.archive import ArchiveFallback, needs_archive
 from factcheck.cache import SnapshotCache
 from factcheck.clock import utc_now
-from factcheck.errors import StoreError
+from factcheck.errors import CacheError, StoreError
 from factcheck.fetch import Fetcher
 from factcheck.match import MATCHER_VERSION
 from factcheck.models import (
@@ -95,17 +96,16 @@ def run_check(
         requests = _requests(store, claims, settings, now or utc_now(), due)
         if on_start is not None:
             on_start(len(requests))
+        cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
         run_id = store.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
-        cache = SnapshotCache(settings.cache_dir)
         verifier = Verifier(fetcher or Fetcher(settings, cache), cache, settings.workers)
         current = {key: prev.verification for key, prev in latest.items()}
         fresh: set[tuple[str, str]] = set()  # checked in this run
 
         def record(outcome: SourceOutcome) -> None:
-            snapshot_id = store.record_snapshot(
-                run_id, outcome.fetch, outcome.text, outcome.text_hash
+            store.record_outcome(
+                run_id, outcome.fetch, outcome.text, outcome.text_hash, list(outcome.verifications)
             )
-            store.record_verifications(run_id, snapshot_id, list(outcome.verifications))
             for v in outcome.verifications:
                 current[(v.claim_id, v.url)] = v
                 fresh.add((v.claim_id, v.url))
@@ -187,6 +187,19 @@ def _roll_up_all(
         )
     store.record_claim_results(run_id, [(o.claim_id, o.status.value) for o in outcomes])
     return outcomes
+
+
+def usable_cache_dir(path: Path) -> Path:
+    """Fail before any fetching when snapshots could not be kept (full disk, read-only, a file)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path) as probe:
+            probe.write(b"probe")
+    except OSError as exc:
+        raise CacheError(
+            f"cannot write to the snapshot cache {path}: {exc.strerror or exc}"
+        ) from exc
+    return path
 
 
 @contextmanager

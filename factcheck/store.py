@@ -128,8 +128,13 @@ class Store:
     # -- runs -----------------------------------------------------------------
 
     def start_run(self, mode: str, claims_path: str, matcher_version: str) -> int:
+        """Record a new run; runs left 'running' by a killed process are marked interrupted.
+
+        Called under the run lock, so no other run of this database is alive.
+        """
         table = self.db.table("runs")
         with _immediate(self.db):
+            self.db.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
             table.insert(
                 {
                     "started_at": now_iso(),
@@ -174,6 +179,20 @@ class Store:
             previous_hash=last["body_hash"],
         )
 
+    def record_outcome(
+        self,
+        run_id: int,
+        result: FetchResult,
+        text: SourceText | None,
+        text_hash: str | None,
+        verifications: list[Verification],
+    ) -> int:
+        """A source's snapshot and every check of it, in one commit: a kill never splits them."""
+        with _immediate(self.db):
+            snapshot_id = self.record_snapshot(run_id, result, text, text_hash)
+            self.record_verifications(run_id, snapshot_id, verifications)
+        return snapshot_id
+
     def record_snapshot(
         self, run_id: int, result: FetchResult, text: SourceText | None, text_hash: str | None
     ) -> int:
@@ -196,7 +215,7 @@ class Store:
                     "last_modified": result.last_modified,
                     "body_hash": result.body_hash if result.status is FetchStatus.FETCHED else None,
                     "text_hash": text_hash,
-                    "size": len(result.body) if result.body is not None else None,
+                    "size": result.size,
                     "reason": result.reason,
                     "not_modified": int(result.not_modified),
                     "from_cache": int(result.from_cache),

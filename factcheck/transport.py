@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import os
@@ -217,3 +218,39 @@ def classify_error(err: BaseException) -> tuple[FetchStatus, str, bool]:
 
 def _dns_transient(err: socket.gaierror) -> bool:
     return err.errno not in PERMANENT_DNS
+
+
+SyncTransport = httpx.BaseTransport  # what tests may inject for blocking requests
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """Status line and headers of one blocking request; `error` says why there was none."""
+
+    status: int | None
+    phrase: str = ""
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    error: str = ""
+
+
+def get_once(
+    url: str,
+    settings: Settings,
+    headers: Mapping[str, str],
+    transport: SyncTransport | None = None,
+) -> Answer:
+    """One blocking GET that follows no redirect and reads no more than a small body."""
+    timeout = httpx.Timeout(settings.request_deadline, connect=settings.connect_timeout)
+    if transport is None:
+        proxy = proxy_for(url)
+        transport = httpx.HTTPTransport(
+            verify=make_ssl_context(), proxy=httpx.Proxy(proxy) if proxy else None
+        )
+    try:
+        with (
+            httpx.Client(transport=transport, timeout=timeout, trust_env=False) as client,
+            client.stream("GET", url, headers=dict(headers)) as resp,
+        ):
+            return Answer(resp.status_code, resp.reason_phrase, dict(resp.headers))
+    except Exception as err:  # noqa: BLE001 - every failure becomes an answer
+        return Answer(None, error=classify_error(err)[1])

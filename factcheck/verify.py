@@ -64,7 +64,7 @@ class SourceChecker:
         priors = [previous.get((claim.id, result.url)) for claim in claims]
         if self.unchanged(result, claims, previous):
             # the same bytes as last time, the same claims, the same matcher: nothing to redo
-            result = replace(result, body=None)
+            result = _drop_body(result)
             text_hash = priors[0].text_hash if priors[0] else None
             verifications = tuple(
                 self._verify_claim(claim, result, None, text_hash, prior)
@@ -77,7 +77,7 @@ class SourceChecker:
                 text = self.read_text(result)
             except ExtractError as exc:
                 result = replace(result, status=FetchStatus.UNSUPPORTED, reason=str(exc))
-        result = replace(result, body=None)
+        result = _drop_body(result)
         text_hash = _text_hash(text) if text is not None else None
         verifications = tuple(
             self._verify_claim(claim, result, text, text_hash, previous.get((claim.id, result.url)))
@@ -226,7 +226,12 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
     link_url = base.fetch.final_url or base.url
     match = match_quote(claim.quote, text.text) if claim.quote else UNCHECKED_MATCH
     evidence = tuple(match_quote(passage, text.text) for passage in claim.evidence)
-    specifics = find_specifics(extract_specifics(claim.claim, claim.specifics), text.text)
+    # A quote claim stands or falls by its quote; specifics are for fact claims (issue 8).
+    specifics = (
+        ()
+        if claim.quote and not claim.specifics
+        else find_specifics(extract_specifics(claim.claim, claim.specifics), text.text)
+    )
     fragment_match = (
         match if match.status in FOUND else next((e for e in evidence if e.status in FOUND), None)
     )
@@ -285,6 +290,12 @@ def source_text_from_dict(data: Mapping[str, object]) -> SourceText:
         metadata=SourceMetadata(**meta),
         page_starts=tuple(int(s) for s in starts),
     )
+
+
+def _drop_body(result: FetchResult) -> FetchResult:
+    """Keep the size, drop the bytes: outcomes are held and recorded without bodies."""
+    size = len(result.body) if result.body is not None else result.size
+    return replace(result, body=None, size=size)
 
 
 def claim_fingerprint(claim: Claim) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import subprocess
 import threading
@@ -487,3 +488,23 @@ def test_redirect_relative_location_and_chain(web_server: TestServer, tmp_path: 
     assert result.status is FetchStatus.FETCHED
     assert result.redirects == (url, web_server.url("/two"))
     assert result.final_url == web_server.url("/final")
+
+
+def test_unknown_host_is_not_retried_but_a_dns_hiccup_is() -> None:
+    from factcheck.transport import classify_error
+
+    for errno_, retry in ((socket.EAI_NONAME, False), (socket.EAI_AGAIN, True)):
+        err = httpx.ConnectError("lookup failed")
+        err.__cause__ = socket.gaierror(errno_, "name lookup")
+        status_, reason, retryable = classify_error(err)
+        assert (status_, retryable) == (FetchStatus.UNREACHABLE, retry)
+        assert reason.startswith("DNS lookup failed")
+
+
+def test_unresolvable_host_is_asked_once(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = fetch(
+        fast_settings(tmp_path, retries=3, backoff_base=1.0), "http://no-such-host.invalid/x"
+    )
+    assert result["http://no-such-host.invalid/x"].status is FetchStatus.UNREACHABLE
+    assert time.monotonic() - started < 1.0  # three backoffs would take over 7 s

@@ -94,6 +94,8 @@ def test_status_json_matches_the_documented_contract(tmp_path: Path) -> None:
     claims.write_text(
         "claims:\n  - id: a\n    claim: On 19 December the minister spoke.\n"
         f'    quote: "the plan was working well"\n    sources: [{page}]\n'
+        "  - id: b\n    claim: On 19 December the minister spoke.\n"
+        f"    sources: [{page}]\n"
     )
     args = ["--claims", str(claims), "--db", str(tmp_path / "fc.db")]
     CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
@@ -103,5 +105,6 @@ def test_status_json_matches_the_documented_contract(tmp_path: Path) -> None:
     claim, doc_claim = actual["claims"][0], documented["claims"][0]
     assert set(claim) == set(doc_claim)
     assert set(claim["sources"][0]) == set(doc_claim["sources"][0])
-    assert set(claim["sources"][0]["specifics"][0]) == set(doc_claim["sources"][0]["specifics"][0])
+    fact = actual["claims"][1]
+    assert set(fact["sources"][0]["specifics"][0]) == set(doc_claim["sources"][0]["specifics"][0])
     assert claim["sources"][0]["quote_status"] == "verbatim"

@@ -185,11 +185,6 @@ def test_refuse_private_refuses_loopback(web_server: TestServer, tmp_path: Path)
     assert fetch_one(url, tmp_path).status is FetchStatus.FETCHED  # off by default
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Settings.refuse_private exists but no CLI option or environment variable sets it, "
-    "so a scheduled `check --due` cannot refuse private and loopback addresses (cli.py)",
-)
 def test_cli_can_refuse_private_addresses(web_server: TestServer, tmp_path: Path) -> None:
     url = web_server.add("/inside", page("<p>internal</p>"))
     claims = tmp_path / "claims.yaml"

@@ -133,11 +133,6 @@ def test_every_hostile_page_gets_a_recorded_status(recorded: tuple[Path, Path]) 
         assert found[claim_id] == ("fetched", "verbatim"), (claim_id, found[claim_id])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extract keeps display:none / hidden text, so a quote only a machine can see "
-    "verifies as verbatim (factcheck/extract.py)",
-)
 def test_quote_only_in_invisible_text_is_not_verified(recorded: tuple[Path, Path]) -> None:
     assert statuses(recorded[1])["hidden"][1] not in ("verbatim", "edited")
 

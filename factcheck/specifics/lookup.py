@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from factcheck.models import ClaimStatus, Specific, SpecificFinding, SpecificKind, SpecificStatus
 from factcheck.specifics.finders import FINDERS, NEAR, find_name
@@ -54,7 +55,7 @@ def find_specifics(specifics: Sequence[Specific], text: str) -> tuple[SpecificFi
     A conflict is a different value of the same kind next to the same unit, or near another of
     the claim's specifics that this source confirms; `found_text` then holds the source's wording.
     """
-    src = Source(text)
+    src = _source(text)
     results: list[tuple[Specific, SpecificFinding | None, list[Hit]]] = []
     for spec in specifics:
         if spec.kind is K.NAME or spec.kind not in FINDERS:
@@ -78,6 +79,12 @@ def find_specifics(specifics: Sequence[Specific], text: str) -> tuple[SpecificFi
         else:
             out.append(SpecificFinding(spec, SpecificStatus.MISSING))
     return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _source(text: str) -> Source:
+    """Claims citing one page share its scans (each kind is scanned once per text)."""
+    return Source(text)
 
 
 def rollup_specifics(findings: Sequence[SpecificFinding]) -> ClaimStatus:
