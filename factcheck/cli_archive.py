@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from factcheck.claims import load_claims
-from factcheck.errors import ExitCode, FactcheckError, NotFoundError
+from factcheck.cli_common import claims_option, db_option, handle_errors, resolve_settings
+from factcheck.errors import ExitCode, NotFoundError
 from factcheck.models import ClaimsFile
-from factcheck.save import SAVE_ENDPOINT, SAVE_INTERVAL, SaveResult, save_pages
-from factcheck.settings import Settings, default_cache_dir, default_db_path, environment_overrides
+from factcheck.settings import SAVE_ENDPOINT, SAVE_INTERVAL
 from factcheck.store import Store
+
+if TYPE_CHECKING:
+    from factcheck.save import SaveResult
 
 
 def register(main: click.Group) -> None:
@@ -24,6 +28,8 @@ def live_sources(
     claims_file: ClaimsFile, claim_ids: tuple[str, ...], db_path: Path
 ) -> tuple[list[str], list[SaveResult]]:
     """Web sources of the chosen claims: (to save, skipped because their last check failed)."""
+    from factcheck.save import SaveResult  # httpx: loaded only when archiving
+
     chosen = [c for c in claims_file.claims if not claim_ids or c.id in claim_ids]
     missing = set(claim_ids) - {c.id for c in chosen}
     if missing:
@@ -51,21 +57,8 @@ def live_sources(
 
 @click.command("archive")
 @click.option("--claim", "claim_ids", multiple=True, help="Only this claim id (repeatable).")
-@click.option(
-    "--claims",
-    "claims_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("claims.yaml"),
-    show_default=True,
-    help="The claims file.",
-)
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The database, to skip sources whose last check failed (default: beside the claims).",
-)
+@claims_option
+@db_option
 @click.option("--endpoint", default=SAVE_ENDPOINT, show_default=True, help="Save Page Now URL.")
 @click.option(
     "--interval",
@@ -74,6 +67,7 @@ def live_sources(
     show_default=True,
     help="Seconds between save requests (the archive limits captures per minute).",
 )
+@handle_errors
 def archive_command(
     claim_ids: tuple[str, ...],
     claims_path: Path,
@@ -86,17 +80,11 @@ def archive_command(
     Prints one line per source: saved with the capture address, requested, skipped
     (its last check failed) or failed with the reason. Exit code 1 if any failed.
     """
-    try:
-        claims_file = load_claims(claims_path)
-        settings = Settings(
-            db_path=db_path or default_db_path(claims_path),
-            cache_dir=default_cache_dir(claims_path),
-            **environment_overrides(),  # type: ignore[arg-type]
-        )
-        urls, skipped = live_sources(claims_file, claim_ids, settings.db_path)
-    except FactcheckError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(int(exc.exit_code))
+    from factcheck.save import save_pages  # httpx: loaded only when archiving
+
+    claims_file = load_claims(claims_path)
+    settings = resolve_settings(claims_path, db_path)
+    urls, skipped = live_sources(claims_file, claim_ids, settings.db_path)
     for result in skipped:
         click.echo(result.line())
     if urls:

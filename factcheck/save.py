@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from factcheck.politeness import parse_retry_after
-from factcheck.settings import Settings
+from factcheck.settings import SAVE_ENDPOINT, SAVE_INTERVAL, Settings
 from factcheck.transport import Answer, SyncTransport, get_once
 
-SAVE_ENDPOINT = "https://web.archive.org/save/"
-SAVE_INTERVAL = 5.0  # seconds between save requests (conservative: ~12 a minute)
 MAX_INTERVAL = 300.0
 
 

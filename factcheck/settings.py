@@ -9,6 +9,8 @@ from pathlib import Path
 from factcheck import __version__
 
 USER_AGENT = f"factcheck/{__version__} (+https://github.com/factcheck-tool/factcheck)"
+SAVE_ENDPOINT = "https://web.archive.org/save/"  # Save Page Now
+SAVE_INTERVAL = 5.0  # seconds between save requests (conservative: ~12 a minute)
 
 
 @dataclass(frozen=True)

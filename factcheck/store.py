@@ -34,6 +34,7 @@ class Store:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._source_ids: dict[str, int] = {}  # sources are never deleted, so ids never change
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -106,9 +107,13 @@ class Store:
             )
 
     def source_id(self, url: str, *, is_file: bool = False, create: bool = False) -> int:
+        known = self._source_ids.get(url)
+        if known is not None:
+            return known
         rows = list(self.db.query("SELECT id FROM sources WHERE url = ?", [url]))
         if rows:
-            return int(rows[0]["id"])
+            self._source_ids[url] = int(rows[0]["id"])
+            return self._source_ids[url]
         if not create:
             raise KeyError(url)
         host = "" if is_file else (urlsplit(url).hostname or "")
@@ -240,11 +245,10 @@ class Store:
         self, run_id: int, snapshot_id: int, verifications: list[Verification]
     ) -> None:
         """Record every check of one snapshot in a single commit (idempotent per run)."""
+        rows = [check_row(run_id, self.source_id(v.url), snapshot_id, v) for v in verifications]
         with _immediate(self.db):
-            for v in verifications:
-                # REPLACE on the (run, claim, source) unique index: a retry never duplicates
-                row = check_row(run_id, self.source_id(v.url), snapshot_id, v)
-                self.db.table("checks").insert(row, replace=True)
+            # REPLACE on the (run, claim, source) unique index: a retry never duplicates
+            self.db.table("checks").insert_all(rows, replace=True)
 
     def record_archive(self, run_id: int, verifications: list[Verification]) -> None:
         """Add what the web archive said to this run's checks."""
