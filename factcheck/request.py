@@ -138,7 +138,9 @@ class FetchRun:
             headers["If-None-Match"] = t.req.etag
         if t.conditional and t.req.last_modified:
             headers["If-Modified-Since"] = t.req.last_modified
-        if self.s.host_headers:  # only this hop's host: credentials never follow a redirect
+        # Per-host headers (credentials) go only to the origin first asked: never along a
+        # redirect to another scheme, host or port (RFC 6454 origins).
+        if self.s.host_headers and _origin(url) == _origin(t.req.url):
             rule = host_rule(self.s.host_headers, (urlsplit(url).hostname or "").lower())
             if rule is not None:
                 headers.update(self.s.host_headers[rule])
@@ -236,3 +238,9 @@ def _final(
         reason=reason,
     )
     return Attempt(result, retryable=retryable)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default

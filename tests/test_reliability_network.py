@@ -134,11 +134,6 @@ def test_a_set_cookie_does_not_follow_a_redirect_to_another_port(
         _stop(other)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fetch._Run._headers matches host_headers on the host name only, so credentials "
-    "for 127.0.0.1 also go to 127.0.0.1 on another port (another origin) after a redirect",
-)
 def test_credentials_stay_with_their_origin_across_ports(
     web_server: TestServer, tmp_path: Path
 ) -> None:
