@@ -66,8 +66,17 @@ class Store:
         now = now_iso()
         with _immediate(self.db):
             existing = {r["id"]: r for r in self.db.table("claims").rows}
+            links: dict[str, list[tuple[str, str | None, str | None]]] = {}
+            for r in self.db.query(
+                "SELECT cs.claim_id, s.url, cs.note, cs.accessed FROM claim_sources cs "
+                "JOIN sources s ON s.id = cs.source_id ORDER BY cs.claim_id, cs.position"
+            ):
+                links.setdefault(r["claim_id"], []).append((r["url"], r["note"], r["accessed"]))
             for position, claim in enumerate(claims_file.claims):
                 self._upsert_claim(claim, position, existing.get(claim.id), now)
+                wanted = [(s.url, s.note, s.accessed) for s in claim.sources]
+                if links.get(claim.id, []) != wanted:
+                    self._link_sources(claim)
             current = {c.id for c in claims_file.claims}
             for claim_id, row in existing.items():
                 if claim_id not in current and not row["removed_at"]:
@@ -92,6 +101,8 @@ class Store:
             self.db.table("claims").insert({**row, "created_at": now, "updated_at": now})
         elif any(old.get(k) != v for k, v in row.items()):
             self.db.table("claims").update(claim.id, {**row, "updated_at": now})
+
+    def _link_sources(self, claim: Claim) -> None:
         self.db.execute("DELETE FROM claim_sources WHERE claim_id = ?", [claim.id])
         for index, source in enumerate(claim.sources):
             source_id = self.source_id(source.url, is_file=source.is_file, create=True)
@@ -201,12 +212,12 @@ class Store:
     def record_snapshot(
         self, run_id: int, result: FetchResult, text: SourceText | None, text_hash: str | None
     ) -> int:
-        table = self.db.table("snapshots")
         title, metadata = (text.title, to_json(text.metadata)) if text else (None, None)
         if text is None and result.status is FetchStatus.FETCHED:  # unchanged: not re-parsed
             title, metadata = self._snapshot_metadata(result.body_hash)
         with _immediate(self.db):
-            table.insert(
+            return self._insert(
+                "snapshots",
                 {
                     "source_id": self.source_id(result.url),
                     "run_id": run_id,
@@ -227,9 +238,18 @@ class Store:
                     "elapsed_ms": result.elapsed_ms,
                     "title": title,
                     "metadata": metadata,
-                }
+                },
             )
-        return _pk(table.last_pk)
+
+    def _insert(self, table: str, row: Row, *, replace: bool = False) -> int:
+        """A plain INSERT: the hot path skips sqlite-utils' per-call table introspection."""
+        names = ", ".join(f"[{name}]" for name in row)
+        marks = ", ".join("?" for _ in row)
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        cursor = self.db.conn.execute(
+            f"{verb} INTO [{table}] ({names}) VALUES ({marks})", list(row.values())
+        )
+        return _pk(cursor.lastrowid)
 
     def _snapshot_metadata(self, body_hash: str | None) -> tuple[str | None, str | None]:
         rows = list(
@@ -248,7 +268,8 @@ class Store:
         rows = [check_row(run_id, self.source_id(v.url), snapshot_id, v) for v in verifications]
         with _immediate(self.db):
             # REPLACE on the (run, claim, source) unique index: a retry never duplicates
-            self.db.table("checks").insert_all(rows, replace=True)
+            for row in rows:
+                self._insert("checks", row, replace=True)
 
     def record_archive(self, run_id: int, verifications: list[Verification]) -> None:
         """Add what the web archive said to this run's checks."""

@@ -1,0 +1,48 @@
+"""The store: claims sync, links, removed claims, migrations and integrity (in-memory)."""
+
+from __future__ import annotations
+
+from factcheck.models import Claim, ClaimsFile, SourceRef
+from factcheck.store import Store
+
+
+def claims(*items: Claim) -> ClaimsFile:
+    return ClaimsFile(path="claims.yaml", claims=items)
+
+
+def links(store: Store) -> list[tuple[str, str, str | None]]:
+    return [(r["claim_id"], r["url"], r["note"]) for r in store.claim_sources()]
+
+
+def test_sync_is_idempotent_and_follows_edits(store: Store) -> None:
+    a = Claim("a", "Claim A", quote="q", sources=(SourceRef("https://x.org/1", note="n1"),))
+    b = Claim("b", "Claim B", sources=(SourceRef("https://x.org/1"), SourceRef("https://x.org/2")))
+    store.sync_claims(claims(a, b))
+    store.sync_claims(claims(a, b))
+    assert [r["id"] for r in store.claim_rows()] == ["a", "b"]
+    assert links(store) == [
+        ("a", "https://x.org/1", "n1"),
+        ("b", "https://x.org/1", None),
+        ("b", "https://x.org/2", None),
+    ]
+    assert store.db.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 2
+
+    edited = Claim("a", "Claim A", quote="q", sources=(SourceRef("https://x.org/3", note="n3"),))
+    store.sync_claims(claims(edited))
+    assert [r["id"] for r in store.claim_rows()] == ["a"]  # b removed from the file
+    removed = store.claim_row("b")
+    assert removed is not None and removed["removed_at"] is not None
+    assert links(store)[0] == ("a", "https://x.org/3", "n3")
+
+
+def test_fresh_database_passes_integrity_and_has_foreign_keys(store: Store) -> None:
+    assert store.integrity_ok()
+    fks = {fk.other_table for fk in store.db.table("checks").foreign_keys}
+    assert fks == {"runs", "claims", "sources", "snapshots"}
+
+
+def test_stale_running_runs_are_marked_interrupted(store: Store) -> None:
+    first = store.start_run("full", "claims.yaml", "1")
+    second = store.start_run("full", "claims.yaml", "1")
+    states = {r["id"]: r["state"] for r in store.db.query("SELECT id, state FROM runs")}
+    assert states == {first: "interrupted", second: "running"}
