@@ -20,7 +20,7 @@ from factcheck.cli_common import (
     open_store,
     resolve_settings,
 )
-from factcheck.errors import ExitCode, FactcheckError, NotFoundError
+from factcheck.errors import ExitCode, FactcheckError
 from factcheck.formats import FORMATS
 from factcheck.models import ClaimReport, ClaimStatus
 from factcheck.review import contradicted
@@ -251,9 +251,8 @@ def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
 
     settings = resolve_settings(claims_path, db_path)
     store = open_store(settings)
+    store.require_claim(claim_id)
     report = build_report(store, claim_ids=[claim_id])
-    if not report.claims:
-        raise NotFoundError(f"no claim with id {claim_id!r}")
     claim = report.claims[0]
     print_claim(console(), claim, excerpt_contexts(store, settings.cache_dir, claim))
 
@@ -270,8 +269,7 @@ def history_command(claim_id: str, claims_path: Path, db_path: Path | None, as_j
     from factcheck.report import source_timelines
 
     store = open_store(resolve_settings(claims_path, db_path))
-    if store.claim_row(claim_id) is None:
-        raise NotFoundError(f"no claim with id {claim_id!r}")
+    store.require_claim(claim_id)
     timelines = source_timelines(store, claim_id)
     if as_json:
         emit_json({"id": claim_id, "sources": timelines})
@@ -385,8 +383,7 @@ def report_command(
     store = open_store(resolve_settings(claims_path, db_path))
     article = load_claims(claims_path).article if claims_path.exists() else None
     for claim_id in claim_ids:
-        if store.claim_row(claim_id) is None:
-            raise NotFoundError(f"no claim with id {claim_id!r}")
+        store.require_claim(claim_id)
     report = build_report(store, article=article, claim_ids=claim_ids, statuses=statuses)
     text = FORMATS[fmt].render(report)
     if output is None:
@@ -412,8 +409,7 @@ def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
 
     settings = resolve_settings(claims_path, db_path)
     store = open_store(settings)
-    if store.claim_row(claim_id) is None:
-        raise NotFoundError(f"no claim with id {claim_id!r}")
+    store.require_claim(claim_id)
     print_text_changes(console(), text_changes(store, settings.cache_dir, claim_id))
 
 

@@ -40,8 +40,7 @@ def record_review(
     by: str | None,
 ) -> Review:
     """Validate and append one decision; the machine's own record is never changed."""
-    if store.claim_row(claim_id) is None:
-        raise NotFoundError(f"no claim with id {claim_id!r}")
+    store.require_claim(claim_id)
     if url is not None and url not in {s["url"] for s in store.claim_sources([claim_id])}:
         raise NotFoundError(f"{url!r} is not a source of {claim_id!r}")
     value, best, worst, label = rating

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from factcheck.clock import now_iso
-from factcheck.errors import StoreError
+from factcheck.errors import NotFoundError, StoreError
 from factcheck.migrations import migrations
 from factcheck.models import (
     Claim,
@@ -133,13 +133,26 @@ class Store:
         return _pk(table.last_pk)
 
     def claim_rows(self, ids: list[str] | None = None) -> list[Row]:
-        rows = self.db.query("SELECT * FROM claims WHERE removed_at IS NULL ORDER BY position")
-        wanted = set(ids) if ids else None
-        return [r for r in rows if wanted is None or r["id"] in wanted]
+        """The claims in the file, in order; named ones even if since removed from the file."""
+        if not ids:
+            return list(
+                self.db.query("SELECT * FROM claims WHERE removed_at IS NULL ORDER BY position")
+            )
+        wanted = set(ids)
+        return [
+            r for r in self.db.query("SELECT * FROM claims ORDER BY position") if r["id"] in wanted
+        ]
 
     def claim_row(self, claim_id: str) -> Row | None:
         rows = list(self.db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
         return rows[0] if rows else None
+
+    def require_claim(self, claim_id: str) -> Row:
+        """The claim's row, or NotFoundError (exit 4) naming the id."""
+        row = self.claim_row(claim_id)
+        if row is None:
+            raise NotFoundError(f"no claim with id {claim_id!r}")
+        return row
 
     # -- runs -----------------------------------------------------------------
 

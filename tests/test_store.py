@@ -46,3 +46,10 @@ def test_stale_running_runs_are_marked_interrupted(store: Store) -> None:
     second = store.start_run("full", "claims.yaml", "1")
     states = {r["id"]: r["state"] for r in store.db.query("SELECT id, state FROM runs")}
     assert states == {first: "interrupted", second: "running"}
+
+
+def test_named_claims_are_found_even_after_removal_from_the_file(store: Store) -> None:
+    store.sync_claims(claims(Claim("a", "A"), Claim("b", "B")))
+    store.sync_claims(claims(Claim("a", "A")))
+    assert [r["id"] for r in store.claim_rows()] == ["a"]
+    assert [r["id"] for r in store.claim_rows(["b"])] == ["b"]
