@@ -381,10 +381,9 @@ def report_command(
     from factcheck.report import build_report
 
     store = open_store(resolve_settings(claims_path, db_path))
-    article = load_claims(claims_path).article if claims_path.exists() else None
     for claim_id in claim_ids:
         store.require_claim(claim_id)
-    report = build_report(store, article=article, claim_ids=claim_ids, statuses=statuses)
+    report = build_report(store, article=store.article(), claim_ids=claim_ids, statuses=statuses)
     text = FORMATS[fmt].render(report)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))

@@ -163,3 +163,11 @@ def m004_claim_hash(db: Database) -> None:
 def m005_claim_indexes(db: Database) -> None:
     db.table("claim_results").create_index(["claim_id", "run_id"])
     db.table("reviews").create_index(["claim_id"])
+
+
+@migrations()
+def m006_article(db: Database) -> None:
+    # the claims file's article header, so reports need not re-read the claims file
+    db.table("articles").create(
+        {"id": int, "title": str, "url": str, "published": str, "updated_at": str}, pk="id"
+    )

@@ -99,7 +99,7 @@ def verification_from_row(r: Row) -> Verification:
         text_hash=r["text_hash"],
         fragment_url=r["fragment_url"],
         evidence=tuple(_match_from_dict(d) for d in from_json(r["evidence"], [])),
-        specifics=tuple(finding_from_dict(d) for d in from_json(r["specifics"], [])),
+        specifics=findings_from_json(r["specifics"]),
         matcher_version=r["matcher_version"] or "",
         claim_hash=r["claim_hash"] or "",
         drift=r["drift"],
@@ -137,8 +137,8 @@ def _match_from_dict(d: dict[str, Any]) -> QuoteMatch:
         excerpt=d.get("excerpt") or "",
         start=d.get("start"),
         end=d.get("end"),
-        diff=tuple(DiffOp(**x) for x in d.get("diff", [])),
-        differences=tuple(Difference(**x) for x in d.get("differences", [])),
+        diff=diff_ops(d.get("diff", [])),
+        differences=differences(d.get("differences", [])),
         normalisations=tuple(d.get("normalisations", [])),
         occurrences=d.get("occurrences") or 0,
         segments=tuple(Segment(**x) for x in d.get("segments", [])),
@@ -156,3 +156,15 @@ def finding_from_dict(d: dict[str, Any]) -> SpecificFinding:
         start=d.get("start"),
         end=d.get("end"),
     )
+
+
+def diff_ops(items: list[dict[str, str]]) -> tuple[DiffOp, ...]:
+    return tuple(DiffOp(**x) for x in items)
+
+
+def differences(items: list[dict[str, str]]) -> tuple[Difference, ...]:
+    return tuple(Difference(**x) for x in items)
+
+
+def findings_from_json(text: str | None) -> tuple[SpecificFinding, ...]:
+    return tuple(finding_from_dict(d) for d in from_json(text, []))

@@ -21,7 +21,7 @@ from factcheck.models import (
     SourceMetadata,
     SourceReport,
 )
-from factcheck.records import Row, from_json, verification_from_row
+from factcheck.records import Row, diff_ops, differences, findings_from_json, from_json
 from factcheck.schedule import source_health
 from factcheck.settings import Settings
 from factcheck.store import Store
@@ -45,7 +45,7 @@ def build_report(
     ids = [r["id"] for r in rows] if claim_ids else None
     results = _grouped(store.claim_results(ids))
     latest = _grouped(store.latest_checks(ids))
-    histories = _grouped(store.check_history(ids))
+    histories = _grouped(store.status_history(ids))
     links = _grouped(store.claim_sources(ids))
     reviews = _grouped(store.reviews(ids))
     health = store.fetch_histories(sorted({link["id"] for ls in links.values() for link in ls}))
@@ -110,7 +110,6 @@ def source_report(
 ) -> SourceReport:
     if check is None:
         return SourceReport(url=link["url"], note=link["note"])
-    v = verification_from_row(check)
     meta: dict[str, Any] = from_json(check.get("metadata"), {}) or {}
     meta["authors"] = tuple(meta.get("authors") or ())
     return SourceReport(
@@ -124,8 +123,8 @@ def source_report(
         excerpt=check["excerpt"],
         start=check["start"],
         end=check["end"],
-        diff=v.match.diff,
-        differences=v.match.differences,
+        diff=diff_ops(from_json(check["diff"], [])),
+        differences=differences(from_json(check["differences"], [])),
         fragment_url=check["fragment_url"],
         archive_url=check["archive_url"],
         archived_at=check["archived_at"],
@@ -133,7 +132,7 @@ def source_report(
         checked_at=check["checked_at"],
         reason=check["reason"] or "",
         metadata=SourceMetadata(**meta),
-        specifics=v.specifics,
+        specifics=findings_from_json(check["specifics"]),
         history=tuple(history),
         health=health,
         drift=check["drift"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from factcheck.clock import now_iso
 from factcheck.errors import NotFoundError, StoreError
 from factcheck.migrations import migrations
 from factcheck.models import (
+    Article,
     Claim,
     ClaimsFile,
     FetchRequest,
@@ -77,6 +79,10 @@ class Store:
                 wanted = [(s.url, s.note, s.accessed) for s in claim.sources]
                 if links.get(claim.id, []) != wanted:
                     self._link_sources(claim)
+            article = claims_file.article or Article()
+            self.db.table("articles").upsert(
+                {"id": 1, **asdict(article), "updated_at": now}, pk="id"
+            )
             current = {c.id for c in claims_file.claims}
             for claim_id, row in existing.items():
                 if claim_id not in current and not row["removed_at"]:
@@ -142,6 +148,13 @@ class Store:
         return [
             r for r in self.db.query("SELECT * FROM claims ORDER BY position") if r["id"] in wanted
         ]
+
+    def article(self) -> Article | None:
+        """The article header of the claims file last synced, if it had one."""
+        rows = list(self.db.query("SELECT title, url, published FROM articles WHERE id = 1"))
+        if not rows or not any(rows[0].values()):
+            return None
+        return Article(**rows[0])
 
     def claim_row(self, claim_id: str) -> Row | None:
         rows = list(self.db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
@@ -416,6 +429,15 @@ class Store:
             "SELECT c.*, s.url, sn.body_hash FROM checks c "
             "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
             "WHERE {where}",
+            claim_ids,
+            "c.id",
+        )
+
+    def status_history(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        """Every check's statuses only (history strips): light enough for 10,000 claims."""
+        return self._for_claims(
+            "SELECT c.claim_id, s.url, c.checked_at, c.fetch_status, c.quote_status "
+            "FROM checks c JOIN sources s ON s.id = c.source_id WHERE {where}",
             claim_ids,
             "c.id",
         )

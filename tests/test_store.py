@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factcheck.models import Claim, ClaimsFile, SourceRef
+from factcheck.models import Article, Claim, ClaimsFile, SourceRef
 from factcheck.store import Store
 
 
@@ -53,3 +53,10 @@ def test_named_claims_are_found_even_after_removal_from_the_file(store: Store) -
     store.sync_claims(claims(Claim("a", "A")))
     assert [r["id"] for r in store.claim_rows()] == ["a"]
     assert [r["id"] for r in store.claim_rows(["b"])] == ["b"]
+
+
+def test_article_header_is_kept_for_reports(store: Store) -> None:
+    assert store.article() is None
+    header = Article(title="Pacts signed", url="https://x.org/a", published="2026-01-16")
+    store.sync_claims(ClaimsFile(path="claims.yaml", claims=(), article=header))
+    assert store.article() == header

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from factcheck.models import ClaimReport, ClaimStatus, DiffOp, QuoteStatus, SourceReport
@@ -55,7 +56,6 @@ DRIFT_LABELS: dict[str, str] = {
 LINK_SCHEMES = frozenset({"http", "https"})
 _URL_SAFE = "!#$%&'*+,/:;=?@~-._[]"  # no parentheses, quotes, spaces or angle brackets
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_SPACE = re.compile(r"\s+")
 
 
 def claim_label(status: str) -> str:
@@ -89,7 +89,7 @@ def status_counts(claims: Iterable[ClaimReport]) -> list[tuple[str, int]]:
 
 def one_line(text: str | None) -> str:
     """Collapse all whitespace runs (newlines included) to single spaces."""
-    return _SPACE.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def show_time(stamp: str | None) -> str:
@@ -117,6 +117,7 @@ def show_date(stamp: str | None) -> str:
     return "-".join(f"{p:02d}" for p in parts) if parts else one_line(stamp)
 
 
+@lru_cache(maxsize=65536)  # a report repeats its sources' URLs many times
 def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for any link syntax, or None (javascript:, local paths...).
 
