@@ -66,6 +66,8 @@ def run_suite(path: str, marker: str) -> tuple[dict[str, int], float, list[str]]
         "-rxXf",
         "-p",
         "no:cacheprovider",
+        "-o",
+        "addopts=",  # the project's own -q -m "not slow" would hide the summary and slow tests
     ]
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
