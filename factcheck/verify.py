@@ -35,6 +35,7 @@ from factcheck.specifics import extract_specifics, find_specifics, rollup_specif
 
 FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
 UNCHECKED_MATCH = QuoteMatch(status=QuoteStatus.UNCHECKED)
+MAX_TEXT_CHARS = 1_000_000  # ~150,000 words: far beyond any article, bounds matching memory
 PARALLEL_MIN_SOURCES = 50  # below this, starting worker processes costs more than it saves
 
 
@@ -75,6 +76,9 @@ class SourceChecker:
         if result.status is FetchStatus.FETCHED:
             try:
                 text = self.read_text(result)
+                if len(text.text) >= MAX_TEXT_CHARS:
+                    reason = f"text cut to its first {MAX_TEXT_CHARS:,} characters"
+                    result = replace(result, reason=reason)
             except ExtractError as exc:
                 result = replace(result, status=FetchStatus.UNSUPPORTED, reason=str(exc))
         result = _drop_body(result)
@@ -103,6 +107,8 @@ class SourceChecker:
         if cached is not None:
             return source_text_from_dict(cached)
         text = extract_source(result.body, result.content_type, result.final_url or result.url)
+        if len(text.text) > MAX_TEXT_CHARS:  # a hostile page must not cost unbounded memory
+            text = replace(text, text=text.text[:MAX_TEXT_CHARS])
         self.cache.put_text(result.body_hash, asdict(text))
         return text
 

@@ -201,3 +201,24 @@ def test_many_sources_in_worker_processes_match_the_sequential_verdicts(
     assert status == {f"c{i}": "misquoted" if i % 3 == 0 else "supported" for i in range(60)}
     again = run_check(cfg, load_claims(path), store)  # unchanged: carried over in this process
     assert {o.claim_id: o.status.value for o in again.outcomes} == status
+
+
+def test_a_huge_single_line_page_is_bounded(tmp_path: Path) -> None:
+    from factcheck.verify import MAX_TEXT_CHARS
+
+    page = tmp_path / "huge.txt"
+    quote = "the inquiry found no evidence of wrongdoing by the council"
+    page.write_text(f"{quote}. " + "filler " * 400_000 + "the tail quote nobody will reach")
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        f'claims:\n  - id: head\n    claim: c\n    quote: "{quote}"\n    sources: [{page}]\n'
+        f'  - id: tail\n    claim: c\n    quote: "the tail quote nobody will reach"\n'
+        f"    sources: [{page}]\n"
+    )
+    cfg = Settings(db_path=tmp_path / "fc.db", cache_dir=tmp_path / "cache")
+    summary = run_check(cfg, load_claims(path), Store.open(cfg.db_path))
+    status = {o.claim_id: o.status.value for o in summary.outcomes}
+    assert status == {"head": "supported", "tail": "unverified"}  # only the first 1M chars read
+    assert page.stat().st_size > MAX_TEXT_CHARS
+    reason = Store.open(cfg.db_path).db.execute("SELECT reason FROM snapshots").fetchone()[0]
+    assert "cut to its first 1,000,000 characters" in reason
