@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from webserver import Handler, TestServer
+from webserver import Handler, TestServer, running
 
 
 @dataclass
@@ -62,15 +61,6 @@ class _Dispatch(dict[str, Callable[[Handler], None]]):
         h.send(page.status, body, page.content_type, page.headers)
 
 
-@contextmanager
-def serve() -> Iterator[Site]:
-    site = Site()
-    thread = threading.Thread(target=site.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
-        yield site
-    finally:
-        site.stopping.set()
-        site.shutdown()
-        site.server_close()
+def serve() -> AbstractContextManager[Site]:
+    """A Site on 127.0.0.1, served until the `with` block ends."""
+    return running(Site())

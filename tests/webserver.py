@@ -18,12 +18,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 Route = Callable[["Handler"], None]
+S = TypeVar("S", bound="TestServer")
 
 
 class _Abort(Exception):
@@ -114,10 +116,9 @@ class TestServer(ThreadingHTTPServer):
         pass  # faults are deliberate; keep test output clean
 
 
-@pytest.fixture
-def web_server() -> Iterator[TestServer]:
-    """A fresh server on 127.0.0.1 for one test."""
-    server = TestServer()
+@contextmanager
+def running(server: S) -> Iterator[S]:
+    """Serve on a background thread until the block ends, then stop at once."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()
@@ -127,6 +128,13 @@ def web_server() -> Iterator[TestServer]:
         server.stopping.set()
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def web_server() -> Iterator[TestServer]:
+    """A fresh server on 127.0.0.1 for one test."""
+    with running(TestServer()) as server:
+        yield server
 
 
 # -- routes ---------------------------------------------------------------------------------
