@@ -193,9 +193,6 @@ class Store:
         with _immediate(self.db):
             self.db.table("runs").update(run_id, {"finished_at": now_iso(), "state": state})
 
-    def run_ids(self) -> list[int]:
-        return [int(r["id"]) for r in self.db.query("SELECT id FROM runs ORDER BY id")]
-
     # -- snapshots and checks ---------------------------------------------------
 
     def last_snapshot(self, source_id: int) -> Row | None:
