@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from factcheck.formats.common import render_word_diff
 from factcheck.models import ClaimReport, DiffOp, SourceReport
 from factcheck.report import TextChange
 from factcheck.review import contradicted
@@ -120,15 +121,12 @@ def history_table(url: str, points: Sequence[dict[str, Any]]) -> Table:
 
 def render_diff(ops: Sequence[DiffOp]) -> str:
     """Word diff as rich markup: deletions (source words) struck red, insertions green."""
-    parts = []
-    for op in ops:
-        if op.op == "equal":
-            parts.append(escape(op.source))
-        if op.op in ("replace", "delete") and op.source:
-            parts.append(f"[red strike]{escape(op.source)}[/red strike]")
-        if op.op in ("replace", "insert") and op.quote:
-            parts.append(f"[green]{escape(op.quote)}[/green]")
-    return " ".join(parts)
+    return render_word_diff(
+        ops,
+        escape,
+        lambda w: f"[red strike]{escape(w)}[/red strike]",
+        lambda w: f"[green]{escape(w)}[/green]",
+    )
 
 
 def print_claim(out: Console, claim: ClaimReport, contexts: dict[str, str]) -> None:

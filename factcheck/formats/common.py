@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -173,18 +173,30 @@ def has_changes(diff: Iterable[DiffOp]) -> bool:
     return any(op.op != "equal" for op in diff)
 
 
-def diff_text(diff: Iterable[DiffOp]) -> str:
-    """Plain word diff in `git diff --word-diff` style: [-source-]{+quote+}."""
-    out: list[str] = []
+def render_word_diff(
+    diff: Iterable[DiffOp],
+    equal: Callable[[str], str],
+    removed: Callable[[str], str],
+    added: Callable[[str], str],
+) -> str:
+    """A word diff in any markup: source words `removed`, quote words `added`."""
+    parts: list[str] = []
     for op in diff:
         if op.op == "equal":
-            out.append(one_line(op.source or op.quote))
+            parts.append(equal(op.source or op.quote))
             continue
         if op.source:
-            out.append(f"[-{one_line(op.source)}-]")
+            parts.append(removed(op.source))
         if op.quote:
-            out.append(f"{{+{one_line(op.quote)}+}}")
-    return " ".join(part for part in out if part)
+            parts.append(added(op.quote))
+    return " ".join(part for part in parts if part)
+
+
+def diff_text(diff: Iterable[DiffOp]) -> str:
+    """Plain word diff in `git diff --word-diff` style: [-source-]{+quote+}."""
+    return render_word_diff(
+        diff, one_line, lambda w: f"[-{one_line(w)}-]", lambda w: f"{{+{one_line(w)}+}}"
+    )
 
 
 def source_title(source: SourceReport) -> str:

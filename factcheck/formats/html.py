@@ -14,6 +14,7 @@ from factcheck.formats.common import (
     latest_check,
     one_line,
     quote_label,
+    render_word_diff,
     safe_url,
     show_date,
     show_time,
@@ -100,16 +101,10 @@ def history_strip(history: tuple[HistoryPoint, ...]) -> str:
 
 
 def diff_html(source: SourceReport) -> str:
-    parts = []
-    for op in source.diff:
-        if op.op == "equal":
-            parts.append(esc(op.source or op.quote))
-            continue
-        if op.source:
-            parts.append(f"<del>{esc(op.source)}</del>")
-        if op.quote:
-            parts.append(f"<ins>{esc(op.quote)}</ins>")
-    return '<p class="diff"><strong>Word diff:</strong> ' + " ".join(parts) + "</p>"
+    words = render_word_diff(
+        source.diff, esc, lambda w: f"<del>{esc(w)}</del>", lambda w: f"<ins>{esc(w)}</ins>"
+    )
+    return '<p class="diff"><strong>Word diff:</strong> ' + words + "</p>"
 
 
 def source_html(source: SourceReport, ref: tuple[int, str]) -> str:

@@ -13,6 +13,7 @@ from factcheck.formats.common import (
     has_changes,
     one_line,
     quote_label,
+    render_word_diff,
     safe_url,
     show_date,
     show_time,
@@ -40,16 +41,7 @@ def md_link(label: str, url: str | None) -> str:
 
 def md_diff(diff: tuple[DiffOp, ...]) -> str:
     """Word diff: ~~source words~~ **quote words**."""
-    parts: list[str] = []
-    for op in diff:
-        if op.op == "equal":
-            parts.append(md(op.source or op.quote))
-            continue
-        if op.source:
-            parts.append(f"~~{md(op.source)}~~")
-        if op.quote:
-            parts.append(f"**{md(op.quote)}**")
-    return " ".join(p for p in parts if p)
+    return render_word_diff(diff, md, lambda w: f"~~{md(w)}~~", lambda w: f"**{md(w)}**")
 
 
 def rating_text(rating: Rating) -> str:
