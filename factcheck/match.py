@@ -128,7 +128,8 @@ def _clearly_absent(page: PageIndex, keys: list[str], places: list[Place]) -> bo
     """
     if any(place.equal >= NEAR_SHARE * len(keys) for place in places):
         return False
-    return not any(_shares_content(page, keys, p.start, p.end) for p in places)
+    content = _content(keys)
+    return not any(_near(page, content, len(keys), p.start, p.end) for p in places)
 
 
 def _chain_span(chain: Chain) -> tuple[int, int]:
@@ -141,13 +142,19 @@ def _chain_span(chain: Chain) -> tuple[int, int]:
 
 def _shares_content(page: PageIndex, keys: list[str], start: int, end: int) -> bool:
     """Most of the quote's content words occur near page words [start, end): a paraphrase."""
-    if end <= start:
+    return _near(page, _content(keys), len(keys), start, end)
+
+
+def _content(keys: list[str]) -> set[str]:
+    return {k for k in keys if is_content(k)}
+
+
+def _near(page: PageIndex, content: set[str], reach: int, start: int, end: int) -> bool:
+    """At least 60% of (4 or more) content words occur within `reach` words of [start, end)."""
+    if end <= start or len(content) < 4:
         return False
-    lo = max(0, start - len(keys))
-    hi = min(len(page.keys), end + len(keys))
-    content = {k for k in keys if is_content(k)}
-    shared = content.intersection(page.keys[lo:hi])
-    return len(content) >= 4 and len(shared) >= 0.6 * len(content)
+    shared = content.intersection(page.keys[max(0, start - reach) : end + reach])
+    return len(shared) >= 0.6 * len(content)
 
 
 def _score(page: PageIndex, quote: ParsedQuote, verdict: Verdict) -> float:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from factcheck.text import TOKEN_RE, token_key
+from factcheck.text import ASCII_TOKEN_RE, TOKEN_RE, token_key
 
 # `...`, `…`, `. . .`, `[...]`, `[…]`, `(...)` (issue 3, point 2).
 ELLIPSIS_RE = re.compile(r"[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,}")
@@ -55,7 +55,7 @@ def plain_keys(quote: str) -> list[str] | None:
     if _MARKS.search(quote):
         return None
     if quote.isascii():  # token_key of an ASCII word is its lower case
-        return TOKEN_RE.findall(quote.lower())
+        return ASCII_TOKEN_RE.findall(quote.lower())
     return [t.lower() if t.isascii() else token_key(t) for t in TOKEN_RE.findall(quote)]
 
 

@@ -23,7 +23,6 @@ _FOLD = str.maketrans(
         "\ufeff": "",
     }
 )
-_SPACE = re.compile(r"\s+")
 _SPECIAL = re.compile(r"\s+|[^\x21-\x7e]|[A-Z`]")
 _ELLIPSIS_DOTS = re.compile(r"\.(?: ?\.){2,}")
 _APOS = "'’ʼ‘"
@@ -36,6 +35,8 @@ TOKEN_RE = re.compile(
     rf"|[{_CJK}]"
     r"|[$€£¥₩₽₹%]"
 )
+# TOKEN_RE for ASCII text: the same tokens, found about twice as fast.
+ASCII_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+\w*|\w+(?:'\w+)*|[$%]", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _dots(norm: Normalised) -> Normalised:
 
 def collapse_whitespace(text: str) -> str:
     """Every run of Unicode whitespace (NBSP included) becomes one space; ends trimmed."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits on exactly the chars \s matches
 
 
 def fold(text: str) -> str:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from factcheck.text import collapse_whitespace, fold, normalise, tokenize
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from factcheck.text import ASCII_TOKEN_RE, TOKEN_RE, collapse_whitespace, fold, normalise, tokenize
 
 
 def test_quotes_dashes_and_case_are_folded() -> None:
@@ -82,3 +87,13 @@ def test_sentence_final_number_keeps_its_full_stop_out() -> None:
 
 def test_cjk_characters_are_single_tokens() -> None:
     assert [t.key for t in tokenize("我们今天")] == ["我", "们", "今", "天"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_ascii_tokens_are_the_unicode_tokens(text: str) -> None:
+    assert ASCII_TOKEN_RE.findall(text) == TOKEN_RE.findall(text)
+
+
+@given(st.text(max_size=200))
+def test_collapse_whitespace_matches_the_regex_definition(text: str) -> None:
+    assert collapse_whitespace(text) == re.sub(r"\s+", " ", text).strip()
