@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from factcheck import __version__
-from factcheck.claims import load_claims
+from factcheck.claims_cache import load_claims_cached
 from factcheck.cli_common import (
     claims_option,
     db_option,
@@ -92,7 +92,6 @@ def check_command(
     from factcheck.run import run_check
 
     failing = parse_fail_on(fail_on)
-    claims_file = load_claims(claims_path)  # before touching the database: bad input writes nothing
     changes: dict[str, Any] = {
         "offline": offline,
         "respect_robots": respect_robots,
@@ -110,6 +109,8 @@ def check_command(
     if retries is not None:
         changes["retries"] = retries
     settings = resolve_settings(claims_path, db_path, **changes)
+    # before touching the database: bad input writes nothing
+    claims_file = load_claims_cached(claims_path, settings.cache_dir)
     store = open_store(settings, must_exist=False)
     progress = RunProgress(enabled=None if not as_json else False)
     with progress.running():

@@ -110,6 +110,10 @@ class FetchRequest:
     etag: str | None = None
     last_modified: str | None = None
     previous_hash: str | None = None  # body hash of the last good snapshot
+    previous_size: int | None = None
+    # False when every verdict on the last snapshot carries over: a 304 then leaves its body
+    # in the cache unread (the verifier reads it there if it turns out to need it)
+    body_needed: bool = True
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,7 @@ class Verification:
     archived_at: str | None = None
     archive_status: str | None = None  # the quote's status in that capture
     reused: bool = False  # text and matcher unchanged: verdict carried over from the last check
+    reused_from: int | None = None  # the check it was carried over from (recorded as a copy)
 
 
 @dataclass(frozen=True)
@@ -230,6 +235,7 @@ class PreviousCheck:
     text_hash: str | None
     matcher_version: str | None
     verification: Verification
+    check_id: int | None = None
 
 
 class SpecificKind(StrEnum):

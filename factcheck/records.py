@@ -22,6 +22,7 @@ from factcheck.models import (
 )
 
 Row = dict[str, Any]
+_DECODE = json.JSONDecoder().decode
 
 
 def to_json(value: Any) -> str:
@@ -36,7 +37,33 @@ def _default(value: Any) -> Any:
 
 
 def from_json(text: str | None, fallback: Any = None) -> Any:
-    return json.loads(text) if text else fallback
+    if text == "[]":  # most list columns are empty: skip the decoder
+        return []
+    return _DECODE(text) if text else fallback
+
+
+# The columns a verdict carried over from an earlier check keeps (Verification.reused_from).
+CARRIED_OVER = (
+    "claim_id",
+    "source_id",
+    "quote_status",
+    "score",
+    "excerpt",
+    "start",
+    "end",
+    "diff",
+    "differences",
+    "normalisations",
+    "occurrences",
+    "segments",
+    "selector",
+    "fragment_url",
+    "evidence",
+    "specifics",
+    "text_hash",
+    "matcher_version",
+    "claim_hash",
+)
 
 
 def check_row(run_id: int, source_id: int, snapshot_id: int, v: Verification) -> Row:

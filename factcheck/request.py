@@ -88,6 +88,10 @@ class FetchRun:
         while True:
             outcome = await self._attempt(_Try(req, at, conditional))
             if outcome.not_modified:
+                if not req.body_needed and self.cache.has(req.previous_hash or ""):
+                    return replace(
+                        outcome.result, body_hash=req.previous_hash, size=req.previous_size
+                    )
                 body = self.cache.get(req.previous_hash or "")
                 if body is None:
                     conditional = False  # the cache lost the snapshot: fetch it whole

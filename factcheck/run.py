@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,13 +22,14 @@ from factcheck.models import (
     ClaimsFile,
     ClaimStatus,
     FetchRequest,
+    PreviousCheck,
     QuoteStatus,
     Verification,
 )
 from factcheck.schedule import due_sources
 from factcheck.settings import Settings
 from factcheck.store import Store
-from factcheck.verify import SourceOutcome, Verifier, roll_up
+from factcheck.verify import SourceOutcome, Verifier, carries_over, roll_up
 
 # Higher is worse; used to sort transitions ("newly broken first").
 SEVERITY = {
@@ -93,7 +94,7 @@ def run_check(
         store.sync_claims(claims_file)
         claims = claims_file.claims
         latest = store.latest_verifications([c.id for c in claims])
-        requests = _requests(store, claims, settings, now or utc_now(), due)
+        requests = _requests(store, claims, settings, now or utc_now(), due, latest)
         if on_start is not None:
             on_start(len(requests))
         cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
@@ -131,12 +132,24 @@ def _requests(
     settings: Settings,
     now: datetime,
     due: bool,
+    latest: Mapping[tuple[str, str], PreviousCheck],
 ) -> list[FetchRequest]:
     sources = {s.url: s for c in claims for s in c.sources}
+    citing: dict[str, list[Claim]] = {}
+    for claim in claims:
+        for source in claim.sources:
+            citing.setdefault(source.url, []).append(claim)
     urls = list(sources)
     if due:
         urls = due_sources(store.source_schedule(claims, settings.recheck_default), now)
-    return [store.fetch_request(url, sources[url].is_file) for url in urls]
+    return [
+        store.fetch_request(
+            url,
+            sources[url].is_file,
+            body_needed=not all(carries_over(latest.get((c.id, url)), c) for c in citing[url]),
+        )
+        for url in urls
+    ]
 
 
 def _archive_fallback(

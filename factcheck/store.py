@@ -27,7 +27,7 @@ from factcheck.models import (
     SourceText,
     Verification,
 )
-from factcheck.records import Row, check_row, to_json, verification_from_row
+from factcheck.records import CARRIED_OVER, Row, check_row, to_json, verification_from_row
 from factcheck.schedule import SourceDue, parse_interval
 
 
@@ -206,7 +206,7 @@ class Store:
         )
         return rows[0] if rows else None
 
-    def fetch_request(self, url: str, is_file: bool) -> FetchRequest:
+    def fetch_request(self, url: str, is_file: bool, body_needed: bool = True) -> FetchRequest:
         last = self.last_snapshot(self.source_id(url))
         if last is None:
             return FetchRequest(url=url, is_file=is_file)
@@ -216,6 +216,8 @@ class Store:
             etag=last["etag"],
             last_modified=last["last_modified"],
             previous_hash=last["body_hash"],
+            previous_size=last["size"],
+            body_needed=body_needed,
         )
 
     def record_outcome(
@@ -288,11 +290,34 @@ class Store:
         self, run_id: int, snapshot_id: int, verifications: list[Verification]
     ) -> None:
         """Record every check of one snapshot in a single commit (idempotent per run)."""
-        rows = [check_row(run_id, self.source_id(v.url), snapshot_id, v) for v in verifications]
         with _immediate(self.db):
             # REPLACE on the (run, claim, source) unique index: a retry never duplicates
-            for row in rows:
-                self._insert("checks", row, replace=True)
+            for v in verifications:
+                if v.reused_from is not None:
+                    self._copy_check(run_id, snapshot_id, v)
+                else:
+                    row = check_row(run_id, self.source_id(v.url), snapshot_id, v)
+                    self._insert("checks", row, replace=True)
+
+    def _copy_check(self, run_id: int, snapshot_id: int, v: Verification) -> None:
+        """A verdict carried over unchanged: its columns are copied in SQL, not re-serialised."""
+        fresh = {
+            "run_id": run_id,
+            "snapshot_id": snapshot_id,
+            "checked_at": v.fetch.fetched_at,
+            "fetch_status": str(v.fetch.status),
+            "reused": 1,
+            "drift": v.drift,
+            "archive_url": v.archive_url,
+            "archived_at": v.archived_at,
+            "archive_status": v.archive_status,
+        }
+        names = ", ".join(f"[{n}]" for n in (*fresh, *CARRIED_OVER))
+        values = ", ".join(["?"] * len(fresh) + [f"[{n}]" for n in CARRIED_OVER])
+        self.db.conn.execute(
+            f"INSERT OR REPLACE INTO checks ({names}) SELECT {values} FROM checks WHERE id = ?",
+            [*fresh.values(), v.reused_from],
+        )
 
     def record_archive(self, run_id: int, verifications: list[Verification]) -> None:
         """Add what the web archive said to this run's checks."""
@@ -339,6 +364,7 @@ class Store:
                 text_hash=r["text_hash"],
                 matcher_version=r["matcher_version"],
                 verification=verification_from_row(r),
+                check_id=r["id"],
             )
             for r in rows
             if r["claim_id"] in wanted

@@ -8,6 +8,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -73,6 +74,8 @@ class SourceChecker:
             )
             return SourceOutcome(result, None, text_hash, verifications)
         text: SourceText | None = None
+        if result.status is FetchStatus.FETCHED and result.body is None:
+            result = self._with_cached_body(result)
         if result.status is FetchStatus.FETCHED:
             try:
                 text = self.read_text(result)
@@ -99,6 +102,14 @@ class SourceChecker:
         return bool(claims) and all(
             _reusable(previous.get((claim.id, result.url)), claim, result) for claim in claims
         )
+
+    def _with_cached_body(self, result: FetchResult) -> FetchResult:
+        """A 304 left the body in the cache (FetchRequest.body_needed): read it now."""
+        body = self.cache.get(result.body_hash or "")
+        if body is None:  # deleted or corrupt since the request: the next run fetches it whole
+            reason = "the snapshot left the cache during the run; the next run fetches it again"
+            return replace(result, status=FetchStatus.NOT_CACHED, body_hash=None, reason=reason)
+        return replace(result, body=body)
 
     def read_text(self, result: FetchResult) -> SourceText:
         """Extract a snapshot's text once; later runs read it back from the text cache."""
@@ -146,6 +157,7 @@ class SourceChecker:
                 evidence=old.evidence,
                 specifics=old.specifics,
                 reused=True,
+                reused_from=before.check_id,
             )
         assert text is not None
         fresh = match_claim(claim, base, text)
@@ -304,20 +316,29 @@ def _drop_body(result: FetchResult) -> FetchResult:
     return replace(result, body=None, size=size)
 
 
+@lru_cache(maxsize=65_536)
 def claim_fingerprint(claim: Claim) -> str:
     """Changes whenever the words a check looks for change."""
     words = json.dumps([claim.claim, claim.quote, claim.evidence, claim.specifics])
     return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
-def _reusable(prior: PreviousCheck | None, claim: Claim, result: FetchResult) -> bool:
+def carries_over(prior: PreviousCheck | None, claim: Claim) -> bool:
+    """Whether the last verdict stands for the same bytes: same claim words, same matcher."""
     return (
         prior is not None
-        and result.status is FetchStatus.FETCHED
         and prior.text_hash is not None
-        and prior.verification.fetch.body_hash == result.body_hash
         and prior.matcher_version == MATCHER_VERSION
         and prior.verification.claim_hash == claim_fingerprint(claim)
+    )
+
+
+def _reusable(prior: PreviousCheck | None, claim: Claim, result: FetchResult) -> bool:
+    return (
+        result.status is FetchStatus.FETCHED
+        and carries_over(prior, claim)
+        and prior is not None
+        and prior.verification.fetch.body_hash == result.body_hash
     )
 
 

@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from factcheck.cache import SnapshotCache
 from factcheck.claims import load_claims
 from factcheck.cli import main
 from factcheck.clock import utc_now
+from factcheck.models import Claim, FetchResult, FetchStatus, SourceRef, Verification
+from factcheck.records import check_row
 from factcheck.run import run_check
 from factcheck.settings import Settings
 from factcheck.store import Store
+from factcheck.verify import SourceChecker
 from tests.site import Page, Site, serve
 
 QUOTE = "the bridge will open to traffic in the spring of next year"
@@ -81,6 +86,85 @@ def test_due_run_checks_only_due_sources_and_reuses_unchanged_text(
         "SELECT COUNT(*) FROM snapshots WHERE not_modified = 1"
     ).fetchone()[0]
     assert not_modified == 5  # conditional requests answered 304
+
+
+def test_a_304_whose_verdicts_carry_over_leaves_the_body_unread(
+    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, cfg = claims_file(tmp_path, site), settings(tmp_path)
+    store = Store.open(cfg.db_path)
+    run_check(cfg, load_claims(path), store)
+    reads: list[str] = []
+    real_get = SnapshotCache.get
+
+    def counting_get(cache: SnapshotCache, digest: str) -> bytes | None:
+        reads.append(digest)
+        return real_get(cache, digest)
+
+    monkeypatch.setattr(SnapshotCache, "get", counting_get)
+    later = run_check(cfg, load_claims(path), store, now=utc_now() + timedelta(days=8))
+    assert reads == []  # five 304s, five verdicts carried over, no snapshot read
+    sizes = store.db.execute(
+        "SELECT DISTINCT size > 0, not_modified FROM snapshots WHERE run_id = ?", [later.run_id]
+    ).fetchall()
+    assert sizes == [(1, 1)]  # the snapshot's size is still recorded
+    path.write_text(path.read_text().replace("opens (same)", "opened (same)"))
+    changed = run_check(cfg, load_claims(path), store, now=utc_now() + timedelta(days=8))
+    assert len(reads) == 1  # the edited claim needs the text: its source's body is read
+    status = store.db.execute(
+        "SELECT quote_status, reused FROM checks WHERE run_id = ? AND claim_id = 'same'",
+        [changed.run_id],
+    ).fetchone()
+    assert tuple(status) == ("verbatim", 0)
+
+
+def test_a_snapshot_gone_from_the_cache_when_needed_is_reported_not_lost(
+    tmp_path: Path,
+) -> None:
+    cache = SnapshotCache(tmp_path / "cache")
+    claim = Claim("a", "A said it.", quote=QUOTE, sources=(SourceRef("https://x.org/a"),))
+    result = FetchResult(
+        "https://x.org/a",
+        FetchStatus.FETCHED,
+        "2026-01-01T00:00:00Z",
+        content_type="text/html",
+        body_hash="ab" * 32,
+    )
+    outcome = SourceChecker(cache).verify_source(result, [claim], {})
+    assert outcome.fetch.status is FetchStatus.NOT_CACHED
+    assert "left the cache" in outcome.fetch.reason
+    body = f"<p>The minister said {QUOTE}.</p>".encode()
+    digest = cache.put(body)
+    found = SourceChecker(cache).verify_source(replace(result, body_hash=digest), [claim], {})
+    assert found.verifications[0].match.status.value == "verbatim"
+
+
+def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
+    tmp_path: Path, site: Site
+) -> None:
+    """Reused checks are copied in SQL; the row must equal the one check_row would build."""
+    path, cfg = claims_file(tmp_path, site), settings(tmp_path)
+    store = Store.open(cfg.db_path)
+    run_check(cfg, load_claims(path), store)
+    before = store.latest_verifications(["same"])
+    made: list[Verification] = []
+    later = run_check(
+        cfg,
+        load_claims(path),
+        store,
+        now=utc_now() + timedelta(days=8),
+        on_outcome=lambda outcome: made.extend(outcome.verifications),
+    )
+    reused = next(v for v in made if v.claim_id == "same")
+    prior = before[("same", reused.url)]
+    assert reused.reused and reused.reused_from == prior.check_id
+    cursor = store.db.execute(
+        "SELECT * FROM checks WHERE run_id = ? AND claim_id = 'same'", [later.run_id]
+    )
+    copied = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    expected = check_row(later.run_id, copied["source_id"], copied["snapshot_id"], reused)
+    assert {k: copied[k] for k in expected} == expected
+    assert copied["quote_status"] == "verbatim" and copied["id"] != prior.check_id
 
 
 def test_drift_classes(tmp_path: Path, site: Site) -> None:
