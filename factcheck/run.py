@@ -142,14 +142,16 @@ def _requests(
     urls = list(sources)
     if due:
         urls = due_sources(store.source_schedule(claims, settings.recheck_default), now)
-    return [
-        store.fetch_request(
-            url,
-            sources[url].is_file,
-            body_needed=not all(carries_over(latest.get((c.id, url)), c) for c in citing[url]),
-        )
-        for url in urls
-    ]
+    return store.fetch_requests(
+        [
+            (
+                url,
+                sources[url].is_file,
+                not all(carries_over(latest.get((c.id, url)), c) for c in citing[url]),
+            )
+            for url in urls
+        ]
+    )
 
 
 def _archive_fallback(

@@ -195,30 +195,26 @@ class Store:
 
     # -- snapshots and checks ---------------------------------------------------
 
-    def last_snapshot(self, source_id: int) -> Row | None:
-        """The newest snapshot that has a body (the base for conditional requests)."""
-        rows = list(
-            self.db.query(
-                "SELECT * FROM snapshots WHERE source_id = ? AND body_hash IS NOT NULL "
-                "ORDER BY id DESC LIMIT 1",
-                [source_id],
+    def fetch_requests(self, wanted: list[tuple[str, bool, bool]]) -> list[FetchRequest]:
+        """(url, is_file, body_needed) -> requests, conditional on each source's last snapshot."""
+        last = {
+            url: (etag, modified, body_hash, size)
+            for url, etag, modified, body_hash, size in self.db.conn.execute(
+                "SELECT s.url, sn.etag, sn.last_modified, sn.body_hash, sn.size "
+                "FROM snapshots sn JOIN sources s ON s.id = sn.source_id WHERE sn.id IN "
+                "(SELECT MAX(id) FROM snapshots WHERE body_hash IS NOT NULL GROUP BY source_id)"
             )
-        )
-        return rows[0] if rows else None
-
-    def fetch_request(self, url: str, is_file: bool, body_needed: bool = True) -> FetchRequest:
-        last = self.last_snapshot(self.source_id(url))
-        if last is None:
-            return FetchRequest(url=url, is_file=is_file)
-        return FetchRequest(
-            url=url,
-            is_file=is_file,
-            etag=last["etag"],
-            last_modified=last["last_modified"],
-            previous_hash=last["body_hash"],
-            previous_size=last["size"],
-            body_needed=body_needed,
-        )
+        }
+        requests = []
+        for url, is_file, body_needed in wanted:
+            if url not in last:
+                requests.append(FetchRequest(url=url, is_file=is_file))
+                continue
+            etag, modified, body_hash, size = last[url]
+            requests.append(
+                FetchRequest(url, is_file, etag, modified, body_hash, size, body_needed)
+            )
+        return requests
 
     def record_outcome(
         self,

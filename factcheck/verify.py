@@ -16,7 +16,6 @@ from factcheck.cache import SnapshotCache
 from factcheck.drift import classify_drift
 from factcheck.errors import ExtractError
 from factcheck.evidence import text_fragment_url
-from factcheck.extract import extract_source
 from factcheck.fetch import Fetcher
 from factcheck.match import MATCHER_VERSION, match_quote
 from factcheck.models import (
@@ -117,6 +116,8 @@ class SourceChecker:
         cached = self.cache.get_text(result.body_hash)
         if cached is not None:
             return source_text_from_dict(cached)
+        from factcheck.extract import extract_source  # bs4 + lxml: only when a page changed
+
         text = extract_source(result.body, result.content_type, result.final_url or result.url)
         if len(text.text) > MAX_TEXT_CHARS:  # a hostile page must not cost unbounded memory
             text = replace(text, text=text.text[:MAX_TEXT_CHARS])
