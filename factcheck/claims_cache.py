@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,14 @@ def load_claims_cached(path: Path, cache_dir: Path) -> ClaimsFile:
         return load_claims(path)  # it words the error
     if len(data) > MAX_BYTES:
         return load_claims(path)
-    entry = cache_dir / "claims" / f"{_key(data, path)}.json"
+    key = _key(data, path)
+    entry = cache_dir / "claims" / f"{key}.json"
     cached = _read(entry, path)
     if cached is not None:
-        return cached
+        return replace(cached, digest=key)
     claims_file = load_claims(path)
     _write(entry, claims_file)
-    return claims_file
+    return replace(claims_file, digest=key)
 
 
 def _key(data: bytes, path: Path) -> str:

@@ -171,3 +171,9 @@ def m006_article(db: Database) -> None:
     db.table("articles").create(
         {"id": int, "title": str, "url": str, "published": str, "updated_at": str}, pk="id"
     )
+
+
+@migrations()
+def m007_meta(db: Database) -> None:
+    # small facts about the database itself, e.g. which claims file it was last synced with
+    db.table("meta").create({"key": str, "value": str}, pk="key")

@@ -99,6 +99,7 @@ class ClaimsFile:
     path: str
     claims: tuple[Claim, ...]
     article: Article | None = None
+    digest: str = ""  # of the file's bytes and folder, when known: an unchanged file skips sync
 
 
 @dataclass(frozen=True)

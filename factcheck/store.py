@@ -64,8 +64,13 @@ class Store:
     # -- claims ---------------------------------------------------------------
 
     def sync_claims(self, claims_file: ClaimsFile) -> None:
-        """Bring claims, sources and their links in line with the claims file, in one commit."""
+        """Bring claims, sources and their links in line with the claims file, in one commit.
+
+        A file with the digest of the last one synced is already in line: nothing to do.
+        """
         now = now_iso()
+        if claims_file.digest and self._meta("claims_digest") == claims_file.digest:
+            return
         with _immediate(self.db):
             existing = {r["id"]: r for r in self.db.table("claims").rows}
             links: dict[str, list[tuple[str, str | None, str | None]]] = {}
@@ -87,6 +92,14 @@ class Store:
             for claim_id, row in existing.items():
                 if claim_id not in current and not row["removed_at"]:
                     self.db.table("claims").update(claim_id, {"removed_at": now})
+            self._set_meta("claims_digest", claims_file.digest)
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._insert("meta", {"key": key, "value": value}, replace=True)
 
     def _upsert_claim(self, claim: Claim, position: int, old: Row | None, now: str) -> None:
         row = {

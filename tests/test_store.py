@@ -60,3 +60,19 @@ def test_article_header_is_kept_for_reports(store: Store) -> None:
     header = Article(title="Pacts signed", url="https://x.org/a", published="2026-01-16")
     store.sync_claims(ClaimsFile(path="claims.yaml", claims=(), article=header))
     assert store.article() == header
+
+
+def test_a_claims_file_already_synced_is_not_synced_again(store: Store) -> None:
+    a = Claim("a", "Claim A", sources=(SourceRef("https://x.org/1"),))
+    store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d1"))
+    store.db.execute("UPDATE claims SET claim = 'changed behind its back'")
+    store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d1"))  # same digest: skipped
+    assert store.claim_row("a")["claim"] == "changed behind its back"  # type: ignore[index]
+    store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d2"))  # another file: synced
+    assert store.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
+    store.db.execute("UPDATE claims SET claim = 'again'")
+    store.sync_claims(claims(a))  # no digest (loaded without the cache): always synced
+    assert store.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
+    store.db.execute("UPDATE claims SET claim = 'again'")
+    store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d2"))  # the undigested sync reset it
+    assert store.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
