@@ -79,6 +79,11 @@ def is_content(key: str) -> bool:
     return len(key) > 2 and key not in STOPWORDS
 
 
+def content_words(keys: list[str]) -> set[str]:
+    """The distinct content words (`is_content`) among `keys`."""
+    return {k for k in set(keys).difference(STOPWORDS) if len(k) > 2}
+
+
 def _literal_groups(quote: ParsedQuote, chain: Chain) -> frozenset[int]:
     """Bracket groups whose words mostly match the source: the source's own brackets.
 

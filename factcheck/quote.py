@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from factcheck.text import ASCII_TOKEN_RE, TOKEN_RE, token_key
+from factcheck.text import TOKEN_RE, ascii_keys, token_key
 
 # `...`, `…`, `. . .`, `[...]`, `[…]`, `(...)` (issue 3, point 2).
 ELLIPSIS_RE = re.compile(r"[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,}")
 _BRACKET_RE = re.compile(r"\[([^\[\]]{0,80})\]")
 _SIC_RE = re.compile(r"\s*sic!?\s*", re.IGNORECASE)
-_MARKS = re.compile(r"[\[…]|\.\s?\.")  # anything parse_quote may treat as editorial
+_DOTS = re.compile(r"\.\s?\.")  # with `[` and `…`: all parse_quote may treat as editorial
 _POSSESSIVE = re.compile(r"(?:['’ʼ]s?)?")
 
 
@@ -52,10 +52,11 @@ def plain_keys(quote: str) -> list[str] | None:
     For such a quote they are `parse_quote(quote).keys`; this skips building its words,
     which only quotes found near some place need (issue 3, point 8).
     """
-    if _MARKS.search(quote):
+    if "[" in quote or "…" in quote or _DOTS.search(quote):
         return None
-    if quote.isascii():  # token_key of an ASCII word is its lower case
-        return ASCII_TOKEN_RE.findall(quote.lower())
+    keys = ascii_keys(quote)
+    if keys is not None:
+        return keys
     return [t.lower() if t.isascii() else token_key(t) for t in TOKEN_RE.findall(quote)]
 
 

@@ -7,7 +7,17 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.text import ASCII_TOKEN_RE, TOKEN_RE, collapse_whitespace, fold, normalise, tokenize
+from factcheck.text import (
+    ASCII_STAND_INS,
+    ASCII_TOKEN_RE,
+    TOKEN_RE,
+    ascii_keys,
+    collapse_whitespace,
+    fold,
+    normalise,
+    token_key,
+    tokenize,
+)
 
 
 def test_quotes_dashes_and_case_are_folded() -> None:
@@ -97,3 +107,34 @@ def test_ascii_tokens_are_the_unicode_tokens(text: str) -> None:
 @given(st.text(max_size=200))
 def test_collapse_whitespace_matches_the_regex_definition(text: str) -> None:
     assert collapse_whitespace(text) == re.sub(r"\s+", " ", text).strip()
+
+
+# Word characters, separators of numbers, apostrophes, signs and the stand-in marks.
+_KEY_ALPHABET = st.sampled_from(list("aZ_9 0.,'$%-!\n\u212a’‘“”—–é") + ["don’t", "5.1", "''"])
+
+
+@given(st.lists(_KEY_ALPHABET, max_size=40).map("".join))
+def test_ascii_keys_are_the_token_keys(text: str) -> None:
+    keys = ascii_keys(text)
+    if keys is None:  # other non-ASCII characters: the caller tokenises the slow way
+        assert not text.translate(dict.fromkeys(map(ord, "’‘“”—–"))).isascii()
+    else:
+        assert keys == [token_key(t) for t in TOKEN_RE.findall(text)]
+
+
+def test_ascii_keys_of_a_typographic_sentence() -> None:
+    text = "“We won’t cut 5.1% — or $3,000,” she said of the ‘rock’n’roll’ fund’s plans."
+    assert ascii_keys(text) == [
+        "we", "won't", "cut", "5.1", "%", "or", "$", "3,000", "she", "said", "of", "the",
+        "rock'n'roll", "fund's", "plans",
+    ]  # fmt: skip
+    assert ascii_keys("Zürich’s mayor") is None
+
+
+def test_ascii_stand_ins_split_text_into_the_same_tokens() -> None:
+    for mark, stand_in in ASCII_STAND_INS:
+        assert not re.fullmatch(r"\w", mark)
+        text = f"{mark}a{mark}b {mark}c{mark}{mark}d{mark}"
+        same = text.replace(mark, stand_in)
+        assert [t.start for t in tokenize(text)] == [t.start for t in tokenize(same)]
+        assert [t.key for t in tokenize(text)] == [t.key for t in tokenize(same)]
