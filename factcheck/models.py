@@ -230,7 +230,11 @@ class Verification:
 
 @dataclass(frozen=True)
 class PreviousCheck:
-    """The last check of a claim x source: lets a run skip re-matching unchanged text."""
+    """The last check of a claim x source: lets a run skip re-matching unchanged text.
+
+    `verification` is its verdict without word-level detail (see store.latest_verifications);
+    a verdict carried over is recorded by copying check `check_id` whole.
+    """
 
     checked_at: str
     text_hash: str | None

@@ -103,8 +103,13 @@ def check_row(run_id: int, source_id: int, snapshot_id: int, v: Verification) ->
     }
 
 
-def verification_from_row(r: Row) -> Verification:
-    """Rebuild a verification from a check row joined with its snapshot."""
+def verification_from_row(r: Row, *, detail: bool = True) -> Verification:
+    """Rebuild a verification from a check row joined with its snapshot.
+
+    Without `detail` the match keeps its verdict (status, score, excerpt, offsets) but not
+    its word diff, differences, segments, normalisations or selector context: much cheaper
+    for the thousands of previous checks a run only carries over, rolls up or compares.
+    """
     fetch = FetchResult(
         url=r["url"],
         status=FetchStatus(r["fetch_status"]),
@@ -122,7 +127,7 @@ def verification_from_row(r: Row) -> Verification:
         claim_id=r["claim_id"],
         url=r["url"],
         fetch=fetch,
-        match=match_from_row(r),
+        match=match_from_row(r) if detail else _verdict_from_row(r),
         text_hash=r["text_hash"],
         fragment_url=r["fragment_url"],
         evidence=tuple(_match_from_dict(d) for d in from_json(r["evidence"], [])),
@@ -154,6 +159,17 @@ def match_from_row(r: Row) -> QuoteMatch:
             "prefix": selector.get("prefix", ""),
             "suffix": selector.get("suffix", ""),
         }
+    )
+
+
+def _verdict_from_row(r: Row) -> QuoteMatch:
+    return QuoteMatch(
+        status=QuoteStatus(r["quote_status"]),
+        score=r["score"] or 0.0,
+        excerpt=r["excerpt"] or "",
+        start=r["start"],
+        end=r["end"],
+        occurrences=r["occurrences"] or 0,
     )
 
 

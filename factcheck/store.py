@@ -358,12 +358,15 @@ class Store:
             )
 
     def latest_verifications(self, claim_ids: list[str]) -> dict[tuple[str, str], PreviousCheck]:
-        """The newest check of each claim x source, rebuilt as verifications."""
+        """The newest check of each claim x source: its verdict, without word-level detail.
+
+        Enough to carry a verdict over (its row is then copied whole, in SQL), roll it up
+        and classify drift; see `verification_from_row(detail=False)`.
+        """
         wanted = set(claim_ids)
         rows = self.db.query(
-            "SELECT c.*, s.url, sn.http_status, sn.final_url, sn.reason, sn.redirects, "
-            "sn.content_type, sn.etag, sn.last_modified, sn.body_hash, sn.not_modified, "
-            "sn.from_cache, sn.elapsed_ms FROM checks c "
+            f"SELECT {_VERDICT_COLUMNS}, s.url, sn.http_status, sn.final_url, sn.reason, "
+            "sn.redirects, sn.content_type, sn.etag, sn.last_modified, sn.body_hash FROM checks c "
             "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
             "WHERE c.id IN (SELECT MAX(id) FROM checks GROUP BY claim_id, source_id)"
         )
@@ -372,7 +375,7 @@ class Store:
                 checked_at=r["checked_at"],
                 text_hash=r["text_hash"],
                 matcher_version=r["matcher_version"],
-                verification=verification_from_row(r),
+                verification=verification_from_row(r, detail=False),
                 check_id=r["id"],
             )
             for r in rows
@@ -503,6 +506,35 @@ class Store:
 def _pk(value: object) -> int:
     assert isinstance(value, int), value
     return value
+
+
+# Check columns a verdict needs (not its diff, differences, segments or selector).
+_VERDICT_COLUMNS = ", ".join(
+    f"c.[{name}]"
+    for name in (
+        "id",
+        "claim_id",
+        "checked_at",
+        "fetch_status",
+        "quote_status",
+        "score",
+        "excerpt",
+        "start",
+        "end",
+        "occurrences",
+        "fragment_url",
+        "evidence",
+        "specifics",
+        "text_hash",
+        "matcher_version",
+        "claim_hash",
+        "drift",
+        "archive_url",
+        "archived_at",
+        "archive_status",
+        "reused",
+    )
+)
 
 
 class _immediate:

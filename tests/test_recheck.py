@@ -17,7 +17,7 @@ from factcheck.claims import load_claims
 from factcheck.cli import main
 from factcheck.clock import utc_now
 from factcheck.models import Claim, FetchResult, FetchStatus, SourceRef, Verification
-from factcheck.records import check_row
+from factcheck.records import CARRIED_OVER, check_row
 from factcheck.run import run_check
 from factcheck.settings import Settings
 from factcheck.store import Store
@@ -142,7 +142,7 @@ def test_a_snapshot_gone_from_the_cache_when_needed_is_reported_not_lost(
 def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
     tmp_path: Path, site: Site
 ) -> None:
-    """Reused checks are copied in SQL; the row must equal the one check_row would build."""
+    """A reused check is the earlier check's verdict, copied in SQL, with this run's fetch."""
     path, cfg = claims_file(tmp_path, site), settings(tmp_path)
     store = Store.open(cfg.db_path)
     run_check(cfg, load_claims(path), store)
@@ -162,9 +162,14 @@ def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
         "SELECT * FROM checks WHERE run_id = ? AND claim_id = 'same'", [later.run_id]
     )
     copied = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
-    expected = check_row(later.run_id, copied["source_id"], copied["snapshot_id"], reused)
-    assert {k: copied[k] for k in expected} == expected
-    assert copied["quote_status"] == "verbatim" and copied["id"] != prior.check_id
+    cursor = store.db.execute("SELECT * FROM checks WHERE id = ?", [prior.check_id])
+    earlier = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    assert {k: copied[k] for k in CARRIED_OVER} == {k: earlier[k] for k in CARRIED_OVER}
+    assert '"op": "equal"' in copied["diff"]  # the word-level detail came along
+    fresh = check_row(later.run_id, copied["source_id"], copied["snapshot_id"], reused)
+    for column in set(fresh) - set(CARRIED_OVER):
+        assert copied[column] == fresh[column], column  # this run's fetch, the same verdict
+    assert copied["reused"] == 1 and copied["run_id"] == later.run_id != earlier["run_id"]
 
 
 def test_drift_classes(tmp_path: Path, site: Site) -> None:
