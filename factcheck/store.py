@@ -140,9 +140,13 @@ class Store:
         known = self._source_ids.get(url)
         if known is not None:
             return known
-        rows = list(self.db.query("SELECT id FROM sources WHERE url = ?", [url]))
-        if rows:
-            self._source_ids[url] = int(rows[0]["id"])
+        if not self._source_ids:  # first lookup: every known source at once
+            self._source_ids.update(self.db.conn.execute("SELECT url, id FROM sources"))
+            if url in self._source_ids:
+                return self._source_ids[url]
+        row = self.db.conn.execute("SELECT id FROM sources WHERE url = ?", [url]).fetchone()
+        if row:
+            self._source_ids[url] = int(row[0])
             return self._source_ids[url]
         if not create:
             raise KeyError(url)
@@ -286,46 +290,49 @@ class Store:
         return _pk(cursor.lastrowid)
 
     def _snapshot_metadata(self, body_hash: str | None) -> tuple[str | None, str | None]:
-        rows = list(
-            self.db.query(
-                "SELECT title, metadata FROM snapshots WHERE body_hash = ? "
-                "AND metadata IS NOT NULL ORDER BY id DESC LIMIT 1",
-                [body_hash],
-            )
-        )
-        return (rows[0]["title"], rows[0]["metadata"]) if rows else (None, None)
+        row = self.db.conn.execute(
+            "SELECT title, metadata FROM snapshots WHERE body_hash = ? "
+            "AND metadata IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [body_hash],
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
 
     def record_verifications(
         self, run_id: int, snapshot_id: int, verifications: list[Verification]
     ) -> None:
         """Record every check of one snapshot in a single commit (idempotent per run)."""
+        carried: dict[tuple[object, ...], list[int]] = {}
         with _immediate(self.db):
             # REPLACE on the (run, claim, source) unique index: a retry never duplicates
             for v in verifications:
-                if v.reused_from is not None:
-                    self._copy_check(run_id, snapshot_id, v)
-                else:
+                if v.reused_from is None:
                     row = check_row(run_id, self.source_id(v.url), snapshot_id, v)
                     self._insert("checks", row, replace=True)
+                    continue
+                fresh: tuple[object, ...] = (  # in the order of _FRESH_COLUMNS
+                    run_id,
+                    snapshot_id,
+                    v.fetch.fetched_at,
+                    str(v.fetch.status),
+                    1,
+                    v.drift,
+                    v.archive_url,
+                    v.archived_at,
+                    v.archive_status,
+                )
+                carried.setdefault(fresh, []).append(v.reused_from)
+            for fresh, check_ids in carried.items():
+                self._copy_checks(fresh, check_ids)
 
-    def _copy_check(self, run_id: int, snapshot_id: int, v: Verification) -> None:
-        """A verdict carried over unchanged: its columns are copied in SQL, not re-serialised."""
-        fresh = {
-            "run_id": run_id,
-            "snapshot_id": snapshot_id,
-            "checked_at": v.fetch.fetched_at,
-            "fetch_status": str(v.fetch.status),
-            "reused": 1,
-            "drift": v.drift,
-            "archive_url": v.archive_url,
-            "archived_at": v.archived_at,
-            "archive_status": v.archive_status,
-        }
-        names = ", ".join(f"[{n}]" for n in (*fresh, *CARRIED_OVER))
+    def _copy_checks(self, fresh: tuple[object, ...], check_ids: list[int]) -> None:
+        """Verdicts carried over unchanged: copied in SQL, not rebuilt and re-serialised."""
+        names = ", ".join(f"[{n}]" for n in (*_FRESH_COLUMNS, *CARRIED_OVER))
         values = ", ".join(["?"] * len(fresh) + [f"[{n}]" for n in CARRIED_OVER])
+        marks = ", ".join("?" for _ in check_ids)
         self.db.conn.execute(
-            f"INSERT OR REPLACE INTO checks ({names}) SELECT {values} FROM checks WHERE id = ?",
-            [*fresh.values(), v.reused_from],
+            f"INSERT OR REPLACE INTO checks ({names}) SELECT {values} FROM checks "
+            f"WHERE id IN ({marks}) ORDER BY id",
+            [*fresh, *check_ids],
         )
 
     def record_archive(self, run_id: int, verifications: list[Verification]) -> None:
@@ -508,6 +515,18 @@ def _pk(value: object) -> int:
     return value
 
 
+# A carried-over check's own columns: this run's fetch of the source (see CARRIED_OVER).
+_FRESH_COLUMNS = (
+    "run_id",
+    "snapshot_id",
+    "checked_at",
+    "fetch_status",
+    "reused",
+    "drift",
+    "archive_url",
+    "archived_at",
+    "archive_status",
+)
 # Check columns a verdict needs (not its diff, differences, segments or selector).
 _VERDICT_COLUMNS = ", ".join(
     f"c.[{name}]"
