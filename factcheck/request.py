@@ -27,6 +27,7 @@ from factcheck.settings import Settings
 from factcheck.transport import Clients, Reply, Transport, classify_error
 
 MAX_REDIRECTS = 10
+DRAIN_BYTES = 65_536  # bodies of redirects and 304s read so their connection stays open
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.9,*/*;q=0.1"
 
 
@@ -185,6 +186,7 @@ class FetchRun:
         code = reply.status
         location = reply.headers.get("location")
         if code in REDIRECT_STATUSES and location:
+            await reply.read(DRAIN_BYTES)  # a body read to its end lets the connection be reused
             return urljoin(url, location.strip())
         headers = reply.headers
         base = FetchResult(
@@ -199,6 +201,7 @@ class FetchRun:
             last_modified=headers.get("last-modified"),
         )
         if code == 304 and t.conditional:
+            await reply.read(DRAIN_BYTES)  # none to read, but unread it would cost the connection
             result = replace(base, not_modified=True, reason="not modified since the last snapshot")
             return Attempt(result, not_modified=True)
         if not 200 <= code < 300:

@@ -118,6 +118,23 @@ def test_a_304_whose_verdicts_carry_over_leaves_the_body_unread(
     assert tuple(status) == ("verbatim", 0)
 
 
+def test_304s_and_redirects_keep_their_connection(tmp_path: Path, site: Site) -> None:
+    """An unread 304 or redirect body would close the connection: one TCP connect each."""
+    path, cfg = claims_file(tmp_path, site), settings(tmp_path)
+    cfg = replace(cfg, per_host=1)
+    site.pages["/new-home"] = page(QUOTE)
+    site.pages["/moved"] = Page("<p>moved</p>", status=301, headers={"Location": "/new-home"})
+    store = Store.open(cfg.db_path)
+    run_check(cfg, load_claims(path), store)
+    before = site.connections
+    later = run_check(cfg, load_claims(path), store, now=utc_now() + timedelta(days=8))
+    not_modified = store.db.execute(
+        "SELECT COUNT(*) FROM snapshots WHERE run_id = ? AND not_modified = 1", [later.run_id]
+    ).fetchone()[0]
+    assert not_modified == 5 and sum(site.hits.values()) == 12  # 6 + 6 (a redirect hop each)
+    assert site.connections - before == 1  # six requests, one connection
+
+
 def test_a_snapshot_gone_from_the_cache_when_needed_is_reported_not_lost(
     tmp_path: Path,
 ) -> None:

@@ -39,6 +39,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        with self.server.lock:
+            self.server.connections += 1
+
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         path = self.path.split("?")[0] if self.path.startswith("/") else self.path
         with self.server.lock:
@@ -98,6 +103,7 @@ class TestServer(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.active = 0
         self.peak = 0  # most requests in flight at once
+        self.connections = 0  # accepted so far (keep-alive reuses one for many requests)
 
     @property
     def base(self) -> str:
