@@ -356,12 +356,11 @@ class Store:
         """Each claim's rolled-up status for this run, in one commit."""
         now = now_iso()
         with _immediate(self.db):
-            self.db.table("claim_results").upsert_all(
-                [
-                    {"run_id": run_id, "claim_id": cid, "status": status, "checked_at": now}
-                    for cid, status in statuses
-                ],
-                pk=("run_id", "claim_id"),
+            self.db.conn.executemany(
+                "INSERT INTO claim_results (run_id, claim_id, status, checked_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (run_id, claim_id) "
+                "DO UPDATE SET status = excluded.status, checked_at = excluded.checked_at",
+                [(run_id, cid, status, now) for cid, status in statuses],
             )
 
     def latest_verifications(self, claim_ids: list[str]) -> dict[tuple[str, str], PreviousCheck]:

@@ -76,3 +76,15 @@ def test_a_claims_file_already_synced_is_not_synced_again(store: Store) -> None:
     store.db.execute("UPDATE claims SET claim = 'again'")
     store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d2"))  # the undigested sync reset it
     assert store.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
+
+
+def test_claim_results_are_one_row_per_run_and_claim(store: Store) -> None:
+    store.sync_claims(claims(Claim("a", "A"), Claim("b", "B")))
+    run = store.start_run("full", "claims.yaml", "1")
+    store.record_claim_results(run, [("a", "supported"), ("b", "unverified")])
+    store.record_claim_results(run, [("a", "misquoted")])  # a retry of the roll-up updates
+    rows = store.db.execute(
+        "SELECT claim_id, status FROM claim_results WHERE run_id = ? ORDER BY claim_id", [run]
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [("a", "misquoted"), ("b", "unverified")]
+    assert store.previous_claim_statuses(run + 1) == {"a": "misquoted", "b": "unverified"}
