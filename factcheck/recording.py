@@ -200,18 +200,28 @@ class Recorder:
                 [(run_id, cid, status, now) for cid, status in statuses],
             )
 
-    def latest_verifications(self, claim_ids: list[str]) -> dict[tuple[str, str], PreviousCheck]:
-        """The newest check of each claim x source: its verdict, without word-level detail.
+    def latest_verifications(
+        self, claim_ids: list[str], *, readable: bool = False
+    ) -> dict[tuple[str, str], PreviousCheck]:
+        """The newest check of each claim x source (`readable`: the newest that read a text).
 
-        Enough to carry a verdict over (its row is then copied whole, in SQL), roll it up
-        and classify drift; see `verification_from_row(detail=False)`.
+        Its verdict without word-level detail: enough to carry it over (its row is then
+        copied whole, in SQL), roll it up and classify drift (`verification_from_row`).
         """
         wanted = set(claim_ids)
+        newest = "SELECT MAX(id) FROM checks GROUP BY claim_id, source_id"
+        if readable:
+            marks = ", ".join("?" for _ in wanted)
+            newest = (
+                f"SELECT MAX(id) FROM checks WHERE text_hash IS NOT NULL AND claim_id IN ({marks}) "
+                "GROUP BY claim_id, source_id"
+            )
         rows = self.db.query(
             f"SELECT {_VERDICT_COLUMNS}, s.url, sn.http_status, sn.final_url, sn.reason, "
             "sn.redirects, sn.content_type, sn.etag, sn.last_modified, sn.body_hash FROM checks c "
             "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
-            "WHERE c.id IN (SELECT MAX(id) FROM checks GROUP BY claim_id, source_id)"
+            f"WHERE c.id IN ({newest})",
+            list(wanted) if readable else [],
         )
         return {
             (r["claim_id"], r["url"]): PreviousCheck(
@@ -224,6 +234,19 @@ class Recorder:
             for r in rows
             if r["claim_id"] in wanted
         }
+
+    def previous_texts(
+        self, latest: dict[tuple[str, str], PreviousCheck]
+    ) -> dict[tuple[str, str], PreviousCheck]:
+        """Per claim x source, its newest check that read a text (reuse and drift compare
+        with it): `latest` itself, except where the newest check failed to read one."""
+        failed = {key for key, prev in latest.items() if prev.text_hash is None}
+        if not failed:
+            return latest
+        earlier = self.latest_verifications(sorted({c for c, _ in failed}), readable=True)
+        previous = {key: prev for key, prev in latest.items() if key not in failed}
+        previous.update((key, earlier[key]) for key in failed if key in earlier)
+        return previous
 
     def source_schedule(self, claims: Sequence[Claim], default: str) -> list[SourceDue]:
         """Each source's re-check interval (shortest of its claims') and last check time."""

@@ -94,7 +94,8 @@ def run_check(
         store.sync_claims(claims_file)
         claims = claims_file.claims
         latest = store.latest_verifications([c.id for c in claims])
-        requests = _requests(store, claims, settings, now or utc_now(), due, latest)
+        previous = store.previous_texts(latest)  # what reuse and drift compare with
+        requests = _requests(store, claims, settings, now or utc_now(), due, previous)
         if on_start is not None:
             on_start(len(requests))
         cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
@@ -114,7 +115,7 @@ def run_check(
                 on_outcome(outcome)
 
         try:
-            verifier.verify(claims, requests, record, previous=latest)
+            verifier.verify(claims, requests, record, previous=previous)
             if settings.archive:
                 pending = [current[key] for key in fresh]
                 _archive_fallback(settings, verifier, store, run_id, claims_file, pending, current)

@@ -189,6 +189,32 @@ def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
     assert copied["reused"] == 1 and copied["run_id"] == later.run_id != earlier["run_id"]
 
 
+def test_reuse_and_drift_compare_with_the_last_check_that_read_the_page(
+    tmp_path: Path, site: Site
+) -> None:
+    """A failed check in between neither hides a removed quote nor forces a re-match."""
+    path, cfg = claims_file(tmp_path, site), settings(tmp_path)
+    store = Store.open(cfg.db_path)
+    run_check(cfg, load_claims(path), store)
+    good = {name: site.pages[f"/{name}"] for name in ("same", "removed")}
+    for name in good:
+        site.pages[f"/{name}"] = Page("down", status=500)
+    run_check(cfg, load_claims(path), store)
+    site.pages["/same"] = good["same"]  # back, the same bytes
+    site.pages["/removed"] = Page("<p>This story no longer says it.</p>")
+    back = run_check(cfg, load_claims(path), store)
+    rows = {
+        r[0]: tuple(r[1:])
+        for r in store.db.execute(
+            "SELECT claim_id, fetch_status, quote_status, reused, drift FROM checks "
+            "WHERE run_id = ? AND claim_id IN ('same', 'removed')",
+            [back.run_id],
+        )
+    }
+    assert rows["same"] == ("fetched", "verbatim", 1, None)  # carried over from run 1
+    assert rows["removed"][0] == "fetched" and rows["removed"][3] == "removed"
+
+
 def test_drift_classes(tmp_path: Path, site: Site) -> None:
     path, cfg = claims_file(tmp_path, site), settings(tmp_path)
     store = Store.open(cfg.db_path)
