@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import queue
 import threading
 from collections.abc import AsyncGenerator, Callable, Iterable
@@ -144,36 +145,48 @@ class Fetcher:
 class _Handoff:
     """Results from the fetch loop's thread to the caller's: at most `size` wait, no polling.
 
-    The loop side waits on an asyncio semaphore that the caller's thread releases as it
-    takes each result, so no thread-pool hop is needed per result.
+    A count under a lock tracks the results not yet taken. The loop side parks on a future
+    only when `size` are waiting, and the caller's thread wakes the loop (a self-pipe write
+    and a GIL hand-off) only then, not once per result. One producer (the loop's pump).
     """
 
     def __init__(self, size: int) -> None:
         self.items: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.size = size
+        self.held = 0  # results put and not yet taken
+        self.lock = threading.Lock()
+        self.waiter: asyncio.Future[None] | None = None  # the loop side, parked while full
         self.stopped = False
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.room: asyncio.Semaphore | None = None
         self.task: asyncio.Task[Any] | None = None
 
     async def bind(self) -> None:
         """Called first on the loop: remember it, and stop at once if already cancelled."""
-        self.room = asyncio.Semaphore(self.size)
         self.task = asyncio.current_task()
         self.loop = asyncio.get_running_loop()
         if self.stopped and self.task is not None:
             self.task.cancel()
 
     async def put(self, item: FetchResult) -> None:
-        assert self.room is not None
-        await self.room.acquire()
+        assert self.loop is not None
+        while True:
+            with self.lock:
+                if self.held < self.size:
+                    self.held += 1
+                    break
+                waiter = self.waiter = self.loop.create_future()
+            await waiter
         self.items.put(item)
 
     def take(self) -> object:
         """The next item (blocking), making room for one more on the loop side."""
         item = self.items.get()
-        if isinstance(item, FetchResult) and self.room is not None:
-            self._call(self.room.release)
+        if isinstance(item, FetchResult):
+            with self.lock:
+                self.held -= 1
+                waiter, self.waiter = self.waiter, None
+            if waiter is not None:
+                self._call(functools.partial(_wake, waiter))
         return item
 
     def cancel(self) -> None:
@@ -185,3 +198,8 @@ class _Handoff:
         if self.loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop is already closed
                 self.loop.call_soon_threadsafe(callback)
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)

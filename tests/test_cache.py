@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.cache import SnapshotCache, sha256_hex
+from factcheck.cache import ZSTD_MAGIC, SnapshotCache, compress, decompress, sha256_hex
 from factcheck.errors import CacheError
 
 
@@ -26,8 +26,36 @@ def test_put_get_roundtrip_is_content_addressed_and_compressed(tmp_path: Path) -
     assert cache.get(digest) == body and cache.has(digest)
     [path] = snapshot_files(tmp_path / "cache")
     assert path.stat().st_size < len(body) / 10
-    assert zlib.decompress(path.read_bytes()) == body
+    raw = path.read_bytes()
+    assert raw.startswith(ZSTD_MAGIC) and decompress(raw) == body
     assert not list((tmp_path / "cache").rglob(".tmp-*"))
+
+
+def test_zlib_snapshots_from_older_caches_still_read_and_prune(tmp_path: Path) -> None:
+    cache = SnapshotCache(tmp_path)
+    old_body = b"<p>Written before snapshots were zstd.</p>" * 50
+    digest = sha256_hex(old_body)
+    (tmp_path / digest[:2]).mkdir()
+    (tmp_path / digest[:2] / f"{digest}.z").write_bytes(zlib.compress(old_body, 1))
+    (tmp_path / "text" / digest[:2]).mkdir(parents=True)
+    text_path = tmp_path / "text" / digest[:2] / f"{digest}.json.z"
+    text_path.write_bytes(zlib.compress(b'{"text": "old"}'))
+    assert cache.has(digest) and cache.get(digest) == old_body
+    assert cache.get_text(digest) == {"text": "old"}
+    assert cache.put(old_body) == digest  # an existing snapshot is not rewritten
+    assert zlib.decompress((tmp_path / digest[:2] / f"{digest}.z").read_bytes()) == old_body
+    new = cache.put(b"new body")
+    old_files = [tmp_path / digest[:2] / f"{digest}.z", text_path]
+    old_bytes = sum(path.stat().st_size for path in old_files)
+    assert cache.prune({new}) == (2, old_bytes)
+    assert cache.get(digest) is None and cache.get(new) == b"new body"
+
+
+@pytest.mark.parametrize("damage", [lambda raw: raw[:-1] + b"?", lambda raw: raw[:6]])
+def test_damaged_frames_raise_value_error(damage: object) -> None:
+    raw = compress(b"some extracted text" * 20)
+    with pytest.raises(ValueError, match="corrupt"):
+        decompress(damage(raw))  # type: ignore[operator]
 
 
 def test_missing_and_malformed_digests(tmp_path: Path) -> None:
@@ -39,7 +67,13 @@ def test_missing_and_malformed_digests(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage", [lambda raw: raw[:-5], lambda raw: zlib.compress(b"other bytes"), lambda raw: b""]
+    "damage",
+    [
+        lambda raw: raw[:-5],
+        lambda raw: zlib.compress(b"other bytes"),
+        lambda raw: compress(b"other bytes"),
+        lambda raw: b"",
+    ],
 )
 def test_corrupt_snapshot_is_detected_and_deleted(tmp_path: Path, damage: object) -> None:
     cache = SnapshotCache(tmp_path)

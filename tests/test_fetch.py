@@ -508,3 +508,28 @@ def test_unresolvable_host_is_asked_once(tmp_path: Path) -> None:
     )
     assert result["http://no-such-host.invalid/x"].status is FetchStatus.UNREACHABLE
     assert time.monotonic() - started < 1.0  # three backoffs would take over 7 s
+
+
+def test_a_slow_consumer_pauses_fetching(tmp_path: Path) -> None:
+    served: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        served.append(str(request.url))
+        return httpx.Response(200, headers=HTML, content=b"<p>quote</p>")
+
+    settings = fast_settings(tmp_path, max_connections=2)
+    fetcher = Fetcher(settings, SnapshotCache(settings.cache_dir), httpx.MockTransport(handler))
+    urls = [f"https://news.example/{i}" for i in range(300)]
+    seen: list[FetchResult] = []
+    served_while_paused: list[int] = []
+
+    def slow(result: FetchResult) -> None:
+        if not seen:
+            time.sleep(0.3)  # the loop keeps going until the hand-off and its slots are full
+            served_while_paused.append(len(served))
+        seen.append(result)
+
+    fetcher.fetch_many([FetchRequest(u) for u in urls], slow)
+    assert len(seen) == 300 and all(r.status is FetchStatus.FETCHED for r in seen)
+    # at most the fetch-ahead slots (16) plus the hand-off (16) and a few in flight
+    assert 16 <= served_while_paused[0] <= 40
