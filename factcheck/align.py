@@ -120,6 +120,22 @@ def _align_places(
 Chain = list[Alignment | None]
 
 
+def _pivots(page: PageIndex, segs: tuple[tuple[QuoteWord, ...], ...]) -> list[int]:
+    """The segments to find first, anywhere in the page; the others are sought near them.
+
+    The longest, and also the one with the rarest word when that is another: four common
+    words before an ellipsis may occur all over a page, a name or a number after it once.
+    """
+    longest = max(range(len(segs)), key=lambda i: len(segs[i]))
+
+    def rarest(i: int) -> int:
+        counts = [len(page.positions.get(w.key, ())) for w in segs[i]]
+        return min((n for n in counts if n), default=len(page.keys) + 1)
+
+    selective = min(range(len(segs)), key=rarest)
+    return [longest] if rarest(selective) >= rarest(longest) else [longest, selective]
+
+
 def find_chains(
     page: PageIndex, quote: ParsedQuote, places: list[Place] | None = None
 ) -> list[Chain]:
@@ -128,25 +144,34 @@ def find_chains(
     `places` are the longest segment's places when already found (`find_places`).
     """
     segs = quote.segments
-    pivot = max(range(len(segs)), key=lambda i: len(segs[i]))
-    if places is None:
-        places = find_places(page, [w.key for w in segs[pivot]])
-    chains = []
-    for cand in _align_places(page, segs[pivot], places, 0, len(page.keys), False):
-        chain: Chain = [None] * len(segs)
-        chain[pivot] = cand
-        edge = cand.start
-        for i in range(pivot - 1, -1, -1):
-            found = _locate(
-                page, segs[i], max(0, edge - MAX_GAP_TOKENS - len(segs[i])), edge, 4, True
-            )
-            chain[i] = found[0] if found else None
-            edge = found[0].start if found else edge
-        edge = cand.end
-        for i in range(pivot + 1, len(segs)):
-            hi = min(len(page.keys), edge + MAX_GAP_TOKENS + len(segs[i]))
-            found = _locate(page, segs[i], edge, hi, 4, False)
-            chain[i] = found[0] if found else None
-            edge = found[0].end if found else edge
-        chains.append(chain)
+    chains: list[Chain] = []
+    pivots = _pivots(page, segs)
+    for pivot in pivots:
+        pivot_places = places if places is not None and pivot == pivots[0] else None
+        if pivot_places is None:
+            pivot_places = find_places(page, [w.key for w in segs[pivot]])
+        for cand in _align_places(page, segs[pivot], pivot_places, 0, len(page.keys), False):
+            chain = _chain_around(page, segs, pivot, cand)
+            if chain not in chains:
+                chains.append(chain)
     return chains
+
+
+def _chain_around(
+    page: PageIndex, segs: tuple[tuple[QuoteWord, ...], ...], pivot: int, cand: Alignment
+) -> Chain:
+    """The other segments aligned in order around the pivot segment's alignment."""
+    chain: Chain = [None] * len(segs)
+    chain[pivot] = cand
+    edge = cand.start
+    for i in range(pivot - 1, -1, -1):
+        found = _locate(page, segs[i], max(0, edge - MAX_GAP_TOKENS - len(segs[i])), edge, 4, True)
+        chain[i] = found[0] if found else None
+        edge = found[0].start if found else edge
+    edge = cand.end
+    for i in range(pivot + 1, len(segs)):
+        hi = min(len(page.keys), edge + MAX_GAP_TOKENS + len(segs[i]))
+        found = _locate(page, segs[i], edge, hi, 4, False)
+        chain[i] = found[0] if found else None
+        edge = found[0].end if found else edge
+    return chain

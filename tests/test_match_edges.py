@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from factcheck.align import find_places
 from factcheck.candidates import index_text
 from factcheck.match import match_quote
@@ -74,3 +76,41 @@ def test_the_absent_shortcut_keeps_paraphrases() -> None:
     assert match_quote("Nothing about this sentence is on that page at all", PAGE).status is (
         QuoteStatus.ABSENT
     )
+
+
+def test_an_ellipsis_quote_is_found_from_its_rarest_segment() -> None:
+    """Each word before the ellipsis occurs hundreds of times, so votes from the first few
+    hundred occurrences cannot reach a place late in the page; the number after it occurs
+    once: the quote is found from there, then its first segment just before it."""
+    rng = random.Random(4)
+    vocab = [
+        "council",
+        "budget",
+        "harbour",
+        "policy",
+        "review",
+        "funding",
+        "water",
+        "rail",
+        "energy",
+        "school",
+        "market",
+        "coast",
+        "forest",
+        "union",
+        "workers",
+        "industry",
+        "climate",
+        "treaty",
+        "export",
+        "tariff",
+    ]
+    salad = [rng.choice(vocab) for _ in range(9000)]
+    source = "harbour budget council policy water rail said the 2031 deadline stands"
+    words = salad[:7600] + source.split() + salad[7600:]
+    page = ". ".join(" ".join(words[i : i + 12]) for i in range(0, len(words), 12)) + "."
+    quote = "harbour budget council policy water rail … 2031 deadline stands"
+    assert page.count("2031") == 1 and min(page.count(w) for w in vocab[:6]) > 256
+    match = match_quote(quote, page)
+    assert match.status is QuoteStatus.EDITED
+    assert match.excerpt.endswith("2031 deadline stands")
