@@ -14,7 +14,7 @@ from factcheck.models import DiffOp, QuoteMatch, QuoteStatus, Segment
 from factcheck.quote import ParsedQuote, parse_quote, plain_keys, quote_span
 from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char
 
-MATCHER_VERSION = "3.2"
+MATCHER_VERSION = "3.3"  # 3.3: ellipsis quotes also searched from their rarest segment
 SHORT_QUOTE_WORDS = 4  # quotes under this many words are matched exactly, never fuzzily
 CONTEXT_CHARS = 32  # TextQuoteSelector prefix/suffix
 _MAX_OCCURRENCES = 1000
