@@ -119,3 +119,13 @@ def test_only_the_newest_entries_are_kept(tmp_path: Path) -> None:
         for entry in (cache / "claims").iterdir():  # make the order of writes unambiguous
             os.utime(entry, (entry.stat().st_mtime - 1, entry.stat().st_mtime - 1))
     assert len(list((cache / "claims").glob("*.json"))) == claims_cache.KEEP
+
+
+def test_cache_prune_leaves_parsed_claims_alone(tmp_path: Path) -> None:
+    from factcheck.cache import SnapshotCache
+
+    path = tmp_path / "claims.yaml"
+    path.write_text(CLAIMS, encoding="utf-8")
+    load_claims_cached(path, tmp_path / "cache")
+    SnapshotCache(tmp_path / "cache").prune(keep=set())
+    assert len(list((tmp_path / "cache" / "claims").glob("*.json"))) == 1
