@@ -175,12 +175,9 @@ def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
     reused = next(v for v in made if v.claim_id == "same")
     prior = before[("same", reused.url)]
     assert reused.reused and reused.reused_from == prior.check_id
-    cursor = store.db.execute(
-        "SELECT * FROM checks WHERE run_id = ? AND claim_id = 'same'", [later.run_id]
-    )
-    copied = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
-    cursor = store.db.execute("SELECT * FROM checks WHERE id = ?", [prior.check_id])
-    earlier = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    query = "SELECT * FROM checks WHERE run_id = ? AND claim_id = 'same'"
+    copied = next(store.db.query(query, [later.run_id]))
+    earlier = next(store.db.query("SELECT * FROM checks WHERE id = ?", [prior.check_id]))
     assert {k: copied[k] for k in CARRIED_OVER} == {k: earlier[k] for k in CARRIED_OVER}
     assert '"op": "equal"' in copied["diff"]  # the word-level detail came along
     fresh = check_row(later.run_id, copied["source_id"], copied["snapshot_id"], reused)
