@@ -24,6 +24,7 @@ from factcheck.models import (
     FetchRequest,
     PreviousCheck,
     QuoteStatus,
+    SourceRef,
     Verification,
 )
 from factcheck.schedule import due_sources
@@ -135,10 +136,11 @@ def _requests(
     due: bool,
     latest: Mapping[tuple[str, str], PreviousCheck],
 ) -> list[FetchRequest]:
-    sources = {s.url: s for c in claims for s in c.sources}
+    sources: dict[str, SourceRef] = {}
     citing: dict[str, list[Claim]] = {}
     for claim in claims:
         for source in claim.sources:
+            sources.setdefault(source.url, source)
             citing.setdefault(source.url, []).append(claim)
     urls = list(sources)
     if due:

@@ -73,8 +73,6 @@ class SourceChecker:
             )
             return SourceOutcome(result, None, text_hash, verifications)
         text: SourceText | None = None
-        if result.status is FetchStatus.FETCHED and result.body is None:
-            result = self._with_cached_body(result)
         if result.status is FetchStatus.FETCHED:
             try:
                 text = self.read_text(result)
@@ -83,6 +81,10 @@ class SourceChecker:
                     result = replace(result, reason=reason)
             except ExtractError as exc:
                 result = replace(result, status=FetchStatus.UNSUPPORTED, reason=str(exc))
+            except _SnapshotGone:  # deleted or corrupt since the 304: the next run fetches it
+                reason = "the snapshot left the cache during the run; fetched again next run"
+                result = replace(result, status=FetchStatus.NOT_CACHED, reason=reason)
+                result = replace(result, body_hash=None)
         result = _drop_body(result)
         text_hash = _text_hash(text) if text is not None else None
         verifications = tuple(
@@ -102,23 +104,22 @@ class SourceChecker:
             _reusable(previous.get((claim.id, result.url)), claim, result) for claim in claims
         )
 
-    def _with_cached_body(self, result: FetchResult) -> FetchResult:
-        """A 304 left the body in the cache (FetchRequest.body_needed): read it now."""
-        body = self.cache.get(result.body_hash or "")
-        if body is None:  # deleted or corrupt since the request: the next run fetches it whole
-            reason = "the snapshot left the cache during the run; the next run fetches it again"
-            return replace(result, status=FetchStatus.NOT_CACHED, body_hash=None, reason=reason)
-        return replace(result, body=body)
-
     def read_text(self, result: FetchResult) -> SourceText:
-        """Extract a snapshot's text once; later runs read it back from the text cache."""
-        assert result.body is not None and result.body_hash is not None
+        """Extract a snapshot's text once; later runs read it back from the text cache.
+
+        A 304 may have left the body in the cache (FetchRequest.body_needed): it is read
+        there only if the text is not cached either.
+        """
+        assert result.body_hash is not None
         cached = self.cache.get_text(result.body_hash)
         if cached is not None:
             return source_text_from_dict(cached)
+        body = result.body if result.body is not None else self.cache.get(result.body_hash)
+        if body is None:
+            raise _SnapshotGone(result.body_hash)
         from factcheck.extract import extract_source  # bs4 + lxml: only when a page changed
 
-        text = extract_source(result.body, result.content_type, result.final_url or result.url)
+        text = extract_source(body, result.content_type, result.final_url or result.url)
         if len(text.text) > MAX_TEXT_CHARS:  # a hostile page must not cost unbounded memory
             text = replace(text, text=text.text[:MAX_TEXT_CHARS])
         self.cache.put_text(result.body_hash, asdict(text))
@@ -222,6 +223,10 @@ class Verifier(SourceChecker):
             self.fetcher.fetch_many(requests, on_result)
             while pending:
                 on_outcome(pending.popleft().result())
+
+
+class _SnapshotGone(Exception):
+    """The snapshot a 304 pointed at is no longer in the cache."""
 
 
 _WORKER_CHECKER: SourceChecker | None = None

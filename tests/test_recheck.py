@@ -110,7 +110,7 @@ def test_a_304_whose_verdicts_carry_over_leaves_the_body_unread(
     assert sizes == [(1, 1)]  # the snapshot's size is still recorded
     path.write_text(path.read_text().replace("opens (same)", "opened (same)"))
     changed = run_check(cfg, load_claims(path), store, now=utc_now() + timedelta(days=8))
-    assert len(reads) == 1  # the edited claim needs the text: its source's body is read
+    assert len(reads) == 1  # the edited claim needs the text: its snapshot is read, checked
     status = store.db.execute(
         "SELECT quote_status, reused FROM checks WHERE run_id = ? AND claim_id = 'same'",
         [changed.run_id],
