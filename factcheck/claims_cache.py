@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,8 @@ from factcheck.claims import load_claims
 from factcheck.claims_yaml import MAX_BYTES
 from factcheck.models import Article, Claim, ClaimsFile, Rating, SourceRef
 
-FORMAT = "claims-cache-1"
+# Entries are keyed by this too: a change to the claim model never reads an old entry.
+FORMAT = "claims-cache-1:" + ",".join(f.name for f in fields(Claim) + fields(SourceRef))
 KEEP = 16  # entries kept; the oldest go first
 
 
@@ -66,19 +67,11 @@ def _read(entry: Path, path: Path) -> ClaimsFile | None:
 
 
 def _claim(d: dict[str, Any]) -> Claim:
-    return Claim(
-        id=d["id"],
-        claim=d["claim"],
-        quote=d["quote"],
-        speaker=d["speaker"],
-        sources=tuple(SourceRef(**s) for s in d["sources"]),
-        tags=tuple(d["tags"]),
-        recheck=d["recheck"],
-        rating=Rating(**d["rating"]) if d["rating"] is not None else None,
-        evidence=tuple(d["evidence"]),
-        specifics=tuple(d["specifics"]),
-        line=d["line"],
-    )
+    """A claim from its `asdict` form: lists back to tuples, nested records rebuilt."""
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+    values["sources"] = tuple(SourceRef(**s) for s in d["sources"])
+    values["rating"] = Rating(**d["rating"]) if d["rating"] is not None else None
+    return Claim(**values)
 
 
 def _write(entry: Path, claims_file: ClaimsFile) -> None:
