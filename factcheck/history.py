@@ -1,18 +1,120 @@
-"""Reads of the recorded history for reports and commands: one query per table."""
+"""Reads of the recorded history: what a run needs to know of earlier runs, and reports."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlite_utils import Database
 
-from factcheck.records import Row
+from factcheck.models import Claim, FetchRequest, PreviousCheck
+from factcheck.records import Row, verification_from_row
+from factcheck.schedule import SourceDue, parse_interval
 
 
 class HistoryReads:
-    """Bulk reads, for all claims or some (mixed into Store)."""
+    """Reads of earlier checks and runs, and bulk reads for reports (mixed into Store)."""
 
     db: Database
+
+    # -- what a run needs to know of earlier ones ---------------------------------------
+
+    def fetch_requests(self, wanted: list[tuple[str, bool, bool]]) -> list[FetchRequest]:
+        """(url, is_file, body_needed) -> requests, conditional on each source's last snapshot."""
+        last = {
+            url: (etag, modified, body_hash, size)
+            for url, etag, modified, body_hash, size in self.db.conn.execute(
+                "SELECT s.url, sn.etag, sn.last_modified, sn.body_hash, sn.size "
+                "FROM snapshots sn JOIN sources s ON s.id = sn.source_id WHERE sn.id IN "
+                "(SELECT MAX(id) FROM snapshots WHERE body_hash IS NOT NULL GROUP BY source_id)"
+            )
+        }
+        requests = []
+        for url, is_file, body_needed in wanted:
+            if url not in last:
+                requests.append(FetchRequest(url=url, is_file=is_file))
+                continue
+            etag, modified, body_hash, size = last[url]
+            requests.append(
+                FetchRequest(url, is_file, etag, modified, body_hash, size, body_needed)
+            )
+        return requests
+
+    def latest_verifications(
+        self, claim_ids: list[str], *, readable: bool = False
+    ) -> dict[tuple[str, str], PreviousCheck]:
+        """The newest check of each claim x source (`readable`: the newest that read a text).
+
+        Its verdict without word-level detail: enough to carry it over (its row is then
+        copied whole, in SQL), roll it up and classify drift (`verification_from_row`).
+        """
+        wanted = set(claim_ids)
+        newest = "SELECT MAX(id) FROM checks GROUP BY claim_id, source_id"
+        if readable:
+            marks = ", ".join("?" for _ in wanted)
+            newest = (
+                f"SELECT MAX(id) FROM checks WHERE text_hash IS NOT NULL AND claim_id IN ({marks}) "
+                "GROUP BY claim_id, source_id"
+            )
+        rows = self.db.query(
+            f"SELECT {_VERDICT_COLUMNS}, s.url, sn.http_status, sn.final_url, sn.reason, "
+            "sn.redirects, sn.content_type, sn.etag, sn.last_modified, sn.body_hash FROM checks c "
+            "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
+            f"WHERE c.id IN ({newest})",
+            list(wanted) if readable else [],
+        )
+        return {
+            (r["claim_id"], r["url"]): PreviousCheck(
+                checked_at=r["checked_at"],
+                text_hash=r["text_hash"],
+                matcher_version=r["matcher_version"],
+                verification=verification_from_row(r, detail=False),
+                check_id=r["id"],
+            )
+            for r in rows
+            if r["claim_id"] in wanted
+        }
+
+    def previous_texts(
+        self, latest: dict[tuple[str, str], PreviousCheck]
+    ) -> dict[tuple[str, str], PreviousCheck]:
+        """Per claim x source, its newest check that read a text (reuse and drift compare
+        with it): `latest` itself, except where the newest check failed to read one."""
+        failed = {key for key, prev in latest.items() if prev.text_hash is None}
+        if not failed:
+            return latest
+        earlier = self.latest_verifications(sorted({c for c, _ in failed}), readable=True)
+        previous = {key: prev for key, prev in latest.items() if key not in failed}
+        previous.update((key, earlier[key]) for key in failed if key in earlier)
+        return previous
+
+    def source_schedule(self, claims: Sequence[Claim], default: str) -> list[SourceDue]:
+        """Each source's re-check interval (shortest of its claims') and last check time."""
+        intervals: dict[str, timedelta] = {}
+        for claim in claims:
+            interval = parse_interval(claim.recheck or default)
+            for source in claim.sources:
+                old = intervals.get(source.url)
+                intervals[source.url] = interval if old is None else min(old, interval)
+        last = {
+            r["url"]: r["last"]
+            for r in self.db.query(
+                "SELECT s.url, MAX(sn.fetched_at) AS last FROM sources s "
+                "JOIN snapshots sn ON sn.source_id = s.id GROUP BY s.url"
+            )
+        }
+        return [SourceDue(url, iv, last.get(url)) for url, iv in intervals.items()]
+
+    def previous_claim_statuses(self, run_id: int) -> dict[str, str]:
+        """Each claim's status in the newest earlier run that rolled it up."""
+        rows = self.db.query(
+            "SELECT claim_id, status FROM claim_results WHERE id IN (SELECT MAX(id) FROM "
+            "claim_results WHERE run_id < ? GROUP BY claim_id)",
+            [run_id],
+        )
+        return {r["claim_id"]: r["status"] for r in rows}
+
+    # -- reads for reports: one query per table, optionally for some claims -------------
 
     def _for_claims(self, sql: str, claim_ids: Sequence[str] | None, order: str) -> list[Row]:
         """Run `sql` (which has a {where} slot on claim_id) for all claims or the given ones."""
@@ -84,3 +186,32 @@ class HistoryReads:
         """Body hashes some snapshot still points at (what `cache prune` must keep)."""
         rows = self.db.query("SELECT DISTINCT body_hash FROM snapshots WHERE body_hash IS NOT NULL")
         return {r["body_hash"] for r in rows}
+
+
+# Check columns a verdict needs (not its diff, differences, segments or selector).
+_VERDICT_COLUMNS = ", ".join(
+    f"c.[{name}]"
+    for name in (
+        "id",
+        "claim_id",
+        "checked_at",
+        "fetch_status",
+        "quote_status",
+        "score",
+        "excerpt",
+        "start",
+        "end",
+        "occurrences",
+        "fragment_url",
+        "evidence",
+        "specifics",
+        "text_hash",
+        "matcher_version",
+        "claim_hash",
+        "drift",
+        "archive_url",
+        "archived_at",
+        "archive_status",
+        "reused",
+    )
+)
