@@ -24,13 +24,12 @@ from factcheck.models import (
     FetchRequest,
     PreviousCheck,
     QuoteStatus,
-    SourceRef,
     Verification,
 )
 from factcheck.schedule import due_sources
 from factcheck.settings import Settings
 from factcheck.store import Store
-from factcheck.verify import SourceOutcome, Verifier, carries_over, roll_up
+from factcheck.verify import SourceOutcome, Verifier, carries_over, claims_by_source, roll_up
 
 # Higher is worse; used to sort transitions ("newly broken first").
 SEVERITY = {
@@ -136,20 +135,16 @@ def _requests(
     due: bool,
     latest: Mapping[tuple[str, str], PreviousCheck],
 ) -> list[FetchRequest]:
-    sources: dict[str, SourceRef] = {}
-    citing: dict[str, list[Claim]] = {}
-    for claim in claims:
-        for source in claim.sources:
-            sources.setdefault(source.url, source)
-            citing.setdefault(source.url, []).append(claim)
-    urls = list(sources)
+    citing = claims_by_source(claims)
+    is_file = {s.url: s.is_file for c in claims for s in c.sources}
+    urls = list(citing)
     if due:
         urls = due_sources(store.source_schedule(claims, settings.recheck_default), now)
     return store.fetch_requests(
         [
             (
                 url,
-                sources[url].is_file,
+                is_file[url],
                 not all(carries_over(latest.get((c.id, url)), c) for c in citing[url]),
             )
             for url in urls

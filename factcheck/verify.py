@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
@@ -145,12 +145,7 @@ class SourceChecker:
         )
         if text_hash is None:
             return base
-        if (
-            before is not None
-            and before.text_hash == text_hash
-            and before.matcher_version == MATCHER_VERSION
-            and before.verification.claim_hash == base.claim_hash
-        ):
+        if carries_over(before, claim) and before is not None and before.text_hash == text_hash:
             old = before.verification
             return replace(
                 base,
@@ -190,10 +185,7 @@ class Verifier(SourceChecker):
         changed are extracted and matched in worker processes when there are enough of them,
         so both cores work; outcomes still arrive here, in this thread, one at a time.
         """
-        by_url: dict[str, list[Claim]] = defaultdict(list)
-        for claim in claims:
-            for source in claim.sources:
-                by_url[source.url].append(claim)
+        by_url = claims_by_source(claims)
         prior = previous or {}
         if self.workers <= 1 or len(requests) < PARALLEL_MIN_SOURCES:
             self.fetcher.fetch_many(
@@ -265,6 +257,15 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
         else None
     )
     return replace(base, match=match, evidence=evidence, specifics=specifics, fragment_url=fragment)
+
+
+def claims_by_source(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
+    """The claims citing each source URL, in claims-file order; URLs in first-cited order."""
+    by_url: dict[str, list[Claim]] = {}
+    for claim in claims:
+        for source in claim.sources:
+            by_url.setdefault(source.url, []).append(claim)
+    return by_url
 
 
 def roll_up(claim: Claim, verifications: Sequence[Verification]) -> ClaimStatus:
