@@ -8,7 +8,13 @@ from datetime import timedelta
 from sqlite_utils import Database
 
 from factcheck.models import Claim, FetchRequest, PreviousCheck
-from factcheck.records import Row, verification_from_row
+from factcheck.records import (
+    CARRIED_OVER,
+    FRESH_COLUMNS,
+    WORD_DETAIL,
+    Row,
+    verification_from_row,
+)
 from factcheck.schedule import SourceDue, parse_interval
 
 
@@ -188,30 +194,7 @@ class HistoryReads:
         return {r["body_hash"] for r in rows}
 
 
-# Check columns a verdict needs (not its diff, differences, segments or selector).
+# Check columns a verdict needs: all of them but its word-level detail.
 _VERDICT_COLUMNS = ", ".join(
-    f"c.[{name}]"
-    for name in (
-        "id",
-        "claim_id",
-        "checked_at",
-        "fetch_status",
-        "quote_status",
-        "score",
-        "excerpt",
-        "start",
-        "end",
-        "occurrences",
-        "fragment_url",
-        "evidence",
-        "specifics",
-        "text_hash",
-        "matcher_version",
-        "claim_hash",
-        "drift",
-        "archive_url",
-        "archived_at",
-        "archive_status",
-        "reused",
-    )
+    f"c.[{name}]" for name in ("id", *FRESH_COLUMNS, *CARRIED_OVER) if name not in WORD_DETAIL
 )

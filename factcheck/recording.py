@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from factcheck.clock import now_iso
 from factcheck.models import FetchResult, FetchStatus, SourceText, Verification
-from factcheck.records import CARRIED_OVER, Row, check_row, to_json
+from factcheck.records import CARRIED_OVER, FRESH_COLUMNS, Row, check_row, to_json
 
 
 class Recorder:
@@ -114,7 +114,7 @@ class Recorder:
                     row = check_row(run_id, self.source_id(v.url), snapshot_id, v)
                     self._insert("checks", row, replace=True)
                     continue
-                fresh: tuple[object, ...] = (  # in the order of _FRESH_COLUMNS
+                fresh: tuple[object, ...] = (  # in the order of FRESH_COLUMNS
                     run_id,
                     snapshot_id,
                     v.fetch.fetched_at,
@@ -131,7 +131,7 @@ class Recorder:
 
     def _copy_checks(self, fresh: tuple[object, ...], check_ids: list[int]) -> None:
         """Verdicts carried over unchanged: copied in SQL, not rebuilt and re-serialised."""
-        names = ", ".join(f"[{n}]" for n in (*_FRESH_COLUMNS, *CARRIED_OVER))
+        names = ", ".join(f"[{n}]" for n in (*FRESH_COLUMNS, *CARRIED_OVER))
         values = ", ".join(["?"] * len(fresh) + [f"[{n}]" for n in CARRIED_OVER])
         marks = ", ".join("?" for _ in check_ids)
         self.db.conn.execute(
@@ -173,20 +173,6 @@ def pk_of(value: object) -> int:
     """The integer id sqlite-utils reports for an inserted row."""
     assert isinstance(value, int), value
     return value
-
-
-# A carried-over check's own columns: this run's fetch of the source (see CARRIED_OVER).
-_FRESH_COLUMNS = (
-    "run_id",
-    "snapshot_id",
-    "checked_at",
-    "fetch_status",
-    "reused",
-    "drift",
-    "archive_url",
-    "archived_at",
-    "archive_status",
-)
 
 
 class immediate:

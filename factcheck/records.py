@@ -42,7 +42,21 @@ def from_json(text: str | None, fallback: Any = None) -> Any:
     return _DECODE(text) if text else fallback
 
 
-# The columns a verdict carried over from an earlier check keeps (Verification.reused_from).
+# A check's columns besides its id fall in two parts. A check carried over from an earlier
+# one (Verification.reused_from) takes FRESH_COLUMNS from this run's fetch of the source and
+# copies CARRIED_OVER, its verdict; WORD_DETAIL is the part of that verdict a run need not load.
+FRESH_COLUMNS = (
+    "run_id",
+    "snapshot_id",
+    "checked_at",
+    "fetch_status",
+    "reused",
+    "drift",
+    "archive_url",
+    "archived_at",
+    "archive_status",
+)
+WORD_DETAIL = ("diff", "differences", "normalisations", "segments", "selector")
 CARRIED_OVER = (
     "claim_id",
     "source_id",

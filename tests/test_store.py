@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from factcheck.models import Article, Claim, ClaimsFile, SourceRef
+from factcheck.models import (
+    Article,
+    Claim,
+    ClaimsFile,
+    FetchResult,
+    FetchStatus,
+    QuoteMatch,
+    QuoteStatus,
+    SourceRef,
+    Verification,
+)
+from factcheck.records import CARRIED_OVER, FRESH_COLUMNS, WORD_DETAIL, check_row
 from factcheck.store import Store
 
 
@@ -88,3 +99,13 @@ def test_claim_results_are_one_row_per_run_and_claim(store: Store) -> None:
     ).fetchall()
     assert [tuple(r) for r in rows] == [("a", "misquoted"), ("b", "unverified")]
     assert store.previous_claim_statuses(run + 1) == {"a": "misquoted", "b": "unverified"}
+
+
+def test_a_checks_columns_are_this_runs_fetch_or_the_carried_over_verdict(store: Store) -> None:
+    """Carried-over checks are copied column by column: the two parts must cover the table."""
+    columns = {c.name for c in store.db.table("checks").columns} - {"id"}
+    assert sorted(columns) == sorted((*FRESH_COLUMNS, *CARRIED_OVER))
+    fetch = FetchResult("https://x.org/1", FetchStatus.FETCHED, "2026-01-01T00:00:00Z")
+    check = Verification("a", "https://x.org/1", fetch, QuoteMatch(QuoteStatus.ABSENT))
+    assert sorted(check_row(1, 1, 1, check)) == sorted(columns)
+    assert set(WORD_DETAIL) <= set(CARRIED_OVER)
