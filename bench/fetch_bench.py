@@ -25,7 +25,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -92,6 +93,27 @@ def start_python_server(root: Path) -> tuple[ThreadingHTTPServer, int]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.server_address[1]
+
+
+@contextmanager
+def serve(site: Path, python_server: bool = False) -> Iterator[tuple[str, str]]:
+    """Serve `site` on 127.0.0.1 while the block runs: (base URL, server name).
+
+    nginx when installed (it answers If-None-Match with 304 itself) unless `python_server`,
+    else a threaded Python server.
+    """
+    port = free_port()
+    nginx = None if python_server else start_nginx(site, port)
+    name = "nginx"
+    if nginx is None:
+        _, port = start_python_server(site)
+        name = "python ThreadingHTTPServer (no ETag/304)"
+    try:
+        yield f"http://127.0.0.1:{port}", name
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait()
 
 
 def free_port() -> int:
@@ -315,25 +337,16 @@ def main() -> None:
         site.mkdir()
         paths = make_pages(site, args.pages)
         os.environ[whole_check.SITE_ENV] = str(site)
-        port = free_port()
-        nginx = None if args.python_server else start_nginx(site, port)
-        server_name = "nginx"
-        if nginx is None:
-            _, port = start_python_server(site)
-            server_name = "python ThreadingHTTPServer"
-        base = f"http://127.0.0.1:{port}"
-        urls_file = Path(tmp) / "urls.json"
-        urls_file.write_text(json.dumps([base + p for p in paths]))
-        mb = sum((site / p.lstrip("/")).stat().st_size for p in paths) / 1e6
-        cores = os.cpu_count()
-        print(f"{args.pages} pages, {mb:.0f} MB, served by {server_name} on {base}; {cores} cores")
-        print(f"median of {args.repeat} runs per figure; each run in a fresh process")
-        try:
+        with serve(site, args.python_server) as (base, server_name):
+            urls_file = Path(tmp) / "urls.json"
+            urls_file.write_text(json.dumps([base + p for p in paths]))
+            mb = sum((site / p.lstrip("/")).stat().st_size for p in paths) / 1e6
+            cores = os.cpu_count()
+            print(
+                f"{args.pages} pages, {mb:.0f} MB, served by {server_name} on {base}; {cores} cores"
+            )
+            print(f"median of {args.repeat} runs per figure; each run in a fresh process")
             rates = measure(args, base, urls_file)
-        finally:
-            if nginx is not None:
-                nginx.terminate()
-                nginx.wait()
         print()
         print("\n".join(verdicts(rates, args.concurrency)))
 

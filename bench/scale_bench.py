@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fetch_bench import free_port, start_nginx, start_python_server  # noqa: E402
+from fetch_bench import serve  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MB = 300
@@ -302,23 +302,16 @@ def main() -> int:
     started = time.perf_counter()
     quotes = make_news_pages(site, args.pages)
     mb = sum(p.stat().st_size for p in site.iterdir()) / 1e6
-    port = free_port()
-    nginx = None if args.python_server else start_nginx(site, port)
-    server_name = "nginx"
-    if nginx is None:
-        _, port = start_python_server(site)
-        server_name = "python ThreadingHTTPServer (no ETag/304)"
-    base = f"http://127.0.0.1:{port}"
     claims, db, cache = work / "claims.yaml", work / "factcheck.db", work / "cache"
-    kinds = write_claims(claims, base, quotes, args.claims)
-    print(
-        f"{args.pages} pages ({mb:.0f} MB), {args.claims} claims {kinds}; served by "
-        f"{server_name}; generated in {time.perf_counter() - started:.1f} s; "
-        f"{os.cpu_count()} cores; work dir {work}"
-    )
     env = {**os.environ, "FACTCHECK_CACHE_DIR": str(cache), "FACTCHECK_DB": str(db)}
     common = ["--claims", str(claims), "--db", str(db)]
-    try:
+    with serve(site, args.python_server) as (base, server_name):
+        kinds = write_claims(claims, base, quotes, args.claims)
+        print(
+            f"{args.pages} pages ({mb:.0f} MB), {args.claims} claims {kinds}; served by "
+            f"{server_name}; generated in {time.perf_counter() - started:.1f} s; "
+            f"{os.cpu_count()} cores; work dir {work}"
+        )
         full_profile = work / "full.prof" if args.profile else None
         full = run_factcheck(["check", *common, "--json"], env, full_profile)
         full_run = json.loads(full.stdout)["run_id"] if full.code in (0, 3) else 0
@@ -335,10 +328,6 @@ def main() -> int:
         report = run_factcheck(
             ["report", *common, "--format", "html", "-o", str(out)], env, report_profile
         )
-    finally:
-        if nginx is not None:
-            nginx.terminate()
-            nginx.wait()
     f_full, f_due = db_figures(db, full_run), db_figures(db, due_run)
     db_mb = sum(p.stat().st_size for p in work.glob("factcheck.db*")) / 1e6
     cache_mb = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 1e6
