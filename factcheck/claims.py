@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from factcheck.claims_yaml import Node, ProblemList, YamlProblem, compose_text, read_text
+from factcheck.claims_yaml import (
+    Node,
+    ProblemList,
+    YamlProblem,
+    compose_text,
+    decode,
+    read_bytes,
+)
 from factcheck.errors import ClaimsFileError
 from factcheck.models import Article, Claim, ClaimsFile, Rating, SourceRef
 
@@ -51,12 +58,15 @@ INT_RE = re.compile(r"^[-+]?\d{1,6}$")
 BLANK_RE = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
-def load_claims(path: Path) -> ClaimsFile:
-    """Read and validate a claims file; raise `ClaimsFileError` listing every problem."""
+def load_claims(path: Path, data: bytes | None = None) -> ClaimsFile:
+    """Read and validate a claims file; raise `ClaimsFileError` listing every problem.
+
+    `data`: the file's bytes when the caller has read them already (`read_bytes`).
+    """
     path = Path(path)
     name = str(path)
     problems = ProblemList(name)
-    text = read_text(path, name)
+    text = decode(read_bytes(path, name) if data is None else data, name)
     with _no_cyclic_gc():
         try:
             root = compose_text(text, problems)

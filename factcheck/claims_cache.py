@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.claims import load_claims
-from factcheck.claims_yaml import MAX_BYTES
+from factcheck.claims_yaml import read_bytes
 from factcheck.models import Article, Claim, ClaimsFile, Rating, SourceRef
 
 # Entries are keyed by this too: a change to the claim model never reads an old entry.
@@ -30,19 +30,13 @@ KEEP = 16  # entries kept; the oldest go first
 def load_claims_cached(path: Path, cache_dir: Path) -> ClaimsFile:
     """`load_claims(path)`, read back from the cache when the file's bytes are unchanged."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError:
-        return load_claims(path)  # it words the error
-    if len(data) > MAX_BYTES:
-        return load_claims(path)
+    data = read_bytes(path, str(path))  # read once: the key and the parse see the same bytes
     key = _key(data, path)
     entry = cache_dir / "claims" / f"{key}.json"
     cached = _read(entry, path)
     if cached is not None:
         return replace(cached, digest=key)
-    claims_file = load_claims(path)
+    claims_file = load_claims(path, data)
     _write(entry, claims_file)
     return replace(claims_file, digest=key)
 

@@ -93,8 +93,8 @@ class Node:
         return _DESCRIBE[self.scalar_type if self.kind == "scalar" else self.kind]
 
 
-def read_text(path: Path, name: str) -> str:
-    """The file's text, or `ClaimsFileError`; problems with the file itself have no line."""
+def read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes, or `ClaimsFileError`; problems with the file itself have no line."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
@@ -108,10 +108,11 @@ def read_text(path: Path, name: str) -> str:
     if len(data) > MAX_BYTES:
         msg = f"{name}: file is larger than {MAX_BYTES:,} bytes; split it"
         raise ClaimsFileError(name, [msg])
-    return _decode(data, name)
+    return data
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode(data: bytes, name: str) -> str:
+    """The text of a claims file's bytes (UTF-8, or UTF-16 with a BOM), or `ClaimsFileError`."""
     encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
         return data.decode(encoding)

@@ -41,9 +41,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Records every real parse made through the cache."""
     calls: list[Path] = []
 
-    def counting(path: Path) -> object:
+    def counting(path: Path, data: bytes | None = None) -> object:
         calls.append(path)
-        return load_claims(path)
+        return load_claims(path, data)
 
     monkeypatch.setattr(claims_cache, "load_claims", counting)
     return calls
@@ -100,6 +100,16 @@ def test_bad_input_is_never_cached(tmp_path: Path) -> None:
         with pytest.raises(ClaimsFileError, match=r"claims.yaml:8:"):
             load_claims_cached(path, tmp_path / "cache")
     assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+def test_an_unreadable_file_is_worded_as_without_the_cache(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(ClaimsFileError) as cached:
+        load_claims_cached(missing, tmp_path / "cache")
+    with pytest.raises(ClaimsFileError) as plain:
+        load_claims(missing)
+    assert cached.value.problems == plain.value.problems
+    assert "file not found" in cached.value.problems[0]
 
 
 def test_a_cache_that_cannot_be_written_still_loads(tmp_path: Path) -> None:
