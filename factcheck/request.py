@@ -42,6 +42,14 @@ class _Try:
     deadline: float | None = None  # loop time by which this try must be done
 
 
+@dataclass
+class _Body:
+    """A complete 2xx body, read and off the connection, not yet screened or stored."""
+
+    base: FetchResult
+    body: bytes
+
+
 class FetchRun:
     """State of one fetch run: clients, host gates, robots rules, cache writer, deadline."""
 
@@ -165,6 +173,20 @@ class FetchRun:
         problem = await self._refusal(url, first=not t.chain)
         if problem is not None:
             return _final(t, problem[0], problem[1], url)
+        answer = await self._exchange(t, url)
+        if not isinstance(answer, _Body):
+            return answer
+        # The connection and slots are free again: let the next request go out, then hash,
+        # screen and queue this body while the server works on that one.
+        await asyncio.sleep(0)
+        result = classify_body(t.req.url, answer.base, answer.body)
+        if result.status is not FetchStatus.FETCHED:
+            return Attempt(result)
+        digest = await self.writer.put(answer.body)
+        return Attempt(replace(result, body=answer.body, body_hash=digest, reason="ok"))
+
+    async def _exchange(self, t: _Try, url: str) -> Attempt | str | _Body:
+        """One request and its answer, holding the host's gate and a connection slot."""
         gate = self.hosts.gate(url)
         await gate.acquire()
         try:
@@ -182,7 +204,7 @@ class FetchRun:
         finally:
             gate.release()
 
-    async def _respond(self, t: _Try, url: str, reply: Reply) -> Attempt | str:
+    async def _respond(self, t: _Try, url: str, reply: Reply) -> Attempt | str | _Body:
         code = reply.status
         location = reply.headers.get("location")
         if code in REDIRECT_STATUSES and location:
@@ -213,11 +235,7 @@ class FetchRun:
         if body is None:
             reason = f"body exceeds the {self.s.max_bytes} byte limit"
             return Attempt(replace(base, status=FetchStatus.TOO_LARGE, reason=reason))
-        result = classify_body(t.req.url, base, body)
-        if result.status is not FetchStatus.FETCHED:
-            return Attempt(result)
-        digest = await self.writer.put(body)
-        return Attempt(replace(result, body=body, body_hash=digest, reason="ok"))
+        return _Body(base, body)
 
     async def _get_small(self, url: str, gate: HostGate) -> tuple[int | None, str]:
         """GET a small resource (robots.txt) under the host's gate: (status, text)."""

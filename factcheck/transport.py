@@ -119,9 +119,12 @@ def _inflate(decoder: Any, data: bytes, budget: int) -> bytes | None:
     return b"".join(out)
 
 
-class _Client:
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        self.http = http
+class _Pool:
+    """One small connection pool (an httpx transport) and how many requests it is serving."""
+
+    def __init__(self, transport: Transport, owned: bool) -> None:
+        self.transport = transport
+        self.owned = owned  # an injected transport is the caller's to close
         self.busy = 0
 
 
@@ -129,24 +132,30 @@ class Clients:
     """A few small connection pools per origin, honouring proxy and CA environment variables.
 
     httpx's pool scans every connection per request, so one big pool slows down as
-    concurrency rises; several 4-connection clients per origin do not (issue 4).
+    concurrency rises; several 4-connection pools per origin do not (issue 4). Requests go
+    straight to httpx's transports: redirects, retries and decoding are ours, so the
+    AsyncClient layer above them only cost time. Cookies an origin sets are sent back to
+    that origin (some sites redirect to themselves to check for a cookie), never elsewhere.
     """
 
     def __init__(self, settings: Settings, transport: Transport | None = None) -> None:
         self.settings = settings
         self.transport = transport
-        self.pools: dict[str, list[_Client]] = {}
+        self.pools: dict[str, list[_Pool]] = {}
+        self.cookies: dict[str, httpx.Cookies] = {}
         self.wanted = math.ceil(max(1, settings.per_host) / CONNECTIONS_PER_CLIENT)
-        self.timeout = httpx.Timeout(
-            connect=settings.connect_timeout,
-            read=settings.read_timeout,
-            write=settings.read_timeout,
-            pool=settings.request_deadline,
-        )
+        self.extensions = {
+            "timeout": httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=settings.request_deadline,
+            ).as_dict()
+        }
 
-    def _new(self, origin: str) -> _Client:
+    def _new(self, origin: str) -> _Pool:
         if self.transport is not None:
-            return _Client(httpx.AsyncClient(transport=self.transport, timeout=self.timeout))
+            return _Pool(self.transport, owned=False)
         per_client = min(CONNECTIONS_PER_CLIENT, max(1, self.settings.per_host))
         proxy = proxy_for(origin)
         transport = httpx.AsyncHTTPTransport(
@@ -155,24 +164,16 @@ class Clients:
             proxy=httpx.Proxy(proxy) if proxy else None,
             retries=0,
         )
-        http = httpx.AsyncClient(transport=transport, timeout=self.timeout, trust_env=False)
-        return _Client(http)
+        return _Pool(transport, owned=True)
 
-    def _pick(self, url: str) -> _Client:
-        """The least busy client for the URL's origin, adding one while all are full."""
-        if self.transport is not None:
-            origin = "shared"
-        else:
-            parts = urlsplit(url)
-            origin = f"{parts.scheme}://{parts.netloc}"
+    def _pick(self, origin: str) -> _Pool:
+        """The least busy pool for `origin`, adding one while all are full."""
         pool = self.pools.get(origin)
         if pool is None:
             pool = self.pools[origin] = []
         best = min(pool, key=_busy) if pool else None
         if best is None or (
-            self.transport is None
-            and best.busy >= CONNECTIONS_PER_CLIENT
-            and len(pool) < self.wanted
+            best.owned and best.busy >= CONNECTIONS_PER_CLIENT and len(pool) < self.wanted
         ):
             best = self._new(origin)
             pool.append(best)
@@ -181,24 +182,39 @@ class Clients:
     @contextlib.asynccontextmanager
     async def open(self, url: str, headers: Mapping[str, str]) -> AsyncIterator[Reply]:
         """GET `url` without following redirects; yields once the headers have arrived."""
-        client = self._pick(url)
-        client.busy += 1
+        request = httpx.Request("GET", url, headers=headers, extensions=self.extensions)
+        parts = request.url
+        origin = f"{parts.scheme}://{parts.netloc.decode('ascii')}"
+        if parts.userinfo and "authorization" not in request.headers:  # as AsyncClient does
+            next(httpx.BasicAuth(parts.username, parts.password).sync_auth_flow(request))
+        jar = self.cookies.get(origin)
+        if jar is not None:
+            jar.set_cookie_header(request)
+        pool = self._pick("shared" if self.transport is not None else origin)
+        pool.busy += 1
         try:
-            async with client.http.stream("GET", url, headers=headers) as resp:
-                yield Reply(resp)
+            response = await pool.transport.handle_async_request(request)
+            try:
+                response.request = request
+                if "set-cookie" in response.headers:
+                    self.cookies.setdefault(origin, httpx.Cookies()).extract_cookies(response)
+                yield Reply(response)
+            finally:
+                await response.aclose()
         finally:
-            client.busy -= 1
+            pool.busy -= 1
 
     async def close(self) -> None:
         for pool in self.pools.values():
             for client in pool:
-                with contextlib.suppress(Exception):
-                    await client.http.aclose()
+                if client.owned:
+                    with contextlib.suppress(Exception):
+                        await client.transport.aclose()
         self.pools.clear()
 
 
-def _busy(client: _Client) -> int:
-    return client.busy
+def _busy(pool: _Pool) -> int:
+    return pool.busy
 
 
 def classify_error(err: BaseException) -> tuple[FetchStatus, str, bool]:

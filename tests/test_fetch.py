@@ -130,6 +130,34 @@ def test_credentials_never_follow_a_redirect_to_another_host(tmp_path: Path) -> 
     assert "authorization" not in seen["elsewhere.example"]
 
 
+def test_a_cookie_check_redirect_gets_its_cookie_back_and_no_other_origin_does(
+    tmp_path: Path,
+) -> None:
+    """Some sites set a cookie and redirect to themselves to see it come back."""
+    cookies: dict[str, str | None] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        cookies[request.url.host] = request.headers.get("cookie")
+        if request.url.host == "other.example":
+            return httpx.Response(200, headers=HTML, content=b"<p>other</p>")
+        if request.headers.get("cookie") != "seen=1":
+            headers = {"location": "/doc?cookie-check=1", "set-cookie": "seen=1"}
+            return httpx.Response(302, headers=headers)
+        return httpx.Response(200, headers=HTML, content=b"<p>the story</p>")
+
+    first, second = mock_fetch(
+        handler,
+        tmp_path,
+        FetchRequest("https://news.example/doc"),
+        FetchRequest("https://other.example/page"),
+        max_connections=1,
+    )
+    assert first.status is FetchStatus.FETCHED and first.body == b"<p>the story</p>"
+    assert first.redirects == ("https://news.example/doc",)
+    assert cookies == {"news.example": "seen=1", "other.example": None}
+    assert second.status is FetchStatus.FETCHED
+
+
 @pytest.mark.parametrize(
     ("body", "location", "expected"),
     [
