@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
+
+FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def utc_now() -> datetime:
@@ -11,7 +14,7 @@ def utc_now() -> datetime:
 
 def to_iso(moment: datetime) -> str:
     """Format an aware datetime as e.g. 2026-01-16T09:30:00Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime(FORMAT)
 
 
 def from_iso(text: str) -> datetime:
@@ -19,4 +22,5 @@ def from_iso(text: str) -> datetime:
 
 
 def now_iso() -> str:
-    return to_iso(utc_now())
+    """The current UTC time in that format (without a datetime: it is stamped on every fetch)."""
+    return time.strftime(FORMAT, time.gmtime())
