@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import queue
+import re
 import tempfile
 import threading
 import zlib
@@ -20,12 +21,15 @@ from typing import Any
 import zstandard
 
 from factcheck.errors import CacheError
+from factcheck.packs import PackStore
 
-SNAPSHOT_SUFFIX = ".z"  # zstd since issue 4's throughput work; older files are zlib
+PACKS_FOLDER = "packs"
+SNAPSHOT_SUFFIX = ".z"  # bodies before packs: zstd, or zlib before issue 4's throughput work
 TEXT_SUFFIX = ".json.z"
 COMPRESS_LEVEL = 1  # zstd level 1: ~4x cheaper than zlib level 1 on HTML, and smaller
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 MAX_INFLATED = 1 << 31  # a frame header claiming more is corrupt: never allocate for it
+_HEX64 = re.compile("[0-9a-f]{64}")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -68,8 +72,15 @@ def _compressor() -> zstandard.ZstdCompressor:
     return found
 
 
+def _inflate(payload: bytes) -> bytes | None:
+    try:
+        return decompress(payload)
+    except ValueError:
+        return None
+
+
 def _valid_digest(digest: str) -> bool:
-    return len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+    return len(digest) == 64 and _HEX64.fullmatch(digest) is not None
 
 
 def _explain(err: OSError, root: Path) -> str:
@@ -83,17 +94,20 @@ def _explain(err: OSError, root: Path) -> str:
 
 
 class SnapshotCache:
-    """Bodies under `root/ab/<sha256>.z`, extracted text under `root/text/ab/<sha256>.json.z`.
+    """Bodies appended to pack files under `root/packs/`; text under `root/text/ab/<sha256>.json.z`.
 
-    Every file is written to a temporary file in the same directory and moved into place
-    with `os.replace`, so a crash never leaves a half-written snapshot under its real name.
-    A file whose content no longer matches its hash is deleted on read.
+    Creating a file per body cost 0.02-3 ms of kernel time each; an append to an open pack
+    ~2 us (issue 4). Each instance appends to its own pack (see factcheck.packs), so runs
+    never interleave. Bodies of older caches, `root/ab/<sha256>.z`, are still read and
+    pruned. Text entries are written to a temporary file and renamed into place. A body
+    whose content no longer matches its hash is never returned.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._folders: set[str] = set()  # folders known to exist: no mkdir per write
         self._serial = itertools.count()
+        self._packs = PackStore(self.root / PACKS_FOLDER)
 
     def _path(self, digest: str) -> Path:
         return self.root / digest[:2] / f"{digest}{SNAPSHOT_SUFFIX}"
@@ -161,15 +175,44 @@ class SnapshotCache:
         `digest`, when the caller already hashed the body, saves hashing it twice.
         """
         digest = digest or sha256_hex(body)
-        path = self._path(digest)
-        if not path.exists():
-            self._write(path, compress(body))
+        key = bytes.fromhex(digest)
+        with self._reading():
+            if self._packs.has(key, rescan=False) or self._path(digest).exists():
+                return digest
+        payload = compress(body)
+        try:
+            self._packs.append(key, payload)
+        except OSError as err:
+            raise CacheError(_explain(err, self.root)) from err
         return digest
 
     def get(self, digest: str) -> bytes | None:
-        """The body stored under `digest`, or None if missing or corrupt (corrupt is deleted)."""
+        """The body stored under `digest`, or None if missing or corrupt (corrupt is dropped)."""
         if not _valid_digest(digest):
             return None
+        key = bytes.fromhex(digest)
+        with self._reading():
+            payload = self._packs.read(key)
+        if payload is not None:
+            body = _inflate(payload)
+            if body is not None and sha256_hex(body) == digest:
+                return body
+            self._packs.forget(key)  # damaged: fetched and appended again by the next run
+        return self._get_file(digest)
+
+    def has(self, digest: str) -> bool:
+        """Whether a snapshot of `digest` is stored (not verified; `get` verifies)."""
+        if not _valid_digest(digest):
+            return False
+        with self._reading():
+            return self._packs.has(bytes.fromhex(digest)) or self._path(digest).is_file()
+
+    def close(self) -> None:
+        """Close this cache's open pack; a later `put` opens a new one."""
+        self._packs.close()
+
+    def _get_file(self, digest: str) -> bytes | None:
+        """A body in the layout before packs: one file per snapshot."""
         path = self._path(digest)
         body = self._read(path)
         if body is None:
@@ -179,9 +222,12 @@ class SnapshotCache:
             return None
         return body
 
-    def has(self, digest: str) -> bool:
-        """Whether a snapshot file exists for `digest` (not verified; `get` verifies)."""
-        return _valid_digest(digest) and self._path(digest).is_file()
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as err:
+            raise CacheError(f"cannot read the snapshot cache {self.root}: {err}") from err
 
     def put_text(self, digest: str, data: dict[str, Any]) -> None:
         """Cache extracted text (any JSON-serialisable dict) for the body with hash `digest`."""
@@ -208,8 +254,11 @@ class SnapshotCache:
     def _entries(self) -> Iterator[tuple[str, Path]]:
         if not self.root.is_dir():
             return
+        packs = self.root / PACKS_FOLDER
         for path in self.root.rglob("*"):
             name = path.name
+            if path.parent == packs:
+                continue  # the pack store prunes its own folder
             for suffix in (TEXT_SUFFIX, SNAPSHOT_SUFFIX):
                 if name.endswith(suffix) and path.is_file():
                     yield name[: -len(suffix)], path
@@ -221,9 +270,14 @@ class SnapshotCache:
     def prune(self, keep: set[str]) -> tuple[int, int]:
         """Delete snapshots and text entries whose hash is not in `keep`.
 
-        Returns (files removed, bytes freed).
+        Packs with nothing kept are deleted, packs with some kept are rewritten, and a pack
+        another process is still writing is left alone. Returns (snapshots and text entries
+        removed, bytes freed).
         """
-        removed = freed = 0
+        try:
+            removed, freed = self._packs.prune({bytes.fromhex(d) for d in keep if _valid_digest(d)})
+        except OSError as err:
+            raise CacheError(_explain(err, self.root)) from err
         for digest, path in list(self._entries()):
             if digest in keep:
                 continue
@@ -277,6 +331,7 @@ class CacheWriter:
         return digest
 
     async def close(self) -> None:
-        """Wait until every queued snapshot is written."""
+        """Wait until every queued snapshot is written, then close the pack."""
         self.inbox.put(None)
         await asyncio.to_thread(self.thread.join)
+        self.cache.close()

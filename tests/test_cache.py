@@ -11,10 +11,20 @@ import pytest
 
 from factcheck.cache import ZSTD_MAGIC, SnapshotCache, compress, decompress, sha256_hex
 from factcheck.errors import CacheError
+from factcheck.packs import HEADER
 
 
 def snapshot_files(root: Path) -> list[Path]:
+    """Bodies in the layout before packs: one `ab/<digest>.z` file each."""
     return [p for p in root.rglob("*.z") if "text" not in p.parts]
+
+
+def write_old_snapshot(root: Path, body: bytes, raw: bytes) -> Path:
+    digest = sha256_hex(body)
+    (root / digest[:2]).mkdir(parents=True, exist_ok=True)
+    path = root / digest[:2] / f"{digest}.z"
+    path.write_bytes(raw)
+    return path
 
 
 def test_put_get_roundtrip_is_content_addressed_and_compressed(tmp_path: Path) -> None:
@@ -24,9 +34,10 @@ def test_put_get_roundtrip_is_content_addressed_and_compressed(tmp_path: Path) -
     assert digest == sha256_hex(body)
     assert cache.put(body) == digest  # idempotent
     assert cache.get(digest) == body and cache.has(digest)
-    [path] = snapshot_files(tmp_path / "cache")
-    assert path.stat().st_size < len(body) / 10
-    raw = path.read_bytes()
+    assert not snapshot_files(tmp_path / "cache")  # new bodies are never single files
+    [path] = list((tmp_path / "cache" / "packs").iterdir())
+    assert path.name.endswith(".pack") and path.stat().st_size < len(body) / 10
+    raw = path.read_bytes()[HEADER.size :]  # one record: header, then a zstd frame
     assert raw.startswith(ZSTD_MAGIC) and decompress(raw) == body
     assert not list((tmp_path / "cache").rglob(".tmp-*"))
 
@@ -35,8 +46,7 @@ def test_zlib_snapshots_from_older_caches_still_read_and_prune(tmp_path: Path) -
     cache = SnapshotCache(tmp_path)
     old_body = b"<p>Written before snapshots were zstd.</p>" * 50
     digest = sha256_hex(old_body)
-    (tmp_path / digest[:2]).mkdir()
-    (tmp_path / digest[:2] / f"{digest}.z").write_bytes(zlib.compress(old_body, 1))
+    write_old_snapshot(tmp_path, old_body, zlib.compress(old_body, 1))
     (tmp_path / "text" / digest[:2]).mkdir(parents=True)
     text_path = tmp_path / "text" / digest[:2] / f"{digest}.json.z"
     text_path.write_bytes(zlib.compress(b'{"text": "old"}'))
@@ -75,15 +85,24 @@ def test_missing_and_malformed_digests(tmp_path: Path) -> None:
         lambda raw: b"",
     ],
 )
-def test_corrupt_snapshot_is_detected_and_deleted(tmp_path: Path, damage: object) -> None:
+def test_corrupt_old_snapshot_is_detected_and_deleted(tmp_path: Path, damage: object) -> None:
+    body = b"original body"
+    path = write_old_snapshot(tmp_path, body, damage(compress(body)))  # type: ignore[operator]
     cache = SnapshotCache(tmp_path)
-    digest = cache.put(b"original body")
-    [path] = snapshot_files(tmp_path)
-    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
-    assert cache.get(digest) is None
+    digest = sha256_hex(body)
+    assert cache.has(digest) and cache.get(digest) is None
     assert not path.exists()
-    assert cache.put(b"original body") == digest  # refetched bodies repair it
-    assert cache.get(digest) == b"original body"
+    assert cache.put(body) == digest  # refetched bodies repair it, in a pack
+    assert cache.get(digest) == body and not path.exists()
+
+
+def test_zstd_snapshots_from_older_caches_read_and_prune(tmp_path: Path) -> None:
+    body = b"<p>Written one file per snapshot.</p>" * 40
+    path = write_old_snapshot(tmp_path, body, compress(body))
+    cache = SnapshotCache(tmp_path)
+    assert cache.has(sha256_hex(body)) and cache.get(sha256_hex(body)) == body
+    size = path.stat().st_size
+    assert cache.prune(set()) == (1, size) and not path.exists()
 
 
 def test_text_cache(tmp_path: Path) -> None:
@@ -106,7 +125,7 @@ def test_prune_keeps_referenced_snapshots(tmp_path: Path) -> None:
     drop = cache.put(b"drop me" * 100)
     cache.put_text(keep, {"text": "k"})
     cache.put_text(drop, {"text": "d"})
-    (tmp_path / keep[:2] / ".tmp-crashed").write_bytes(b"partial")
+    (tmp_path / "text" / keep[:2] / ".tmp-crashed").write_bytes(b"partial")
     sizes = sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
     removed, freed = cache.prune({keep})
     assert removed == 3
@@ -130,12 +149,20 @@ def test_unwritable_location_raises_cache_error(tmp_path: Path) -> None:
 def test_full_disk_and_read_only_give_clear_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, message: str
 ) -> None:
-    def failing_replace(src: str, dst: str) -> None:
+    def failing(*args: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(os, "replace", failing_replace)
     cache = SnapshotCache(tmp_path)
-    with pytest.raises(CacheError, match=message):
-        cache.put(b"body")
+    digest = sha256_hex(b"body")
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "write", failing)  # a body is one os.write to a pack
+        with pytest.raises(CacheError, match=message):
+            cache.put(b"body")
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", failing)  # a text entry is renamed into place
+        with pytest.raises(CacheError, match=message):
+            cache.put_text(digest, {"text": "t"})
     assert not list(tmp_path.rglob(".tmp-*"))  # no half-written files left behind
-    assert cache.get(sha256_hex(b"body")) is None
+    assert not list(tmp_path.rglob("*.pack"))  # nor an empty pack
+    assert cache.get(digest) is None and cache.get_text(digest) is None
+    assert cache.put(b"body") == digest and cache.get(digest) == b"body"  # space again
