@@ -5,8 +5,9 @@
 
 Serves N generated news-like pages (20-200 KB) from nginx when installed (apt-get install
 nginx-light), else a threaded Python server, all on 127.0.0.1. Every measurement runs in
-its own process so peak memory (max RSS) is per tool; each is repeated (--repeat) and the
-median kept. The whole `factcheck check` (run_check on a claims file quoting every page)
+its own process so peak memory (max RSS) is per tool. The three fetchers run in turn, round
+after round (--repeat), and each one's median is kept: a slow spell of this shared machine
+then falls on all of them alike. The whole `factcheck check` (run_check on a claims file quoting every page)
 is compared with the sum of its own stages measured alone in the same process: fetch,
 extract + match, record. Ends with PASS/FAIL per issue-4 target.
 """
@@ -204,15 +205,6 @@ def run_worker(name: str, urls_file: Path, concurrency: int) -> tuple[dict[str, 
     return report, rss
 
 
-def run_median(
-    name: str, urls_file: Path, concurrency: int, repeat: int
-) -> tuple[dict[str, float], float]:
-    """The run with the median pages/s of `repeat` runs, and the highest peak RSS."""
-    runs = [run_worker(name, urls_file, concurrency) for _ in range(repeat)]
-    runs.sort(key=lambda run: run[0]["ok"] / run[0]["seconds"])
-    return runs[len(runs) // 2][0], max(rss for _, rss in runs)
-
-
 def _timed(cmd: list[str]) -> tuple[float, str, float]:
     """(wall seconds, stdout, peak RSS MB) of a command."""
     started = time.perf_counter()
@@ -259,13 +251,36 @@ def run_linkchecker(base: str, concurrency: int, pages: int) -> tuple[float, flo
 ROW = "{:24} {:>5} {:>9} {:>6} {:>8}  {}"
 
 
+FETCHERS = ("factcheck fetch", "httpx 1 client", "httpx 4-conn clients")
+
+
+def interleaved(
+    names: tuple[str, ...], urls_file: Path, concurrency: int, repeat: int
+) -> dict[str, tuple[dict[str, float], float]]:
+    """Each worker's median run (by pages/s) and highest peak RSS over `repeat` rounds.
+
+    Rounds run every worker once in turn, so a slow spell of this shared machine falls on
+    all of them alike instead of on whichever ran during it.
+    """
+    runs: dict[str, list[tuple[dict[str, float], float]]] = {name: [] for name in names}
+    for _ in range(repeat):
+        for name in names:
+            runs[name].append(run_worker(name, urls_file, concurrency))
+    picked = {}
+    for name, done in runs.items():
+        done.sort(key=lambda run: run[0]["ok"] / run[0]["seconds"])
+        picked[name] = (done[len(done) // 2][0], max(rss for _, rss in done))
+    return picked
+
+
 def measure(args: argparse.Namespace, base: str, urls_file: Path) -> dict[tuple[str, int], float]:
     """Print one row per tool and concurrency; returns pages/s (and extras) by (name, conc)."""
     rates: dict[tuple[str, int], float] = {}
     print(ROW.format("tool", "conc", "pages/s", "ok", "peak MB", "notes"))
     for conc in args.concurrency:
-        for name in WORKERS:
-            report, rss = run_median(name, urls_file, conc, args.repeat)
+        medians = interleaved(FETCHERS, urls_file, conc, args.repeat)
+        medians |= interleaved(("whole factcheck check",), urls_file, conc, args.whole_repeat)
+        for name, (report, rss) in medians.items():
             rate = report["ok"] / report["seconds"]
             rates[(name, conc)] = rate
             rates[("rss", conc)] = max(rates.get(("rss", conc), 0.0), rss)
@@ -321,7 +336,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16, 64])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="fetch runs per figure (median)")
+    parser.add_argument(
+        "--whole-repeat", type=int, default=1, help="whole-check runs per figure (median)"
+    )
     parser.add_argument("--python-server", action="store_true", help="do not use nginx")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)
@@ -345,7 +363,10 @@ def main() -> None:
             print(
                 f"{args.pages} pages, {mb:.0f} MB, served by {server_name} on {base}; {cores} cores"
             )
-            print(f"median of {args.repeat} runs per figure; each run in a fresh process")
+            print(
+                f"median of {args.repeat} interleaved runs per fetch figure, {args.whole_repeat} "
+                "per whole check; each run in a fresh process"
+            )
             rates = measure(args, base, urls_file)
         print()
         print("\n".join(verdicts(rates, args.concurrency)))

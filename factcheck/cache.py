@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import errno
 import hashlib
 import itertools
 import json
 import os
-import queue
 import re
 import tempfile
 import threading
@@ -21,6 +19,7 @@ from typing import Any
 import zstandard
 
 from factcheck.errors import CacheError
+from factcheck.pack_prune import prune_folder
 from factcheck.packs import PackStore
 
 PACKS_FOLDER = "packs"
@@ -275,7 +274,10 @@ class SnapshotCache:
         removed, bytes freed).
         """
         try:
-            removed, freed = self._packs.prune({bytes.fromhex(d) for d in keep if _valid_digest(d)})
+            self._packs.close()  # our own pack must not hold its lock against the prune
+            wanted = {bytes.fromhex(d) for d in keep if _valid_digest(d)}
+            removed, freed = prune_folder(self._packs.folder, wanted)
+            self._packs.reset()
         except OSError as err:
             raise CacheError(_explain(err, self.root)) from err
         for digest, path in list(self._entries()):
@@ -291,47 +293,3 @@ class SnapshotCache:
             removed += 1
             freed += size
         return removed, freed
-
-
-class CacheWriter:
-    """Writes snapshots on one background thread so disk I/O never stalls the event loop.
-
-    Safe to lag behind: a snapshot missing after a crash is simply fetched again, since
-    `SnapshotCache.get` verifies every hash. The first CacheError is kept in `error`.
-    At most BACKLOG bodies wait, so a slow disk pauses fetching instead of filling memory.
-    zstd compression and file creation both release the GIL, so the writer runs beside
-    the event loop (a second writer thread measured no faster).
-    """
-
-    BACKLOG = 64
-
-    def __init__(self, cache: SnapshotCache) -> None:
-        self.cache = cache
-        self.inbox: queue.SimpleQueue[tuple[bytes, str] | None] = queue.SimpleQueue()
-        self.room = threading.Semaphore(self.BACKLOG)
-        self.error: CacheError | None = None
-        self.thread = threading.Thread(target=self._work, name="factcheck-cache", daemon=True)
-        self.thread.start()
-
-    def _work(self) -> None:
-        while (item := self.inbox.get()) is not None:
-            if self.error is None:
-                try:
-                    self.cache.put(*item)
-                except CacheError as err:
-                    self.error = err
-            self.room.release()
-
-    async def put(self, body: bytes) -> str:
-        """Queue `body` for writing and return its digest (the cache key)."""
-        digest = sha256_hex(body)
-        if not self.room.acquire(blocking=False):
-            await asyncio.to_thread(self.room.acquire)
-        self.inbox.put((body, digest))
-        return digest
-
-    async def close(self) -> None:
-        """Wait until every queued snapshot is written, then close the pack."""
-        self.inbox.put(None)
-        await asyncio.to_thread(self.thread.join)
-        self.cache.close()

@@ -199,7 +199,7 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
     settings = resolve_settings(claims_path, db_path)
     store = open_store(settings)
     removed, freed = SnapshotCache(settings.cache_dir).prune(store.referenced_hashes())
-    click.echo(f"removed {removed} file(s), freed {freed:,} bytes")
+    click.echo(f"removed {removed} snapshot(s) and text entries, freed {freed:,} bytes")
 
 
 @main.command("report")

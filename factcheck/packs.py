@@ -20,8 +20,8 @@ MAGIC = b"FCP1"
 # header stops a scan instead of sending it into the middle of a payload
 HEADER = struct.Struct(">4s32sQI")
 _FIELDS = struct.Struct(">32sQ")
-_RDONLY = os.O_RDONLY | os.O_CLOEXEC
-_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+READ_ONLY = os.O_RDONLY | os.O_CLOEXEC
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 Record = tuple[bytes, int, int]  # digest, offset of the header, payload length
 
@@ -60,7 +60,7 @@ def scan(fd: int, start: int, size: int) -> tuple[list[Record], int]:
 
 def read_payload(path: Path, digest: bytes, offset: int, length: int) -> bytes | None:
     """The payload at `offset` if its header there names `digest`. Raises OSError."""
-    fd = os.open(path, _RDONLY)
+    fd = os.open(path, READ_ONLY)
     try:
         raw = os.pread(fd, HEADER.size + length, offset)
     finally:
@@ -70,7 +70,7 @@ def read_payload(path: Path, digest: bytes, offset: int, length: int) -> bytes |
     return raw[HEADER.size :]
 
 
-def _is_pack(name: str) -> bool:
+def is_pack(name: str) -> bool:
     return name.endswith(PACK_SUFFIX) and not name.startswith(".")
 
 
@@ -87,15 +87,6 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def try_lock(fd: int) -> bool:
-    """Take an exclusive flock without waiting; False while another open file holds it."""
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
 class _Pack:
     """The pack this process appends to: O_APPEND, flock'ed while open so prune leaves it."""
 
@@ -104,7 +95,7 @@ class _Pack:
         self.number = number
         self.name = new_pack_name()
         self.path = folder / self.name
-        self.fd = os.open(self.path, _NEW | os.O_APPEND, 0o644)
+        self.fd = os.open(self.path, NEW_FILE | os.O_APPEND, 0o644)
         self.size = 0
         self.close = weakref.finalize(self, os.close, self.fd)
         # Blocks only while a prune that saw this empty file deletes it; alive() then fails.
@@ -197,20 +188,11 @@ class PackStore:
         with self._lock:
             self._retire()
 
-    def prune(self, keep: set[bytes]) -> tuple[int, int]:
-        """Drop records not in `keep`, skipping packs live writers hold: (removed, freed)."""
-        self.close()
-        removed = freed = 0
+    def reset(self) -> None:
+        """Forget the index (packs were rewritten or deleted); the next use rebuilds it."""
         with self._lock:
-            for path in sorted(p for p in self.folder.glob(f"*{PACK_SUFFIX}") if _is_pack(p.name)):
-                gone, released = prune_pack(path, keep)
-                removed, freed = removed + gone, freed + released
-            for path in self.folder.glob(".tmp-*"):
-                leftover = _remove_unlocked(path)
-                if leftover is not None:
-                    removed, freed = removed + 1, freed + leftover
+            self._retire()
             self._where, self._seen = None, {}
-        return removed, freed
 
     def _writable(self) -> _Pack:
         for _ in range(3):
@@ -259,7 +241,7 @@ class PackStore:
             entries = []
         present = set()
         for entry in entries:
-            if _is_pack(entry.name):
+            if is_pack(entry.name):
                 with contextlib.suppress(FileNotFoundError):  # pruned meanwhile
                     self._scan_pack(entry.name, entry.stat().st_size)
                     present.add(entry.name)
@@ -274,7 +256,7 @@ class PackStore:
             self._drop(name)
             number, end = self._number(name), 0
         try:
-            fd = os.open(self.folder / name, _RDONLY)
+            fd = os.open(self.folder / name, READ_ONLY)
         except FileNotFoundError:
             return
         try:
@@ -296,67 +278,3 @@ class PackStore:
             return
         for digest in [d for d, at in self._where.items() if at[0] == state[0]]:
             del self._where[digest]
-
-
-def prune_pack(path: Path, keep: set[bytes]) -> tuple[int, int]:
-    """Drop the records of one pack not in `keep`: (records removed, bytes freed).
-
-    A pack with nothing kept is deleted; one with some kept is rewritten to a new pack
-    (a temporary file renamed in), then deleted. A pack a live writer holds is skipped.
-    """
-    try:
-        fd = os.open(path, _RDONLY)
-    except FileNotFoundError:
-        return 0, 0
-    try:
-        if not try_lock(fd) or os.fstat(fd).st_nlink == 0:
-            return 0, 0  # being written, or already rewritten by another prune
-        size = os.fstat(fd).st_size
-        records, end = scan(fd, 0, size)
-        latest = {digest: (offset, length) for digest, offset, length in records}
-        kept = sorted(at for digest, at in latest.items() if digest in keep)
-        removed = len(records) - len(kept)
-        if kept and removed == 0 and end == size:
-            return 0, 0
-        written = _copy_records(fd, kept, path.parent) if kept else 0
-        path.unlink()
-        return removed, size - written
-    finally:
-        os.close(fd)
-
-
-def _copy_records(source: int, records: list[tuple[int, int]], folder: Path) -> int:
-    """Copy `records` (offset, payload length) of `source` into a new pack; its size."""
-    tmp = folder / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    fd = os.open(tmp, _NEW, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # a concurrent prune must not take it for a leftover
-        written = 0
-        for offset, length in records:
-            record = os.pread(source, HEADER.size + length, offset)
-            write_all(fd, record)
-            written += len(record)
-        os.replace(tmp, folder / new_pack_name())
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    finally:
-        os.close(fd)
-    return written
-
-
-def _remove_unlocked(path: Path) -> int | None:
-    """Delete a leftover temporary file unless a prune is writing it: bytes freed, or None."""
-    try:
-        fd = os.open(path, _RDONLY)
-    except FileNotFoundError:
-        return None
-    try:
-        if not try_lock(fd):
-            return None
-        size = os.fstat(fd).st_size
-        path.unlink()
-        return size
-    finally:
-        os.close(fd)

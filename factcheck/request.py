@@ -8,7 +8,8 @@ import time
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
-from factcheck.cache import CacheWriter, SnapshotCache
+from factcheck.cache import SnapshotCache
+from factcheck.cache_writer import CacheWriter
 from factcheck.classify import (
     REDIRECT_STATUSES,
     Attempt,

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.cache import CacheWriter, SnapshotCache, sha256_hex
+from factcheck.cache import SnapshotCache, sha256_hex
+from factcheck.cache_writer import CacheWriter
 from factcheck.errors import CacheError
 from factcheck.packs import HEADER, scan
 
