@@ -7,9 +7,9 @@ Serves N generated news-like pages (20-200 KB) from nginx when installed (apt-ge
 nginx-light), else a threaded Python server, all on 127.0.0.1. Every measurement runs in
 its own process so peak memory (max RSS) is per tool. The three fetchers run in turn, round
 after round (--repeat), and each one's median is kept: a slow spell of this shared machine
-then falls on all of them alike. The whole `factcheck check` (run_check on a claims file quoting every page)
-is compared with the sum of its own stages measured alone in the same process: fetch,
-extract + match, record. Ends with PASS/FAIL per issue-4 target.
+then falls on all of them alike. The whole `factcheck check` (run_check on a claims file
+quoting every page) is compared with the sum of its own stages measured alone in the same
+process: fetch, extract + match, record. Ends with PASS/FAIL per issue-4 target.
 """
 
 from __future__ import annotations

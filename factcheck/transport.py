@@ -205,11 +205,11 @@ class Clients:
             pool.busy -= 1
 
     async def close(self) -> None:
-        for pool in self.pools.values():
-            for client in pool:
-                if client.owned:
+        for pools in self.pools.values():
+            for pool in pools:
+                if pool.owned:
                     with contextlib.suppress(Exception):
-                        await client.transport.aclose()
+                        await pool.transport.aclose()
         self.pools.clear()
 
 
