@@ -130,18 +130,6 @@ def test_credentials_never_follow_a_redirect_to_another_host(tmp_path: Path) -> 
     assert "authorization" not in seen["elsewhere.example"]
 
 
-def test_fetching_runs_on_uvloop_where_it_is_installed(tmp_path: Path) -> None:
-    uvloop = pytest.importorskip("uvloop")
-    loops: list[type] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        loops.append(type(asyncio.get_running_loop()))
-        return httpx.Response(200, headers=HTML, content=b"<p>the story</p>")
-
-    assert one(handler, tmp_path, "https://news.example/doc").status is FetchStatus.FETCHED
-    assert loops == [uvloop.Loop]
-
-
 def test_a_cookie_check_redirect_gets_its_cookie_back_and_no_other_origin_does(
     tmp_path: Path,
 ) -> None:
