@@ -10,14 +10,11 @@ import json
 import os
 import re
 import tempfile
-import threading
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import zstandard
-
+from factcheck.compression import compress, decompress
 from factcheck.errors import CacheError
 from factcheck.pack_prune import prune_folder
 from factcheck.packs import PackStore
@@ -25,9 +22,6 @@ from factcheck.packs import PackStore
 PACKS_FOLDER = "packs"
 SNAPSHOT_SUFFIX = ".z"  # bodies before packs: zstd, or zlib before issue 4's throughput work
 TEXT_SUFFIX = ".json.z"
-COMPRESS_LEVEL = 1  # zstd level 1: ~4x cheaper than zlib level 1 on HTML, and smaller
-ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-MAX_INFLATED = 1 << 31  # a frame header claiming more is corrupt: never allocate for it
 _HEX64 = re.compile("[0-9a-f]{64}")
 
 
@@ -36,46 +30,16 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def compress(data: bytes) -> bytes:
-    """A zstd frame of `data` (the compressor releases the GIL while it works)."""
-    return _compressor().compress(data)
-
-
-def decompress(raw: bytes) -> bytes:
-    """Inflate a snapshot file: zstd, or zlib as written before issue 4. Raises ValueError."""
-    if raw.startswith(ZSTD_MAGIC):
-        try:
-            if zstandard.frame_content_size(raw) > MAX_INFLATED:
-                raise ValueError("corrupt zstd snapshot: implausible size")
-            return zstandard.ZstdDecompressor().decompress(raw)
-        except zstandard.ZstdError as err:
-            raise ValueError(f"corrupt zstd snapshot: {err}") from err
-    try:
-        return zlib.decompress(raw)
-    except zlib.error as err:
-        raise ValueError(f"corrupt zlib snapshot: {err}") from err
-
-
-_local = threading.local()
-
-
-def _compressor() -> zstandard.ZstdCompressor:
-    """One compressor per thread: a ZstdCompressor must not be shared between threads."""
-    found: zstandard.ZstdCompressor | None = getattr(_local, "compressor", None)
-    if found is None:
-        # decompress() needs the size in the frame header; the checksum catches damaged
-        # text entries, which (unlike bodies) have no hash of their own to check
-        found = _local.compressor = zstandard.ZstdCompressor(
-            level=COMPRESS_LEVEL, write_content_size=True, write_checksum=True
-        )
-    return found
-
-
 def _inflate(payload: bytes) -> bytes | None:
     try:
         return decompress(payload)
     except ValueError:
         return None
+
+
+def _is_shard(name: str) -> bool:
+    """A folder name of the layout before packs: two lowercase hex digits."""
+    return len(name) == 2 and all(c in "0123456789abcdef" for c in name)
 
 
 def _valid_digest(digest: str) -> bool:
@@ -107,6 +71,7 @@ class SnapshotCache:
         self._folders: set[str] = set()  # folders known to exist: no mkdir per write
         self._serial = itertools.count()
         self._packs = PackStore(self.root / PACKS_FOLDER)
+        self._legacy: bool | None = None  # whether old one-file snapshots exist
 
     def _path(self, digest: str) -> Path:
         return self.root / digest[:2] / f"{digest}{SNAPSHOT_SUFFIX}"
@@ -174,16 +139,37 @@ class SnapshotCache:
         `digest`, when the caller already hashed the body, saves hashing it twice.
         """
         digest = digest or sha256_hex(body)
-        key = bytes.fromhex(digest)
+        self.put_all([(body, digest)])
+        return digest
+
+    def put_all(self, bodies: list[tuple[bytes, str]]) -> None:
+        """Store each (body, its sha256 hex digest) not already there, with one append."""
+        new: dict[bytes, bytes] = {}
         with self._reading():
-            if self._packs.has(key, rescan=False) or self._path(digest).exists():
-                return digest
-        payload = compress(body)
+            for body, digest in bodies:
+                key = bytes.fromhex(digest)
+                if key in new or self._packs.has(key, rescan=False):
+                    continue
+                if self._old_layout() and self._path(digest).exists():
+                    continue
+                new[key] = body
+        if not new:
+            return
+        records = [(key, compress(body)) for key, body in new.items()]
         try:
-            self._packs.append(key, payload)
+            self._packs.append_all(records)
         except OSError as err:
             raise CacheError(_explain(err, self.root)) from err
-        return digest
+
+    def _old_layout(self) -> bool:
+        """Whether bodies from before packs may be here (`ab/` folders): checked once."""
+        if self._legacy is None:
+            try:
+                names = os.listdir(self.root)
+            except OSError:
+                names = []
+            self._legacy = any(_is_shard(name) for name in names)
+        return self._legacy
 
     def get(self, digest: str) -> bytes | None:
         """The body stored under `digest`, or None if missing or corrupt (corrupt is dropped)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import queue
 import threading
 
@@ -17,53 +16,62 @@ class CacheWriter:
     Safe to lag behind: a snapshot missing after a crash is simply fetched again, since
     `SnapshotCache.get` verifies every hash. The first CacheError is kept in `error`.
     At most BACKLOG bodies wait, so a slow disk pauses fetching instead of filling memory.
-    Hashing, zstd compression and appending to a pack all release the GIL, so the writer
-    runs beside the event loop (a second writer thread measured no faster). Bodies are
-    hashed here too: at concurrency 1 the loop thread is the bottleneck (issue 4).
+    zstd compression and appending to a pack release the GIL, so the writer runs beside
+    the event loop. Bodies go over BATCH at a time, compressed and appended with one write:
+    each time the writer takes the GIL back, the event-loop thread (the bottleneck at low
+    concurrency, issue 4) can stall on it, so the fewer the better.
     """
 
     BACKLOG = 64
+    BATCH = 8  # well under BACKLOG, so bodies held in a batch never starve the writer
+    BATCH_BYTES = 4 << 20
+    FLUSH_AFTER = 1.0  # seconds a body may wait in a batch while fetching is slow
 
     def __init__(self, cache: SnapshotCache) -> None:
         self.cache = cache
-        self.inbox: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self.inbox: queue.SimpleQueue[list[tuple[bytes, str]] | None] = queue.SimpleQueue()
         self.room = threading.Semaphore(self.BACKLOG)
+        self.batch: list[tuple[bytes, str]] = []
+        self.batch_bytes = 0
+        self.timer: asyncio.TimerHandle | None = None
         self.error: CacheError | None = None
         self.thread = threading.Thread(target=self._work, name="factcheck-cache", daemon=True)
         self.thread.start()
 
     def _work(self) -> None:
-        while (item := self.inbox.get()) is not None:
-            body, loop, hashed = item
-            digest = sha256_hex(body)  # hashlib releases the GIL: the loop runs on meanwhile
-            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is waiting
-                loop.call_soon_threadsafe(_settle, hashed, digest)
+        while (batch := self.inbox.get()) is not None:
             if self.error is None:
                 try:
-                    self.cache.put(body, digest)
+                    self.cache.put_all(batch)
                 except CacheError as err:
                     self.error = err
-            self.room.release()
+            self.room.release(len(batch))
 
     async def put(self, body: bytes) -> str:
-        """Queue `body` for writing; its digest (the cache key), hashed on the writer thread."""
+        """Queue `body` for writing and return its digest (the cache key)."""
+        digest = sha256_hex(body)
         if not self.room.acquire(blocking=False):
+            self._flush()  # the writer may be waiting for what this batch holds
             await asyncio.to_thread(self.room.acquire)
-        loop = asyncio.get_running_loop()
-        hashed: asyncio.Future[str] = loop.create_future()
-        self.inbox.put((body, loop, hashed))
-        return await hashed
+        if not self.batch:
+            self.timer = asyncio.get_running_loop().call_later(self.FLUSH_AFTER, self._flush)
+        self.batch.append((body, digest))
+        self.batch_bytes += len(body)
+        if len(self.batch) >= self.BATCH or self.batch_bytes >= self.BATCH_BYTES:
+            self._flush()
+        return digest
+
+    def _flush(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.batch:
+            self.inbox.put(self.batch)
+            self.batch, self.batch_bytes = [], 0
 
     async def close(self) -> None:
         """Wait until every queued snapshot is written, then close the pack."""
+        self._flush()
         self.inbox.put(None)
         await asyncio.to_thread(self.thread.join)
         self.cache.close()
-
-
-_Item = tuple[bytes, asyncio.AbstractEventLoop, "asyncio.Future[str]"]
-
-
-def _settle(hashed: asyncio.Future[str], digest: str) -> None:
-    if not hashed.done():  # the waiting fetch may have been cancelled
-        hashed.set_result(digest)

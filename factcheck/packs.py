@@ -171,17 +171,23 @@ class PackStore:
 
     def append(self, digest: bytes, payload: bytes) -> None:
         """Append a record to this process's pack, opened on first use. Raises OSError."""
-        record = pack_record(digest, payload)
+        self.append_all([(digest, payload)])
+
+    def append_all(self, items: list[tuple[bytes, bytes]]) -> None:
+        """Append (digest, payload) records with one write. Raises OSError."""
+        records = [pack_record(digest, payload) for digest, payload in items]
         with self._lock:
             where = self._index()
             pack = self._writable()
             try:
-                offset = pack.append(record)
+                offset = pack.append(records[0] if len(records) == 1 else b"".join(records))
             except OSError:
                 self._retire()  # its tail may be torn: the next append starts a new pack
                 raise
             self._seen[pack.name] = (pack.number, pack.size, pack.size)
-            where[digest] = (pack.number, offset, len(payload))
+            for (digest, payload), record in zip(items, records, strict=True):
+                where[digest] = (pack.number, offset, len(payload))
+                offset += len(record)
 
     def close(self) -> None:
         """Close this process's pack (releasing its lock); a later append opens a new one."""

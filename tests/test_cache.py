@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.cache import ZSTD_MAGIC, SnapshotCache, compress, decompress, sha256_hex
+from factcheck.cache import SnapshotCache, sha256_hex
+from factcheck.compression import ZSTD_MAGIC, compress, decompress
 from factcheck.errors import CacheError
 from factcheck.packs import HEADER
 

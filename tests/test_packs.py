@@ -136,7 +136,8 @@ def test_prune_rewrites_mixed_packs_and_deletes_empty_ones(tmp_path: Path) -> No
     keep = {first.put(body(0)), first.put(body(1))}
     drop = [first.put(body(2)), second.put(body(3)), second.put(body(4))]
     first.put_text(drop[0], {"text": "gone"})
-    first.close(), second.close()
+    first.close()
+    second.close()
     mixed, dropped = packs(tmp_path)
     before = disk_bytes(tmp_path)
     cache = SnapshotCache(tmp_path)
@@ -229,3 +230,55 @@ def test_cache_writer_writes_to_a_pack_and_closes_it(tmp_path: Path) -> None:
     [path] = packs(tmp_path)
     assert sorted(records(path)[0]) == sorted(set(digests))
     assert SnapshotCache(tmp_path).prune(set())[0] == 20  # closed: no lock left behind
+
+
+def test_put_all_appends_a_batch_once_each_with_one_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = SnapshotCache(tmp_path)
+    stored = cache.put(body(0))
+    writes: list[int] = []
+    real_write = os.write
+
+    def counted(fd: int, data: bytes) -> int:
+        writes.append(len(data))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", counted)
+    batch = [(body(i), sha256_hex(body(i))) for i in (0, 1, 2, 1)]  # one stored, one twice
+    cache.put_all(batch)
+    monkeypatch.undo()
+    assert len(writes) == 1
+    [path] = packs(tmp_path)
+    assert sorted(records(path)[0]) == sorted([stored, sha256_hex(body(1)), sha256_hex(body(2))])
+    fresh = SnapshotCache(tmp_path)
+    assert [fresh.get(digest) for _, digest in batch] == [b for b, _ in batch]
+
+
+def test_cache_writer_hands_over_batches_and_flushes_a_lone_body(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = SnapshotCache(tmp_path)
+    batches: list[int] = []
+    real_put_all = cache.put_all
+
+    def counted(items: list[tuple[bytes, str]]) -> None:
+        batches.append(len(items))
+        real_put_all(items)
+
+    monkeypatch.setattr(cache, "put_all", counted)
+    monkeypatch.setattr(CacheWriter, "FLUSH_AFTER", 0.05)
+
+    async def run() -> None:
+        writer = CacheWriter(cache)
+        for i in range(CacheWriter.BATCH + 1):
+            await writer.put(body(i))
+        await asyncio.sleep(0.5)  # the odd body is written without waiting for more
+        assert batches == [CacheWriter.BATCH, 1]
+        await writer.put(body(99))
+        await writer.close()  # and what is left at the end is written by close
+        assert batches == [CacheWriter.BATCH, 1, 1] and writer.error is None
+
+    asyncio.run(run())
+    fresh = SnapshotCache(tmp_path)
+    assert all(fresh.get(sha256_hex(body(i))) == body(i) for i in [*range(9), 99])
