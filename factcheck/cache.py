@@ -17,12 +17,12 @@ from typing import Any
 from factcheck.compression import compress, decompress
 from factcheck.errors import CacheError
 from factcheck.pack_prune import prune_folder
-from factcheck.packs import PackStore
+from factcheck.packs import PackStore, write_all
 
 PACKS_FOLDER = "packs"
 SNAPSHOT_SUFFIX = ".z"  # bodies before packs: zstd, or zlib before issue 4's throughput work
 TEXT_SUFFIX = ".json.z"
-_HEX64 = re.compile("[0-9a-f]{64}")
+_HEX = re.compile("[0-9a-f]+")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -39,11 +39,11 @@ def _inflate(payload: bytes) -> bytes | None:
 
 def _is_shard(name: str) -> bool:
     """A folder name of the layout before packs: two lowercase hex digits."""
-    return len(name) == 2 and all(c in "0123456789abcdef" for c in name)
+    return len(name) == 2 and _HEX.fullmatch(name) is not None
 
 
 def _valid_digest(digest: str) -> bool:
-    return len(digest) == 64 and _HEX64.fullmatch(digest) is not None
+    return len(digest) == 64 and _HEX.fullmatch(digest) is not None
 
 
 def _explain(err: OSError, root: Path) -> str:
@@ -87,9 +87,7 @@ class SnapshotCache:
             try:
                 # No fsync: it cost ~10 ms a snapshot here, and a file torn by a power cut
                 # fails its hash check on read, is deleted and fetched again.
-                view = memoryview(payload)
-                while view:
-                    view = view[os.write(fd, view) :]
+                write_all(fd, payload)
             finally:
                 os.close(fd)
             os.replace(tmp, path)
@@ -117,17 +115,15 @@ class SnapshotCache:
             return tempfile.mkstemp(dir=folder, prefix=".tmp-")
 
     def _read(self, path: Path) -> bytes | None:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as err:
-            raise CacheError(f"cannot read the snapshot cache {self.root}: {err}") from err
-        try:
-            return decompress(raw)
-        except ValueError:
+        with self._reading():
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                return None
+        inflated = _inflate(raw)
+        if inflated is None:
             self._discard(path)
-            return None
+        return inflated
 
     def _discard(self, path: Path) -> None:
         with contextlib.suppress(OSError):
@@ -183,14 +179,16 @@ class SnapshotCache:
             if body is not None and sha256_hex(body) == digest:
                 return body
             self._packs.forget(key)  # damaged: fetched and appended again by the next run
-        return self._get_file(digest)
+        return self._get_file(digest) if self._old_layout() else None
 
     def has(self, digest: str) -> bool:
         """Whether a snapshot of `digest` is stored (not verified; `get` verifies)."""
         if not _valid_digest(digest):
             return False
         with self._reading():
-            return self._packs.has(bytes.fromhex(digest)) or self._path(digest).is_file()
+            if self._packs.has(bytes.fromhex(digest)):
+                return True
+            return self._old_layout() and self._path(digest).is_file()
 
     def close(self) -> None:
         """Close this cache's open pack; a later `put` opens a new one."""

@@ -57,9 +57,9 @@ def prune_pack(path: Path, keep: set[bytes]) -> tuple[int, int]:
     except FileNotFoundError:
         return 0, 0
     try:
-        if not try_lock(fd) or os.fstat(fd).st_nlink == 0:
+        if not try_lock(fd) or (stat := os.fstat(fd)).st_nlink == 0:
             return 0, 0  # being written, or already rewritten by another prune
-        size = os.fstat(fd).st_size
+        size = stat.st_size
         records, end = scan(fd, 0, size)
         latest = {digest: (offset, length) for digest, offset, length in records}
         kept = sorted(at for digest, at in latest.items() if digest in keep)

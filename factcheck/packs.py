@@ -90,9 +90,9 @@ def write_all(fd: int, data: bytes) -> None:
 class _Pack:
     """The pack this process appends to: O_APPEND, flock'ed while open so prune leaves it."""
 
-    def __init__(self, folder: Path, number: int) -> None:
+    def __init__(self, folder: Path) -> None:
         os.makedirs(folder, exist_ok=True)
-        self.number = number
+        self.number = -1  # its place in the store's list of pack names, set by the store
         self.name = new_pack_name()
         self.path = folder / self.name
         self.fd = os.open(self.path, NEW_FILE | os.O_APPEND, 0o644)
@@ -169,18 +169,14 @@ class PackStore:
             if self._where is not None:
                 self._where.pop(digest, None)
 
-    def append(self, digest: bytes, payload: bytes) -> None:
-        """Append a record to this process's pack, opened on first use. Raises OSError."""
-        self.append_all([(digest, payload)])
-
     def append_all(self, items: list[tuple[bytes, bytes]]) -> None:
-        """Append (digest, payload) records with one write. Raises OSError."""
+        """Append (digest, payload) records to this process's pack in one write (OSError)."""
         records = [pack_record(digest, payload) for digest, payload in items]
         with self._lock:
             where = self._index()
             pack = self._writable()
             try:
-                offset = pack.append(records[0] if len(records) == 1 else b"".join(records))
+                offset = pack.append(b"".join(records))
             except OSError:
                 self._retire()  # its tail may be torn: the next append starts a new pack
                 raise
@@ -203,8 +199,8 @@ class PackStore:
     def _writable(self) -> _Pack:
         for _ in range(3):
             if self._pack is None:
-                self._pack = _Pack(self.folder, len(self._names))
-                self._names.append(self._pack.name)
+                self._pack = _Pack(self.folder)
+                self._pack.number = self._number(self._pack.name)
                 self._seen[self._pack.name] = (self._pack.number, 0, 0)
             if self._pack.alive():
                 return self._pack

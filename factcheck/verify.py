@@ -83,8 +83,8 @@ class SourceChecker:
                 result = replace(result, status=FetchStatus.UNSUPPORTED, reason=str(exc))
             except _SnapshotGone:  # deleted or corrupt since the 304: the next run fetches it
                 reason = "the snapshot left the cache during the run; fetched again next run"
-                result = replace(result, status=FetchStatus.NOT_CACHED, reason=reason)
-                result = replace(result, body_hash=None)
+                status = FetchStatus.NOT_CACHED
+                result = replace(result, status=status, reason=reason, body_hash=None)
         result = _drop_body(result)
         text_hash = _text_hash(text) if text is not None else None
         verifications = tuple(
