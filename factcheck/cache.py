@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from factcheck.compression import compress, decompress
+from factcheck.compression import compress, compress_all, decompress
 from factcheck.errors import CacheError
 from factcheck.pack_prune import prune_folder
 from factcheck.packs import PackStore, write_all
@@ -151,7 +151,7 @@ class SnapshotCache:
                 new[key] = body
         if not new:
             return
-        records = [(key, compress(body)) for key, body in new.items()]
+        records = list(zip(new, compress_all(list(new.values())), strict=True))
         try:
             self._packs.append_all(records)
         except OSError as err:

@@ -15,20 +15,23 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 SNIFF_BYTES = 16 * 1024
+CHALLENGE_TITLES = frozenset(
+    {"just a moment...", "attention required! | cloudflare", "are you a robot?"}
+)
+# Scripts and ids of bot walls, searched in the lowercased head of pages under WALL_MAX_BYTES:
+# a wall is a small page, while a whole article that merely loads such a script (Cloudflare
+# adds /cdn-cgi/challenge-platform/ to ordinary pages) is readable.
+WALL_MAX_BYTES = 64 * 1024
 CHALLENGE_MARKERS = (
-    b"<title>just a moment...</title>",
     b"cf-browser-verification",
     b"/cdn-cgi/challenge-platform/",
-    b"<title>attention required! | cloudflare</title>",
     b"_incapsula_resource",
     b"captcha-delivery.com",
     b"px-captcha",
-    b"<title>are you a robot?</title>",
 )
 CONSENT_HOSTS = ("consent.", "guce.", "myprivacy.")
-NOT_FOUND_TITLE = re.compile(
-    rb"<title[^>]*>\s*(?:error\s*)?(?:404\b|page not found|not found\b)", re.IGNORECASE
-)
+TITLE = re.compile(rb"<title[^>]*>([^<]{0,300})", re.IGNORECASE)  # the first: the page's own
+NOT_FOUND_TITLE = re.compile(r"(?:error\s*)?(?:404\b|page not found|not found\b)")
 NOT_FOUND_PATH = re.compile(r"(?:^|/)(?:404|not[-_]?found|page[-_]not[-_]found)(?:\.\w+)?/?$")
 
 
@@ -150,12 +153,19 @@ def judge_page(url: str, result: FetchResult, body: bytes) -> tuple[FetchStatus,
         if (final.hostname or "").startswith(CONSENT_HOSTS):
             return FetchStatus.BLOCKED, f"consent wall at {final.hostname}"
     if mime_of(result.content_type) in HTML_TYPES:
-        head = body[:SNIFF_BYTES].lower()
-        if any(marker in head for marker in CHALLENGE_MARKERS):
+        head = body[:SNIFF_BYTES]
+        found = TITLE.search(head)
+        title = found.group(1).decode("latin-1").strip().lower() if found else ""
+        if title in CHALLENGE_TITLES or (len(body) < WALL_MAX_BYTES and _has_marker(head)):
             return FetchStatus.BLOCKED, "bot challenge page instead of the content"
-        if NOT_FOUND_TITLE.search(head):
+        if NOT_FOUND_TITLE.match(title):
             return FetchStatus.GONE, "soft 404: the page says it was not found"
     return None
+
+
+def _has_marker(head: bytes) -> bool:
+    lowered = head.lower()
+    return any(marker in lowered for marker in CHALLENGE_MARKERS)
 
 
 def _ends(base: FetchResult, status: FetchStatus, reason: str) -> Attempt:

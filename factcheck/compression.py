@@ -17,6 +17,19 @@ def compress(data: bytes) -> bytes:
     return _compressor().compress(data)
 
 
+def compress_all(items: list[bytes | bytearray | memoryview]) -> list[bytes]:
+    """One zstd frame per item, as compress() makes them, in one call where zstandard can.
+
+    The C backend compresses the whole batch with the GIL released once, not once per item:
+    each time the cache writer takes the GIL back it can stall the event loop (issue 4).
+    """
+    compressor = _compressor()
+    if len(items) < 2 or not hasattr(compressor, "multi_compress_to_buffer"):  # CFFI backend
+        return [compressor.compress(item) for item in items]
+    frames = compressor.multi_compress_to_buffer(items)
+    return [frames[i].tobytes() for i in range(len(items))]
+
+
 def decompress(raw: bytes) -> bytes:
     """Inflate a snapshot file: zstd, or zlib as written before issue 4. Raises ValueError."""
     if raw.startswith(ZSTD_MAGIC):

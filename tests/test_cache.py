@@ -8,9 +8,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from factcheck.cache import SnapshotCache, sha256_hex
-from factcheck.compression import ZSTD_MAGIC, compress, decompress
+from factcheck.compression import ZSTD_MAGIC, compress, compress_all, decompress
 from factcheck.errors import CacheError
 from factcheck.packs import HEADER
 
@@ -60,6 +61,18 @@ def test_zlib_snapshots_from_older_caches_still_read_and_prune(tmp_path: Path) -
     old_bytes = sum(path.stat().st_size for path in old_files)
     assert cache.prune({new}) == (2, old_bytes)
     assert cache.get(digest) is None and cache.get(new) == b"new body"
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_compress_all_makes_the_frames_compress_makes(
+    batched: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not batched:  # as on zstandard's CFFI backend
+        monkeypatch.delattr(zstandard.ZstdCompressor, "multi_compress_to_buffer")
+    items = [b"<p>story</p>" * 500, b"", b"x", bytes(range(256)) * 40]
+    frames = compress_all(items)
+    assert frames == [compress(item) for item in items]
+    assert [decompress(frame) for frame in frames] == items
 
 
 @pytest.mark.parametrize("damage", [lambda raw: raw[:-1] + b"?", lambda raw: raw[:6]])

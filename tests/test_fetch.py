@@ -27,6 +27,7 @@ from webserver import (
 )
 
 from factcheck.cache import SnapshotCache
+from factcheck.classify import WALL_MAX_BYTES, judge_page
 from factcheck.fetch import Fetcher
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.politeness import HostGate, parse_retry_after
@@ -177,6 +178,40 @@ def test_walls_and_soft_404s(
         return httpx.Response(200, headers=HTML, content=body)
 
     assert one(handler, tmp_path, "https://example.org/story").status is expected
+
+
+ARTICLE = b"<p>" + b"A paragraph of the story. " * 4000 + b"</p>"  # well over WALL_MAX_BYTES
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"<html><TITLE lang=en>\n Just a moment... </TITLE>" + ARTICLE, FetchStatus.BLOCKED),
+        (b"<title>Attention Required! | Cloudflare</title>", FetchStatus.BLOCKED),
+        (b"<title>x</title><script src='/_Incapsula_Resource?SWJIYLWA=1'>", FetchStatus.BLOCKED),
+        (b"<div id=px-captcha></div>", FetchStatus.BLOCKED),
+        (b"<title>Error 404: gone</title>" + ARTICLE, FetchStatus.GONE),
+        (b"<title>  Not Found</title>", FetchStatus.GONE),
+        # a readable article that loads a wall's script is not a wall
+        (b"<title>Story</title>" + ARTICLE + b"<script src=/cdn-cgi/challenge-platform/x>", None),
+        # only the page's own title counts, not one in an inline SVG further down
+        (b"<title>Story</title><svg><title>Page not found</title></svg>", None),
+        (b"<title>Found: the 404 club</title>", None),
+    ],
+)
+def test_judge_page_finds_walls_and_soft_404s_in_the_body(
+    body: bytes, expected: FetchStatus | None
+) -> None:
+    assert len(ARTICLE) > WALL_MAX_BYTES
+    page = FetchResult(
+        "https://example.org/story",
+        FetchStatus.FETCHED,
+        "t",
+        200,
+        content_type="text/html; charset=utf-8",
+    )
+    verdict = judge_page(page.url, page, body)
+    assert (verdict[0] if verdict else None) is expected
 
 
 def test_challenge_header_is_blocked_and_not_retried(tmp_path: Path) -> None:
