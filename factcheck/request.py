@@ -126,13 +126,17 @@ class FetchRun:
 
     async def _attempt(self, t: _Try) -> Attempt:
         url = t.req.url
+        asked: set[tuple[str, tuple[tuple[str, str], ...]]] = set()  # (URL, cookies sent)
         try:
             for _ in range(MAX_REDIRECTS + 1):
+                asked.add((url, self.clients.cookie_state(url)))
                 step = await self._hop(t, url)
                 if isinstance(step, Attempt):
                     return step
                 t.chain.append(url)
-                if step in t.chain:
+                # a loop asks again what it asked before; a site that sets a cookie and
+                # redirects to the same URL to see it come back does not
+                if (step, self.clients.cookie_state(step)) in asked:
                     return _final(t, FetchStatus.REDIRECT_LOOP, f"redirect loop at {step}", url)
                 url = step
             reason = f"more than {MAX_REDIRECTS} redirects"

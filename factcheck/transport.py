@@ -184,7 +184,7 @@ class Clients:
         """GET `url` without following redirects; yields once the headers have arrived."""
         request = httpx.Request("GET", url, headers=headers, extensions=self.extensions)
         parts = request.url
-        origin = f"{parts.scheme}://{parts.netloc.decode('ascii')}"
+        origin = _origin(parts)
         if parts.userinfo and "authorization" not in request.headers:  # as AsyncClient does
             next(httpx.BasicAuth(parts.username, parts.password).sync_auth_flow(request))
         jar = self.cookies.get(origin)
@@ -204,6 +204,13 @@ class Clients:
         finally:
             pool.busy -= 1
 
+    def cookie_state(self, url: str) -> tuple[tuple[str, str], ...]:
+        """The cookies `url`'s origin has set so far: a revisit with others is not a loop."""
+        if not self.cookies:
+            return ()  # the common case, and no URL to parse
+        jar = self.cookies.get(_origin(httpx.URL(url)))
+        return tuple(sorted((c.name, c.value or "") for c in jar.jar)) if jar else ()
+
     async def close(self) -> None:
         for pools in self.pools.values():
             for pool in pools:
@@ -211,6 +218,10 @@ class Clients:
                     with contextlib.suppress(Exception):
                         await pool.transport.aclose()
         self.pools.clear()
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
 
 
 def _busy(pool: _Pool) -> int:

@@ -142,7 +142,7 @@ def test_a_cookie_check_redirect_gets_its_cookie_back_and_no_other_origin_does(
         if request.url.host == "other.example":
             return httpx.Response(200, headers=HTML, content=b"<p>other</p>")
         if request.headers.get("cookie") != "seen=1":
-            headers = {"location": "/doc?cookie-check=1", "set-cookie": "seen=1"}
+            headers = {"location": "/doc", "set-cookie": "seen=1"}  # the same URL again
             return httpx.Response(302, headers=headers)
         return httpx.Response(200, headers=HTML, content=b"<p>the story</p>")
 
@@ -157,6 +157,23 @@ def test_a_cookie_check_redirect_gets_its_cookie_back_and_no_other_origin_does(
     assert first.redirects == ("https://news.example/doc",)
     assert cookies == {"news.example": "seen=1", "other.example": None}
     assert second.status is FetchStatus.FETCHED
+
+
+@pytest.mark.parametrize("set_cookie", [None, "seen=1"])
+def test_a_redirect_back_with_nothing_new_to_send_is_a_loop(
+    set_cookie: str | None, tmp_path: Path
+) -> None:
+    asked: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.headers.get("cookie"))
+        headers = {"location": "/doc"} | ({"set-cookie": set_cookie} if set_cookie else {})
+        return httpx.Response(302, headers=headers)
+
+    [result] = mock_fetch(handler, tmp_path, FetchRequest("https://news.example/doc"))
+    assert result.status is FetchStatus.REDIRECT_LOOP
+    # asked once, and once more with the cookie if one was set; not ten times
+    assert asked == [None] + ([set_cookie] if set_cookie else [])
 
 
 @pytest.mark.parametrize(
