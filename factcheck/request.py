@@ -25,7 +25,7 @@ from factcheck.local import read_file, read_offline
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.politeness import ROBOTS_MAX_BYTES, HostGate, Hosts, PrivateGuard, Robots, backoff
 from factcheck.settings import Settings
-from factcheck.transport import Clients, Reply, Transport, classify_error
+from factcheck.transport import Clients, CookieState, Reply, Transport, classify_error
 
 MAX_REDIRECTS = 10
 DRAIN_BYTES = 65_536  # bodies of redirects and 304s read so their connection stays open
@@ -126,7 +126,7 @@ class FetchRun:
 
     async def _attempt(self, t: _Try) -> Attempt:
         url = t.req.url
-        asked: set[tuple[str, tuple[tuple[str, str], ...]]] = set()  # (URL, cookies sent)
+        asked: set[tuple[str, CookieState]] = set()  # (URL, cookies sent with it)
         try:
             for _ in range(MAX_REDIRECTS + 1):
                 asked.add((url, self.clients.cookie_state(url)))

@@ -23,6 +23,7 @@ from factcheck.models import FetchStatus
 from factcheck.settings import Settings
 
 Transport = httpx.AsyncBaseTransport  # what tests inject instead of the network
+CookieState = tuple[tuple[str, str], ...]  # (name, value) of the cookies an origin has set
 CONNECTIONS_PER_CLIENT = 4  # httpcore scans its whole pool per request: keep pools small
 # getaddrinfo answers that will not change on a retry: the name does not exist
 PERMANENT_DNS = frozenset({socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)})
@@ -204,7 +205,7 @@ class Clients:
         finally:
             pool.busy -= 1
 
-    def cookie_state(self, url: str) -> tuple[tuple[str, str], ...]:
+    def cookie_state(self, url: str) -> CookieState:
         """The cookies `url`'s origin has set so far: a revisit with others is not a loop."""
         if not self.cookies:
             return ()  # the common case, and no URL to parse

@@ -210,7 +210,7 @@ ARTICLE = b"<p>" + b"A paragraph of the story. " * 4000 + b"</p>"  # well over W
         (b"<title>Error 404: gone</title>" + ARTICLE, FetchStatus.GONE),
         (b"<title>  Not Found</title>", FetchStatus.GONE),
         # a readable article that loads a wall's script is not a wall
-        (b"<title>Story</title>" + ARTICLE + b"<script src=/cdn-cgi/challenge-platform/x>", None),
+        (b"<title>Story</title><script src=/cdn-cgi/challenge-platform/x>" + ARTICLE, None),
         # only the page's own title counts, not one in an inline SVG further down
         (b"<title>Story</title><svg><title>Page not found</title></svg>", None),
         (b"<title>Found: the 404 club</title>", None),
