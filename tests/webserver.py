@@ -51,11 +51,19 @@ class Handler(BaseHTTPRequestHandler):
             self.server.log.append((path, dict(self.headers.items())))
             self.server.active += 1
             self.server.peak = max(self.server.peak, self.server.active)
+        self.in_flight = True
         try:
             self.server.routes.get(path, not_found)(self)
         except (_Abort, OSError):
             self.close_connection = True
         finally:
+            self._answered()
+
+    def _answered(self) -> None:
+        """Stop counting this request as in flight: done before its last bytes are written,
+        since the client may send its next request the moment they arrive."""
+        if self.in_flight:
+            self.in_flight = False
             with self.server.lock:
                 self.server.active -= 1
 
@@ -74,6 +82,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self._answered()
         self.wfile.write(body)
 
     def pause(self, seconds: float) -> None:
