@@ -25,7 +25,7 @@ from factcheck.local import read_file, read_offline
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.politeness import ROBOTS_MAX_BYTES, HostGate, Hosts, PrivateGuard, Robots, backoff
 from factcheck.settings import Settings
-from factcheck.transport import Clients, CookieState, Reply, Transport, classify_error
+from factcheck.transport import Clients, CookieState, Reply, Transport, classify_error, origin
 
 MAX_REDIRECTS = 10
 DRAIN_BYTES = 65_536  # bodies of redirects and 304s read so their connection stays open
@@ -158,7 +158,7 @@ class FetchRun:
             headers["If-Modified-Since"] = t.req.last_modified
         # Per-host headers (credentials) go only to the origin first asked: never along a
         # redirect to another scheme, host or port (RFC 6454 origins).
-        if self.s.host_headers and _origin(url) == _origin(t.req.url):
+        if self.s.host_headers and origin(url) == origin(t.req.url):
             rule = host_rule(self.s.host_headers, (urlsplit(url).hostname or "").lower())
             if rule is not None:
                 headers.update(self.s.host_headers[rule])
@@ -268,9 +268,3 @@ def _final(
         reason=reason,
     )
     return Attempt(result, retryable=retryable)
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port or default

@@ -154,29 +154,29 @@ class Clients:
             ).as_dict()
         }
 
-    def _new(self, origin: str) -> _Pool:
+    def _new(self, site: str) -> _Pool:
         if self.transport is not None:
             return _Pool(self.transport, owned=False)
         per_client = min(CONNECTIONS_PER_CLIENT, max(1, self.settings.per_host))
-        proxy = proxy_for(origin)
+        proxy = proxy_for(site)
         transport = httpx.AsyncHTTPTransport(
-            verify=make_ssl_context() if origin.startswith("https:") else _plain_context(),
+            verify=make_ssl_context() if site.startswith("https:") else _plain_context(),
             limits=httpx.Limits(max_connections=per_client, max_keepalive_connections=per_client),
             proxy=httpx.Proxy(proxy) if proxy else None,
             retries=0,
         )
         return _Pool(transport, owned=True)
 
-    def _pick(self, origin: str) -> _Pool:
-        """The least busy pool for `origin`, adding one while all are full."""
-        pool = self.pools.get(origin)
+    def _pick(self, site: str) -> _Pool:
+        """The least busy pool for `site`, adding one while all are full."""
+        pool = self.pools.get(site)
         if pool is None:
-            pool = self.pools[origin] = []
+            pool = self.pools[site] = []
         best = min(pool, key=_busy) if pool else None
         if best is None or (
             best.owned and best.busy >= CONNECTIONS_PER_CLIENT and len(pool) < self.wanted
         ):
-            best = self._new(origin)
+            best = self._new(site)
             pool.append(best)
         return best
 
@@ -185,20 +185,20 @@ class Clients:
         """GET `url` without following redirects; yields once the headers have arrived."""
         request = httpx.Request("GET", url, headers=headers, extensions=self.extensions)
         parts = request.url
-        origin = _origin(parts)
+        site = origin(parts)
         if parts.userinfo and "authorization" not in request.headers:  # as AsyncClient does
             next(httpx.BasicAuth(parts.username, parts.password).sync_auth_flow(request))
-        jar = self.cookies.get(origin)
+        jar = self.cookies.get(site)
         if jar is not None:
             jar.set_cookie_header(request)
-        pool = self._pick("shared" if self.transport is not None else origin)
+        pool = self._pick("shared" if self.transport is not None else site)
         pool.busy += 1
         try:
             response = await pool.transport.handle_async_request(request)
             try:
                 response.request = request
                 if "set-cookie" in response.headers:
-                    self.cookies.setdefault(origin, httpx.Cookies()).extract_cookies(response)
+                    self.cookies.setdefault(site, httpx.Cookies()).extract_cookies(response)
                 yield Reply(response)
             finally:
                 await response.aclose()
@@ -209,7 +209,7 @@ class Clients:
         """The cookies `url`'s origin has set so far: a revisit with others is not a loop."""
         if not self.cookies:
             return ()  # the common case, and no URL to parse
-        jar = self.cookies.get(_origin(httpx.URL(url)))
+        jar = self.cookies.get(origin(url))
         return tuple(sorted((c.name, c.value or "") for c in jar.jar)) if jar else ()
 
     async def close(self) -> None:
@@ -221,8 +221,10 @@ class Clients:
         self.pools.clear()
 
 
-def _origin(url: httpx.URL) -> str:
-    return f"{url.scheme}://{url.netloc.decode('ascii')}"
+def origin(url: str | httpx.URL) -> str:
+    """A URL's origin (RFC 6454) as httpx normalises it: lowercase IDNA host, no default port."""
+    parts = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    return f"{parts.scheme}://{parts.netloc.decode('ascii')}"
 
 
 def _busy(pool: _Pool) -> int:

@@ -32,7 +32,7 @@ from factcheck.fetch import Fetcher
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.politeness import HostGate, parse_retry_after
 from factcheck.settings import Settings
-from factcheck.transport import proxy_for
+from factcheck.transport import origin, proxy_for
 
 Handler = Callable[[httpx.Request], httpx.Response]
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -157,6 +157,14 @@ def test_a_cookie_check_redirect_gets_its_cookie_back_and_no_other_origin_does(
     assert first.redirects == ("https://news.example/doc",)
     assert cookies == {"news.example": "seen=1", "other.example": None}
     assert second.status is FetchStatus.FETCHED
+
+
+def test_origins_are_compared_as_rfc_6454_says() -> None:
+    assert origin("https://News.Example:443/a") == origin("https://news.example/b")
+    assert origin("http://news.example:80/") == "http://news.example"
+    assert origin("https://user:pw@news.example/") == "https://news.example"
+    assert origin("https://news.example:8443/") != origin("https://news.example/")
+    assert origin("http://news.example/") != origin("https://news.example/")
 
 
 @pytest.mark.parametrize("set_cookie", [None, "seen=1"])
