@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from factcheck.extract import html_to_text  # noqa: E402
+from factcheck.extract.html import html_to_text  # noqa: E402
 
 
 def find_corpus() -> Path | None:

@@ -130,10 +130,10 @@ def free_port() -> int:
 
 def worker_factcheck(urls: list[str], concurrency: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
-    from factcheck.cache import SnapshotCache
-    from factcheck.fetch import Fetcher
+    from factcheck.fetch.fetcher import Fetcher
     from factcheck.models import FetchRequest, FetchStatus
     from factcheck.settings import Settings
+    from factcheck.snapshots.cache import SnapshotCache
 
     with tempfile.TemporaryDirectory(dir=ROOT / "bench" / "out") as cache_dir:
         settings = Settings(

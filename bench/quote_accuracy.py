@@ -15,7 +15,7 @@ from pathlib import Path
 
 from corpus import find_corpus, load_jsonl, page_text
 
-from factcheck.match import match_quote
+from factcheck.match.find import match_quote
 
 LABELS = ("verbatim", "edited_ok", "altered", "absent")
 STATUSES = ("verbatim", "edited", "altered", "paraphrase", "absent", "unchecked")

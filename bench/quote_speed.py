@@ -21,8 +21,8 @@ from collections.abc import Callable
 from corpus import find_corpus, page_ids, page_text
 from rapidfuzz import fuzz
 
-from factcheck.candidates import index_text
-from factcheck.match import match_quote
+from factcheck.match.candidates import index_text
+from factcheck.match.find import match_quote
 
 SIZES = (5_000, 50_000, 200_000)
 WORDS = (10, 30, 80)

@@ -35,8 +35,8 @@ import json, sys, time
 sys.path[:0] = [{root!r}, {tests!r}]
 from tests.test_reliability_pages import FULL, CLAIMS, hostile_pages
 from factcheck.errors import ExtractError
-from factcheck.extract import extract_source
-from factcheck.match import match_quote
+from factcheck.extract.html import extract_source
+from factcheck.match.find import match_quote
 from factcheck.verify import MAX_TEXT_CHARS  # the pipeline's bound on one source's text
 path, quote = CLAIMS[sys.argv[1]]
 body = hostile_pages(**FULL)[path].body

@@ -35,10 +35,10 @@ def write_claims(path: Path, urls: list[str]) -> None:
 def worker_whole(urls: list[str], concurrency: int) -> dict[str, float]:
     """Seconds of the whole check and of each stage alone, on fresh databases and caches."""
     sys.path.insert(0, str(ROOT))
-    from factcheck.claims import load_claims
+    from factcheck.claims.load import load_claims
     from factcheck.run import run_check
     from factcheck.settings import Settings
-    from factcheck.store import Store
+    from factcheck.store.database import Store
 
     scratch = ROOT / "bench" / "out"
     scratch.mkdir(parents=True, exist_ok=True)
@@ -66,12 +66,12 @@ def _stages(work: Path, claims: object, settings: object, urls: list[str]) -> di
     """Fetch alone; then extract+match and record alone, page by page from the same bytes."""
     from dataclasses import replace
 
-    from factcheck.cache import SnapshotCache, sha256_hex
-    from factcheck.fetch import Fetcher
-    from factcheck.match import MATCHER_VERSION
+    from factcheck.fetch.fetcher import Fetcher
+    from factcheck.match.find import MATCHER_VERSION
     from factcheck.models import ClaimsFile, FetchRequest, FetchResult, FetchStatus
     from factcheck.settings import Settings
-    from factcheck.store import Store
+    from factcheck.snapshots.cache import SnapshotCache, sha256_hex
+    from factcheck.store.database import Store
     from factcheck.verify import Verifier
 
     assert isinstance(claims, ClaimsFile) and isinstance(settings, Settings)

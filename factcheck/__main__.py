@@ -1,5 +1,5 @@
 """Entry point for ``python -m factcheck``."""
 
-from factcheck.cli import main
+from factcheck.cli.app import main
 
 main()

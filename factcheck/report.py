@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from factcheck.cache import SnapshotCache
 from factcheck.clock import now_iso
 from factcheck.drift import around, word_diff
 from factcheck.models import (
@@ -21,10 +20,11 @@ from factcheck.models import (
     SourceMetadata,
     SourceReport,
 )
-from factcheck.records import Row, diff_ops, differences, findings_from_json, from_json
 from factcheck.schedule import source_health
 from factcheck.settings import Settings
-from factcheck.store import Store
+from factcheck.snapshots.cache import SnapshotCache
+from factcheck.store.database import Store
+from factcheck.store.rows import Row, diff_ops, differences, findings_from_json, from_json
 
 DEAD_FAILURES = Settings().dead_after_failures
 DEAD_DAYS = Settings().dead_after_days

@@ -8,7 +8,7 @@ import os
 from factcheck.clock import now_iso
 from factcheck.errors import ExitCode, FactcheckError, NotFoundError
 from factcheck.models import ClaimReport, Rating, Review
-from factcheck.store import Store
+from factcheck.store.database import Store
 
 
 class ReviewError(FactcheckError):

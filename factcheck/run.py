@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from factcheck.archive import ArchiveFallback, needs_archive
-from factcheck.cache import SnapshotCache
 from factcheck.clock import utc_now
 from factcheck.errors import CacheError, StoreError
-from factcheck.fetch import Fetcher
-from factcheck.match import MATCHER_VERSION
+from factcheck.fetch.fetcher import Fetcher
+from factcheck.match.find import MATCHER_VERSION
 from factcheck.models import (
     Claim,
     ClaimsFile,
@@ -28,8 +26,10 @@ from factcheck.models import (
 )
 from factcheck.schedule import due_sources
 from factcheck.settings import Settings
-from factcheck.store import Store
+from factcheck.snapshots.cache import SnapshotCache
+from factcheck.store.database import Store
 from factcheck.verify import SourceOutcome, Verifier, carries_over, claims_by_source, roll_up
+from factcheck.wayback.fallback import ArchiveFallback, needs_archive
 
 # Higher is worse; used to sort transitions ("newly broken first").
 SEVERITY = {

@@ -12,12 +12,11 @@ from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from factcheck.cache import SnapshotCache
 from factcheck.drift import classify_drift
 from factcheck.errors import ExtractError
-from factcheck.evidence import text_fragment_url
-from factcheck.fetch import Fetcher
-from factcheck.match import MATCHER_VERSION, match_quote
+from factcheck.fetch.fetcher import Fetcher
+from factcheck.match.find import MATCHER_VERSION, match_quote
+from factcheck.match.fragments import text_fragment_url
 from factcheck.models import (
     Claim,
     ClaimStatus,
@@ -31,6 +30,7 @@ from factcheck.models import (
     SourceText,
     Verification,
 )
+from factcheck.snapshots.cache import SnapshotCache
 from factcheck.specifics import extract_specifics, find_specifics, rollup_specifics
 
 FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
@@ -117,7 +117,7 @@ class SourceChecker:
         body = result.body if result.body is not None else self.cache.get(result.body_hash)
         if body is None:
             raise _SnapshotGone(result.body_hash)
-        from factcheck.extract import extract_source  # bs4 + lxml: only when a page changed
+        from factcheck.extract.html import extract_source  # bs4 + lxml: only when a page changed
 
         text = extract_source(body, result.content_type, result.final_url or result.url)
         if len(text.text) > MAX_TEXT_CHARS:  # a hostile page must not cost unbounded memory

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.store import Store
+from factcheck.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

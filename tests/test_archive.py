@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.archive import Capture, cdx_request, parse_cdx, pick_captures
-from factcheck.claims import load_claims
+from factcheck.claims.load import load_claims
 from factcheck.run import run_check
 from factcheck.settings import Settings
-from factcheck.store import Store
+from factcheck.store.database import Store
+from factcheck.wayback.fallback import Capture, cdx_request, parse_cdx, pick_captures
 from tests.site import Page, Site, serve
 
 QUOTE = "we will keep every hospital in the region open for the next ten years"

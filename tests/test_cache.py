@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from factcheck.cache import SnapshotCache, sha256_hex
-from factcheck.compression import ZSTD_MAGIC, compress, compress_all, decompress
 from factcheck.errors import CacheError
-from factcheck.packs import HEADER
+from factcheck.snapshots.cache import SnapshotCache, sha256_hex
+from factcheck.snapshots.compression import ZSTD_MAGIC, compress, compress_all, decompress
+from factcheck.snapshots.packs import HEADER
 
 
 def snapshot_files(root: Path) -> list[Path]:

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import factcheck.claims_yaml
-from factcheck.claims import claims_schema, load_claims
+import factcheck.claims.yaml_nodes
+from factcheck.claims.load import claims_schema, load_claims
 from factcheck.errors import ClaimsFileError, ExitCode
 from factcheck.models import Rating, SourceRef
 
@@ -169,7 +169,7 @@ def test_empty_file(tmp_path: Path) -> None:
 def test_too_large_file_is_refused_before_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(factcheck.claims_yaml, "MAX_BYTES", 1000)
+    monkeypatch.setattr(factcheck.claims.yaml_nodes, "MAX_BYTES", 1000)
     path = tmp_path / "claims.yaml"
     path.write_text("claims: []\n" + "#" * 2000, "utf-8")
     (problem,) = problems_of(path)
@@ -201,7 +201,7 @@ def test_checking_stops_after_many_problems(tmp_path: Path) -> None:
 
 
 def test_too_many_values_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(factcheck.claims_yaml, "MAX_NODES", 100)
+    monkeypatch.setattr(factcheck.claims.yaml_nodes, "MAX_NODES", 100)
     path = tmp_path / "claims.yaml"
     path.write_text("claims: [" + "1, " * 200 + "1]\n", "utf-8")
     assert problems_of(path) == [f"{path}:1: more than 100 values; split the file"]

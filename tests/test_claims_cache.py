@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import factcheck.claims_cache as claims_cache
-from factcheck.claims import load_claims
-from factcheck.claims_cache import load_claims_cached
+import factcheck.claims.cache as claims_cache
+from factcheck.claims.cache import load_claims_cached
+from factcheck.claims.load import load_claims
 from factcheck.errors import ClaimsFileError
 
 CLAIMS = """\
@@ -132,7 +132,7 @@ def test_only_the_newest_entries_are_kept(tmp_path: Path) -> None:
 
 
 def test_cache_prune_leaves_parsed_claims_alone(tmp_path: Path) -> None:
-    from factcheck.cache import SnapshotCache
+    from factcheck.snapshots.cache import SnapshotCache
 
     path = tmp_path / "claims.yaml"
     path.write_text(CLAIMS, encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factcheck.cli import main
+from factcheck.cli.app import main
 from tests.site import Page, Site, serve
 
 ARTICLE = """<html><head><title>Defence pacts signed</title></head><body>

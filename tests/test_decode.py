@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.decode import charset_from_content_type, charset_from_meta, decode_body
+from factcheck.fetch.decode import charset_from_content_type, charset_from_meta, decode_body
 
 TEXT = "Te Pāti Māori — “naïve café”"
 

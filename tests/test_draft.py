@@ -8,8 +8,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from factcheck.claims import load_claims
-from factcheck.cli_draft import register
+from factcheck.claims.load import load_claims
+from factcheck.cli.draft import register
 from factcheck.draft import (
     SCARE_TAG,
     UNCLOSED_TAG,
@@ -23,7 +23,7 @@ from factcheck.draft import (
     unique_id,
 )
 from factcheck.errors import ClaimsFileError, ExitCode
-from factcheck.extract import paragraphs_with_links, read_paragraphs
+from factcheck.extract.html import paragraphs_with_links, read_paragraphs
 from factcheck.models import SpecificKind
 from factcheck.specifics import extract_specifics
 from tests.site import Page, serve

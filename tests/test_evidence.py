@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from factcheck.evidence import encode_directive_part, text_fragment_url, text_quote_selector
-from factcheck.match import match_quote
+from factcheck.match.find import match_quote
+from factcheck.match.fragments import encode_directive_part, text_fragment_url, text_quote_selector
 from factcheck.models import QuoteMatch, QuoteStatus
 
 PAGE = (

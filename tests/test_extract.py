@@ -7,7 +7,7 @@ import time
 import pytest
 
 from factcheck.errors import ExtractError
-from factcheck.extract import MAX_TAGS, extract_source, html_to_text
+from factcheck.extract.html import MAX_TAGS, extract_source, html_to_text
 
 ARTICLE = """<!doctype html>
 <html lang="en-GB"><head>

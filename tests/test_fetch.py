@@ -26,13 +26,13 @@ from webserver import (
     timed,
 )
 
-from factcheck.cache import SnapshotCache
-from factcheck.classify import WALL_MAX_BYTES, judge_page
-from factcheck.fetch import Fetcher
+from factcheck.fetch.classify import WALL_MAX_BYTES, judge_page
+from factcheck.fetch.fetcher import Fetcher
+from factcheck.fetch.politeness import HostGate, parse_retry_after
+from factcheck.fetch.transport import origin, proxy_for
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
-from factcheck.politeness import HostGate, parse_retry_after
 from factcheck.settings import Settings
-from factcheck.transport import origin, proxy_for
+from factcheck.snapshots.cache import SnapshotCache
 
 Handler = Callable[[httpx.Request], httpx.Response]
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -579,7 +579,7 @@ def test_redirect_relative_location_and_chain(web_server: TestServer, tmp_path: 
 
 
 def test_unknown_host_is_not_retried_but_a_dns_hiccup_is() -> None:
-    from factcheck.transport import classify_error
+    from factcheck.fetch.transport import classify_error
 
     for errno_, retry in ((socket.EAI_NONAME, False), (socket.EAI_AGAIN, True)):
         err = httpx.ConnectError("lookup failed")

@@ -23,12 +23,12 @@ from webserver import (
     truncated,
 )
 
-from factcheck.cache import SnapshotCache
-from factcheck.decode import decode_body
-from factcheck.fetch import Fetcher
+from factcheck.extract.pdf import pdf_to_text
+from factcheck.fetch.decode import decode_body
+from factcheck.fetch.fetcher import Fetcher
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
-from factcheck.pdf import pdf_to_text
 from factcheck.settings import Settings
+from factcheck.snapshots.cache import SnapshotCache
 
 RETRIES = 2
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.candidates import index_text
-from factcheck.match import MATCHER_VERSION, match_quote
+from factcheck.match.candidates import index_text
+from factcheck.match.find import MATCHER_VERSION, match_quote
+from factcheck.match.quote import parse_quote
 from factcheck.models import QuoteStatus
-from factcheck.quote import parse_quote
 
 PAGE = (
     "Health officials said on Tuesday that 12 people had been admitted to hospital.\n\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.extract import html_to_text
-from factcheck.match import match_quote
+from factcheck.extract.html import html_to_text
+from factcheck.match.find import match_quote
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 
-from factcheck.align import find_places
-from factcheck.candidates import index_text
-from factcheck.match import match_quote
+from factcheck.match.align import find_places
+from factcheck.match.candidates import index_text
+from factcheck.match.find import match_quote
+from factcheck.match.quote import parse_quote
 from factcheck.models import QuoteStatus
-from factcheck.quote import parse_quote
 
 PAGE = (
     "Read the results first, the reviewers said. And the results are in. The new 16-inch "

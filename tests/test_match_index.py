@@ -8,9 +8,9 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.candidates import SLACK, PageIndex, index_text, vote_diagonals
-from factcheck.match import _may_be_verbatim
-from factcheck.quote import parse_quote, plain_keys
+from factcheck.match.candidates import SLACK, PageIndex, index_text, vote_diagonals
+from factcheck.match.find import _may_be_verbatim
+from factcheck.match.quote import parse_quote, plain_keys
 from factcheck.text import collapse_whitespace, tokenize
 
 # Words, numbers, apostrophes, CJK, signs and every kind of whitespace run.

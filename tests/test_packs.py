@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.cache import SnapshotCache, sha256_hex
-from factcheck.cache_writer import CacheWriter
 from factcheck.errors import CacheError
-from factcheck.packs import HEADER, scan
+from factcheck.snapshots.cache import SnapshotCache, sha256_hex
+from factcheck.snapshots.packs import HEADER, scan
+from factcheck.snapshots.writer import CacheWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,7 +64,7 @@ def test_an_index_follows_packs_that_are_new_or_grew(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from factcheck.cache import SnapshotCache
+from factcheck.snapshots.cache import SnapshotCache
 cache = SnapshotCache(Path(sys.argv[1]))
 for i in range(int(sys.argv[2]), int(sys.argv[2]) + 60):
     cache.put((f"<p>body {i} </p>" * (200 + i)).encode())

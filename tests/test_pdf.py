@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from webserver import make_pdf
 
-from factcheck import pdf
 from factcheck.errors import ExtractError
-from factcheck.pdf import pdf_to_text
+from factcheck.extract import pdf
+from factcheck.extract.pdf import pdf_to_text
 
 
 def test_pages_and_offsets() -> None:

@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from factcheck.cli import main
+from factcheck.cli.app import main
 from factcheck.errors import ExitCode
 
 ROOT = Path(__file__).resolve().parent.parent

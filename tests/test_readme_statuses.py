@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.match import match_quote
+from factcheck.match.find import match_quote
 from factcheck.models import QuoteStatus
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

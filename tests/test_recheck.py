@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factcheck.cache import SnapshotCache
-from factcheck.claims import load_claims
-from factcheck.cli import main
+from factcheck.claims.load import load_claims
+from factcheck.cli.app import main
 from factcheck.clock import utc_now
 from factcheck.models import Claim, FetchResult, FetchStatus, SourceRef, Verification
-from factcheck.records import CARRIED_OVER, check_row
 from factcheck.run import run_check
 from factcheck.settings import Settings
-from factcheck.store import Store
+from factcheck.snapshots.cache import SnapshotCache
+from factcheck.store.database import Store
+from factcheck.store.rows import CARRIED_OVER, check_row
 from factcheck.verify import SourceChecker
 from tests.site import Page, Site, serve
 

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from factcheck.claims import load_claims
-from factcheck.cli import main
+from factcheck.claims.load import load_claims
+from factcheck.cli.app import main
 from factcheck.errors import ClaimsFileError
 from factcheck.models import Claim, ClaimsFile
-from factcheck.store import Store
+from factcheck.store.database import Store
 
 FUZZ = {
     "deadline": None,

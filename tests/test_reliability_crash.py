@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.store import Store
+from factcheck.store.database import Store
 from tests.site import Page, Site
 from tests.test_crash import N, site, start, wait_for_checks, write_claims
 
@@ -304,7 +304,7 @@ class _Killed(BaseException):
 def test_kill_between_snapshot_and_checks_loses_nothing(
     tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from factcheck.claims import load_claims
+    from factcheck.claims.load import load_claims
     from factcheck.run import run_check
     from factcheck.settings import Settings
 

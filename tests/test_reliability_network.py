@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from webserver import TestServer, page, redirect
 
-from factcheck.cache import SnapshotCache
-from factcheck.cli import main
-from factcheck.fetch import Fetcher
+from factcheck.cli.app import main
+from factcheck.fetch.fetcher import Fetcher
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
+from factcheck.snapshots.cache import SnapshotCache
 from tests.test_fetch import tls_server
 
 __all__ = ["tls_server"]

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from factcheck.cli import main
+from factcheck.cli.app import main
 from factcheck.formats import FORMATS
 from tests.site import Page, Site, serve
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factcheck.cli import main
+from factcheck.cli.app import main
 from factcheck.formats import FORMATS
 from tests.site import Page, Site, serve
 

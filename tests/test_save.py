@@ -8,9 +8,9 @@ import click
 from click.testing import CliRunner
 from webserver import Handler, TestServer, status
 
-from factcheck.cli_archive import register
-from factcheck.save import Pacer, save_pages
+from factcheck.cli.archive import register
 from factcheck.settings import Settings
+from factcheck.wayback.capture import Pacer, save_pages
 
 SETTINGS = Settings(connect_timeout=1.0, request_deadline=2.0)
 

@@ -13,8 +13,8 @@ from factcheck.models import (
     SourceRef,
     Verification,
 )
-from factcheck.records import CARRIED_OVER, FRESH_COLUMNS, WORD_DETAIL, check_row
-from factcheck.store import Store
+from factcheck.store.database import Store
+from factcheck.store.rows import CARRIED_OVER, FRESH_COLUMNS, WORD_DETAIL, check_row
 
 
 def claims(*items: Claim) -> ClaimsFile:

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from factcheck.cache import SnapshotCache
-from factcheck.decode import decode_body
 from factcheck.draft.quotes import split_paragraphs
 from factcheck.errors import ExitCode, ExtractError, FactcheckError
-from factcheck.extract import HtmlParagraph, extract_source, html_to_text, read_paragraphs
-from factcheck.fetch import Fetcher
+from factcheck.extract.html import HtmlParagraph, extract_source, html_to_text, read_paragraphs
+from factcheck.fetch.decode import decode_body
+from factcheck.fetch.fetcher import Fetcher
 from factcheck.models import Article, FetchRequest, FetchResult
 from factcheck.settings import Settings
+from factcheck.snapshots.cache import SnapshotCache
 
 
 class ArticleError(FactcheckError):

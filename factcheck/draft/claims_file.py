@@ -16,12 +16,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from factcheck.claims import load_claims
+from factcheck.claims.load import load_claims
 from factcheck.draft.drafting import DraftClaim, unique_id
 from factcheck.models import Article, Claim
 from factcheck.text import fold
 
-# YAML 1.1 (what claims.py reads) turns these plain scalars into booleans, numbers or dates.
+# YAML 1.1 (what the claims loader reads) turns these plain scalars into booleans, numbers or dates.
 _NOT_PLAIN_TEXT = re.compile(
     r"(?i:y|n|yes|no|on|off|true|false|null|~)|[-+.]?[0-9][0-9_:.,eE+-]*|\d{4}-\d\d?-\d\d?.*"
 )

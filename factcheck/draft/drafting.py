@@ -7,10 +7,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from factcheck.claims import MAX_TEXT  # longer text fields are rejected
+from factcheck.claims.load import MAX_TEXT  # longer text fields are rejected
 from factcheck.draft.quotes import QuoteSpan, find_quotes, split_paragraphs, split_sentences
 from factcheck.draft.speakers import MASK, People, Subject, attribute, find_people
-from factcheck.extract import HtmlParagraph
+from factcheck.extract.html import HtmlParagraph
 from factcheck.models import SpecificKind
 from factcheck.specifics import extract_specifics
 

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from factcheck import __version__
-from factcheck.cli_common import (
+from factcheck.cli.common import (
     claims_option,
     db_option,
     emit_json,
@@ -40,7 +40,7 @@ def main() -> None:
 @handle_errors
 def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> None:
     """The latest status of every claim, and what changed since the previous run."""
-    from factcheck.display import console, status_table
+    from factcheck.cli.display import console, status_table
     from factcheck.report import build_report
 
     store = open_store(resolve_settings(claims_path, db_path))
@@ -106,7 +106,7 @@ def status_json(c: ClaimReport) -> dict[str, Any]:
 @handle_errors
 def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
     """One claim: per source its fetch and quote status, the excerpt in context, the diff."""
-    from factcheck.display import console, print_claim
+    from factcheck.cli.display import console, print_claim
     from factcheck.report import build_report, excerpt_contexts
 
     settings = resolve_settings(claims_path, db_path)
@@ -125,7 +125,7 @@ def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
 @handle_errors
 def history_command(claim_id: str, claims_path: Path, db_path: Path | None, as_json: bool) -> None:
     """Each source's timeline for one claim: when, fetch status, quote status, text changes."""
-    from factcheck.display import console, history_table
+    from factcheck.cli.display import console, history_table
     from factcheck.report import source_timelines
 
     store = open_store(resolve_settings(claims_path, db_path))
@@ -194,7 +194,7 @@ def cache_group() -> None:
 @handle_errors
 def cache_prune(claims_path: Path, db_path: Path | None) -> None:
     """Delete snapshots that no recorded check references, and report what was freed."""
-    from factcheck.cache import SnapshotCache
+    from factcheck.snapshots.cache import SnapshotCache
 
     settings = resolve_settings(claims_path, db_path)
     store = open_store(settings)
@@ -263,7 +263,7 @@ def report_command(
 @handle_errors
 def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
     """The text around the quote before and after each source's last change."""
-    from factcheck.display import console, print_text_changes
+    from factcheck.cli.display import console, print_text_changes
     from factcheck.report import text_changes
 
     settings = resolve_settings(claims_path, db_path)
@@ -273,11 +273,11 @@ def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
 
 
 def _register_extra_commands() -> None:
-    from factcheck import cli_archive, cli_check, cli_draft
+    from factcheck.cli import archive, check, draft
 
-    cli_check.register(main)
-    cli_draft.register(main)
-    cli_archive.register(main)
+    check.register(main)
+    draft.register(main)
+    archive.register(main)
 
 
 _register_extra_commands()

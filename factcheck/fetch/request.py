@@ -8,9 +8,9 @@ import time
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
-from factcheck.cache import SnapshotCache
-from factcheck.cache_writer import CacheWriter
-from factcheck.classify import (
+from factcheck.clock import now_iso
+from factcheck.errors import CacheError
+from factcheck.fetch.classify import (
     REDIRECT_STATUSES,
     Attempt,
     check_url,
@@ -19,13 +19,20 @@ from factcheck.classify import (
     host_rule,
     refuse_head,
 )
-from factcheck.clock import now_iso
-from factcheck.errors import CacheError
-from factcheck.local import read_file, read_offline
+from factcheck.fetch.local import read_file, read_offline
+from factcheck.fetch.politeness import (
+    ROBOTS_MAX_BYTES,
+    HostGate,
+    Hosts,
+    PrivateGuard,
+    Robots,
+    backoff,
+)
+from factcheck.fetch.transport import Clients, CookieState, Reply, Transport, classify_error, origin
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
-from factcheck.politeness import ROBOTS_MAX_BYTES, HostGate, Hosts, PrivateGuard, Robots, backoff
 from factcheck.settings import Settings
-from factcheck.transport import Clients, CookieState, Reply, Transport, classify_error, origin
+from factcheck.snapshots.cache import SnapshotCache
+from factcheck.snapshots.writer import CacheWriter
 
 MAX_REDIRECTS = 10
 DRAIN_BYTES = 65_536  # bodies of redirects and 304s read so their connection stays open

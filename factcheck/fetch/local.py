@@ -6,9 +6,9 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from factcheck.cache import SnapshotCache
-from factcheck.classify import READABLE_TYPES, mime_of, sniff
+from factcheck.fetch.classify import READABLE_TYPES, mime_of, sniff
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
+from factcheck.snapshots.cache import SnapshotCache
 
 FILE_TYPES = {".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml"}
 

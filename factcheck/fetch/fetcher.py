@@ -15,14 +15,14 @@ import threading
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
 
-from factcheck.cache import SnapshotCache
 from factcheck.clock import now_iso
 from factcheck.errors import CacheError
+from factcheck.fetch.politeness import parse_retry_after
+from factcheck.fetch.request import FetchRun
+from factcheck.fetch.transport import Transport, proxy_for
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
-from factcheck.politeness import parse_retry_after
-from factcheck.request import FetchRun
 from factcheck.settings import Settings
-from factcheck.transport import Transport, proxy_for
+from factcheck.snapshots.cache import SnapshotCache
 
 __all__ = ["Fetcher", "parse_retry_after", "proxy_for"]
 

@@ -7,11 +7,11 @@ import unicodedata
 
 from rapidfuzz.distance import Indel
 
-from factcheck.align import NEAR_SHARE, Chain, Place, find_chains, find_places
-from factcheck.candidates import PageIndex, index_text
-from factcheck.differences import Verdict, content_words, judge_chain, list_differences
+from factcheck.match.align import NEAR_SHARE, Chain, Place, find_chains, find_places
+from factcheck.match.candidates import PageIndex, index_text
+from factcheck.match.differences import Verdict, content_words, judge_chain, list_differences
+from factcheck.match.quote import ParsedQuote, parse_quote, plain_keys, quote_span
 from factcheck.models import DiffOp, QuoteMatch, QuoteStatus, Segment
-from factcheck.quote import ParsedQuote, parse_quote, plain_keys, quote_span
 from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char
 
 MATCHER_VERSION = "3.3"  # 3.3: ellipsis quotes also searched from their rarest segment

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from factcheck.clock import now_iso
 from factcheck.models import FetchResult, FetchStatus, SourceText, Verification
-from factcheck.records import CARRIED_OVER, FRESH_COLUMNS, Row, check_row, to_json
+from factcheck.store.rows import CARRIED_OVER, FRESH_COLUMNS, Row, check_row, to_json
 
 
 class Recorder:

@@ -8,14 +8,14 @@ from datetime import timedelta
 from sqlite_utils import Database
 
 from factcheck.models import Claim, FetchRequest, PreviousCheck
-from factcheck.records import (
+from factcheck.schedule import SourceDue, parse_interval
+from factcheck.store.rows import (
     CARRIED_OVER,
     FRESH_COLUMNS,
     WORD_DETAIL,
     Row,
     verification_from_row,
 )
-from factcheck.schedule import SourceDue, parse_interval
 
 
 class HistoryReads:

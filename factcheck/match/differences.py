@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from factcheck.align import Chain
-from factcheck.candidates import PageIndex
+from factcheck.match.align import Chain
+from factcheck.match.candidates import PageIndex
+from factcheck.match.opcodes import Op
+from factcheck.match.quote import ParsedQuote, QuoteWord, quote_span
 from factcheck.models import Difference, DiffOp
-from factcheck.opcodes import Op
-from factcheck.quote import ParsedQuote, QuoteWord, quote_span
 from factcheck.text import fold
 
 _EDITORIAL_SPAN = 4  # a [bracket] may stand in for up to this many source words

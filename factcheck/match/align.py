@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from factcheck.candidates import SLACK, PageIndex, pick_diagonals, vote_diagonals
-from factcheck.opcodes import Op, lcs_opcodes, merge_ops, slide_ops, trim_ops, untidiness
-from factcheck.quote import ParsedQuote, QuoteWord
+from factcheck.match.candidates import SLACK, PageIndex, pick_diagonals, vote_diagonals
+from factcheck.match.opcodes import Op, lcs_opcodes, merge_ops, slide_ops, trim_ops, untidiness
+from factcheck.match.quote import ParsedQuote, QuoteWord
 
 MAX_GAP_TOKENS = 200  # an ellipsis may stand for at most this many source words
 NEAR_SHARE = 0.6  # an altered quote keeps at least this share of its words

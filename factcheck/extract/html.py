@@ -33,13 +33,13 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xm
 
 def extract_source(body: bytes, content_type: str | None, url: str) -> SourceText:
     """Readable text of a fetched body: HTML/XHTML, plain text or PDF; else ExtractError."""
-    from factcheck.decode import decode_body  # written in parallel (issue 4)
+    from factcheck.fetch.decode import decode_body  # written in parallel (issue 4)
 
     kind = (content_type or "").split(";")[0].strip().lower()
     if not kind:
         kind = _sniff(body, url)
     if kind == "application/pdf":
-        from factcheck.pdf import pdf_to_text
+        from factcheck.extract.pdf import pdf_to_text
 
         return pdf_to_text(body)
     if kind in _HTML_TYPES:

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from factcheck.fetch.politeness import parse_retry_after
 from factcheck.models import FetchResult, FetchStatus
-from factcheck.politeness import parse_retry_after
 
 READABLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/pdf"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})

@@ -6,8 +6,8 @@ import asyncio
 import queue
 import threading
 
-from factcheck.cache import SnapshotCache, sha256_hex
 from factcheck.errors import CacheError
+from factcheck.snapshots.cache import SnapshotCache, sha256_hex
 
 
 class CacheWriter:

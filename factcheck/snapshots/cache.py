@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from factcheck.compression import compress, compress_all, decompress
 from factcheck.errors import CacheError
-from factcheck.pack_prune import prune_folder
-from factcheck.packs import PackStore, write_all
+from factcheck.snapshots.compression import compress, compress_all, decompress
+from factcheck.snapshots.packs import PackStore, write_all
+from factcheck.snapshots.prune import prune_folder
 
 PACKS_FOLDER = "packs"
 SNAPSHOT_SUFFIX = ".z"  # bodies before packs: zstd, or zlib before issue 4's throughput work
@@ -60,7 +60,7 @@ class SnapshotCache:
     """Bodies appended to pack files under `root/packs/`; text under `root/text/ab/<sha256>.json.z`.
 
     Creating a file per body cost 0.02-3 ms of kernel time each; an append to an open pack
-    ~2 us (issue 4). Each instance appends to its own pack (see factcheck.packs), so runs
+    ~2 us (issue 4). Each instance appends to its own pack (see factcheck.snapshots.packs), so runs
     never interleave. Bodies of older caches, `root/ab/<sha256>.z`, are still read and
     pruned. Text entries are written to a temporary file and renamed into place. A body
     whose content no longer matches its hash is never returned.

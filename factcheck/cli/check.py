@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from factcheck.claims_cache import load_claims_cached
-from factcheck.cli_common import (
+from factcheck.claims.cache import load_claims_cached
+from factcheck.cli.common import (
     claims_option,
     db_option,
     emit_json,
@@ -79,7 +79,7 @@ def check_command(
     archive: bool,
 ) -> None:
     """Fetch every source, find each quote in it, record the results and summarise."""
-    from factcheck.display import RunProgress, console, summary_table
+    from factcheck.cli.display import RunProgress, console, summary_table
     from factcheck.run import run_check
 
     failing = parse_fail_on(fail_on)

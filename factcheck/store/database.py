@@ -15,11 +15,11 @@ from sqlite_utils import Database
 
 from factcheck.clock import now_iso
 from factcheck.errors import NotFoundError, StoreError
-from factcheck.history import HistoryReads
-from factcheck.migrations import migrations
 from factcheck.models import Article, Claim, ClaimsFile, Review
-from factcheck.recording import Recorder, immediate, pk_of
-from factcheck.records import Row, to_json
+from factcheck.store.migrations import migrations
+from factcheck.store.reads import HistoryReads
+from factcheck.store.rows import Row, to_json
+from factcheck.store.writes import Recorder, immediate, pk_of
 
 
 class Store(Recorder, HistoryReads):

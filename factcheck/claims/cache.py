@@ -18,8 +18,8 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
-from factcheck.claims import load_claims
-from factcheck.claims_yaml import read_bytes
+from factcheck.claims.load import load_claims
+from factcheck.claims.yaml_nodes import read_bytes
 from factcheck.models import Article, Claim, ClaimsFile, Rating, SourceRef
 
 # Entries are keyed by this too: a change to the claim model never reads an old entry.

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from factcheck.claims_yaml import (
+from factcheck.claims.yaml_nodes import (
     Node,
     ProblemList,
     YamlProblem,

@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from factcheck.packs import (
+from factcheck.snapshots.packs import (
     HEADER,
     NEW_FILE,
     PACK_SUFFIX,

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from factcheck.politeness import parse_retry_after
+from factcheck.fetch.politeness import parse_retry_after
+from factcheck.fetch.transport import Answer, SyncTransport, get_once
 from factcheck.settings import SAVE_ENDPOINT, SAVE_INTERVAL, Settings
-from factcheck.transport import Answer, SyncTransport, get_once
 
 MAX_INTERVAL = 300.0
 

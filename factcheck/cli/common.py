@@ -20,7 +20,7 @@ from factcheck.settings import (
     default_db_path,
     environment_overrides,
 )
-from factcheck.store import Store
+from factcheck.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,0 +1,3 @@
+"""Bytes to text: HTML (BeautifulSoup/lxml) and PDF (pypdf) into a `SourceText` with metadata,
+paragraphs and page offsets.
+"""
