@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from factcheck.carryover import carries_over
 from factcheck.clock import utc_now
 from factcheck.errors import CacheError, StoreError
 from factcheck.fetch.fetcher import Fetcher
@@ -24,11 +25,12 @@ from factcheck.models import (
     QuoteStatus,
     Verification,
 )
+from factcheck.rollup import roll_up
 from factcheck.schedule import due_sources
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
-from factcheck.verify import SourceOutcome, Verifier, carries_over, claims_by_source, roll_up
+from factcheck.verify import SourceOutcome, Verifier, claims_by_source
 from factcheck.wayback.fallback import ArchiveFallback, needs_archive
 
 # Higher is worse; used to sort transitions ("newly broken first").

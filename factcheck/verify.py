@@ -1,17 +1,16 @@
-"""Fetch, extract and match: one `SourceOutcome` per source, and the claim roll-up."""
+"""Fetch, extract and match: one `SourceOutcome` per source (workers, when many)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
+from factcheck.carryover import carries_over, claim_fingerprint, reusable
 from factcheck.drift import classify_drift
 from factcheck.errors import ExtractError
 from factcheck.fetch.fetcher import Fetcher
@@ -19,7 +18,6 @@ from factcheck.match.find import MATCHER_VERSION, match_quote
 from factcheck.match.fragments import text_fragment_url
 from factcheck.models import (
     Claim,
-    ClaimStatus,
     FetchRequest,
     FetchResult,
     FetchStatus,
@@ -30,10 +28,10 @@ from factcheck.models import (
     SourceText,
     Verification,
 )
+from factcheck.rollup import FOUND
 from factcheck.snapshots.cache import SnapshotCache
-from factcheck.specifics import extract_specifics, find_specifics, rollup_specifics
+from factcheck.specifics import extract_specifics, find_specifics
 
-FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
 UNCHECKED_MATCH = QuoteMatch(status=QuoteStatus.UNCHECKED)
 MAX_TEXT_CHARS = 1_000_000  # ~150,000 words: far beyond any article, bounds matching memory
 PARALLEL_MIN_SOURCES = 50  # below this, starting worker processes costs more than it saves
@@ -101,7 +99,7 @@ class SourceChecker:
     ) -> bool:
         """True when every claim's last verdict on these very bytes can be carried over."""
         return bool(claims) and all(
-            _reusable(previous.get((claim.id, result.url)), claim, result) for claim in claims
+            reusable(previous.get((claim.id, result.url)), claim, result) for claim in claims
         )
 
     def read_text(self, result: FetchResult) -> SourceText:
@@ -268,40 +266,6 @@ def claims_by_source(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
     return by_url
 
 
-def roll_up(claim: Claim, verifications: Sequence[Verification]) -> ClaimStatus:
-    """A claim's status from its latest verification per source."""
-    if not claim.sources:
-        return ClaimStatus.UNSOURCED
-    if claim.quote and any(v.archive_status in FOUND for v in verifications):
-        return ClaimStatus.SUPPORTED  # the quote was there when cited, per the archive
-    readable = [v for v in verifications if v.fetch.status is FetchStatus.FETCHED]
-    if not readable:
-        return ClaimStatus.UNAVAILABLE
-    if claim.quote:
-        statuses = {v.match.status for v in readable}
-        if statuses & FOUND:
-            return ClaimStatus.SUPPORTED
-        if QuoteStatus.ALTERED in statuses:
-            return ClaimStatus.MISQUOTED
-        return ClaimStatus.UNVERIFIED
-    if claim.evidence and any(all(e.status in FOUND for e in v.evidence) for v in readable):
-        return ClaimStatus.SUPPORTED
-    return _roll_up_specifics(claim, readable)
-
-
-def _roll_up_specifics(claim: Claim, readable: Sequence[Verification]) -> ClaimStatus:
-    if not any(v.specifics for v in readable):
-        if claim.evidence:
-            found = any(e.status in FOUND for v in readable for e in v.evidence)
-            return ClaimStatus.PARTLY if found else ClaimStatus.UNVERIFIED
-        return ClaimStatus.UNCHECKED
-    verdicts = {rollup_specifics(v.specifics) for v in readable}
-    for status in (ClaimStatus.SUPPORTED, ClaimStatus.PARTLY):
-        if status.value in verdicts:
-            return status
-    return ClaimStatus.UNVERIFIED
-
-
 def source_text_from_dict(data: Mapping[str, object]) -> SourceText:
     meta = data.get("metadata") or {}
     assert isinstance(meta, dict)
@@ -321,32 +285,6 @@ def _drop_body(result: FetchResult) -> FetchResult:
     """Keep the size, drop the bytes: outcomes are held and recorded without bodies."""
     size = len(result.body) if result.body is not None else result.size
     return replace(result, body=None, size=size)
-
-
-@lru_cache(maxsize=65_536)
-def claim_fingerprint(claim: Claim) -> str:
-    """Changes whenever the words a check looks for change."""
-    words = json.dumps([claim.claim, claim.quote, claim.evidence, claim.specifics])
-    return hashlib.sha256(words.encode()).hexdigest()[:16]
-
-
-def carries_over(prior: PreviousCheck | None, claim: Claim) -> bool:
-    """Whether the last verdict stands for the same bytes: same claim words, same matcher."""
-    return (
-        prior is not None
-        and prior.text_hash is not None
-        and prior.matcher_version == MATCHER_VERSION
-        and prior.verification.claim_hash == claim_fingerprint(claim)
-    )
-
-
-def _reusable(prior: PreviousCheck | None, claim: Claim, result: FetchResult) -> bool:
-    return (
-        result.status is FetchStatus.FETCHED
-        and carries_over(prior, claim)
-        and prior is not None
-        and prior.verification.fetch.body_hash == result.body_hash
-    )
 
 
 def _text_hash(text: SourceText) -> str:
