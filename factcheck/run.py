@@ -90,6 +90,7 @@ def run_check(
     fetcher: Fetcher | None = None,
     on_outcome: ProgressFn | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Check every source (or only the due ones), recording each outcome as soon as it exists."""
     with run_lock(settings.db_path):
@@ -102,7 +103,8 @@ def run_check(
             on_start(len(requests))
         cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
         run_id = store.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
-        verifier = Verifier(fetcher or Fetcher(settings, cache), cache, settings.workers)
+        fetcher = fetcher or Fetcher(settings, cache, notice=on_notice)
+        verifier = Verifier(fetcher, cache, settings.workers)
         current = {key: prev.verification for key, prev in latest.items()}
         fresh: set[tuple[str, str]] = set()  # checked in this run
 

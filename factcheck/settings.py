@@ -30,7 +30,8 @@ class Settings:
     run_deadline: float | None = None
     retries: int = 3
     backoff_base: float = 0.5
-    retry_after_cap: float = 30.0
+    retry_after_cap: float = 30.0  # the longest single wait before a retry
+    max_wait: float = 60.0  # seconds one source may spend waiting on back-off (429, 5xx)
     max_bytes: int = 20 * 1024 * 1024
     respect_robots: bool = False
     host_headers: dict[str, dict[str, str]] = field(default_factory=dict)

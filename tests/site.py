@@ -32,6 +32,7 @@ class Site(TestServer):
     def __init__(self) -> None:
         super().__init__()
         self.pages: dict[str, Page] = {}
+        self.not_found = NOT_FOUND  # what any other path answers
         self.routes_by_query: dict[str, Callable[[dict[str, str]], Page]] = {}
         self.routes = _Dispatch(self)
 
@@ -50,7 +51,7 @@ class _Dispatch(dict[str, Callable[[Handler], None]]):
         if by_query is not None:
             page = by_query(dict(parse_qsl(parts.query)))
         else:
-            page = self.site.pages.get(parts.path, NOT_FOUND)
+            page = self.site.pages.get(parts.path, self.site.not_found)
         if page.delay:
             h.pause(page.delay)
         etag = page.headers.get("ETag")

@@ -215,8 +215,11 @@ ARTICLE = b"<p>" + b"A paragraph of the story. " * 4000 + b"</p>"  # well over W
         (b"<title>Attention Required! | Cloudflare</title>", FetchStatus.BLOCKED),
         (b"<title>x</title><script src='/_Incapsula_Resource?SWJIYLWA=1'>", FetchStatus.BLOCKED),
         (b"<div id=px-captcha></div>", FetchStatus.BLOCKED),
-        (b"<title>Error 404: gone</title>" + ARTICLE, FetchStatus.GONE),
+        (b"<title>Error 404: gone</title><p>Try the home page.</p>", FetchStatus.GONE),
         (b"<title>  Not Found</title>", FetchStatus.GONE),
+        (b"<title>News</title><h1>Page <em>not found</em></h1><p>Sorry.</p>", FetchStatus.GONE),
+        # a title that says not found is not enough: an article's length of text is read
+        (b"<title>Error 404: the album that changed punk</title>" + ARTICLE, None),
         # a readable article that loads a wall's script is not a wall
         (b"<title>Story</title><script src=/cdn-cgi/challenge-platform/x>" + ARTICLE, None),
         # only the page's own title counts, not one in an inline SVG further down
@@ -389,31 +392,38 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(None) is None
 
 
-def test_host_slows_down_after_429() -> None:
+def test_a_host_slows_only_when_two_of_its_urls_answer_429_then_is_given_up() -> None:
     host = HostGate(limit=4, interval=0.0)
-    host.slow_down(retry_after=None, cap=30)
-    assert (host.limit, host.interval) == (1, 1.0)
-    host.slow_down(retry_after=5, cap=30)
-    assert host.interval == 5
-    host.slow_down(retry_after=500, cap=30)
-    assert host.interval == 30
+    assert host.rate_limited("/a", retry_after=5, cap=30) is None
+    assert host.rate_limited("/a", retry_after=5, cap=30) is None  # one URL backs off alone
+    assert (host.limit, host.interval) == (4, 0.0)
+    assert "one request every 5 s" in (host.rate_limited("/b", retry_after=5, cap=30) or "")
+    assert (host.limit, host.interval) == (1, 5)
+    host.answered()  # serving again: the count starts over, the host stays slowed
+    assert host.rate_limited("/c", None, 30) is None and host.rate_limited("/d", None, 30) is None
+    assert "kept answering 429" in (host.rate_limited("/e", None, 30) or "")
+    assert host.blocked
+    slowest = HostGate(limit=4, interval=0.0)
+    slowest.rate_limited("/a", 500, cap=30)
+    slowest.rate_limited("/b", 500, cap=30)
+    assert slowest.interval == 30
 
 
-def test_429_slows_the_host_for_the_rest_of_the_run(web_server: TestServer, tmp_path: Path) -> None:
+def test_a_host_answering_429_to_two_urls_goes_one_at_a_time(
+    web_server: TestServer, tmp_path: Path
+) -> None:
     stamps: list[float] = []
-    limited = web_server.add("/limited", status(429, **{"Retry-After": "0"}))
+    limited = [web_server.add(f"/limited{i}", status(429)) for i in (1, 2)]
     later = []
-    for i in range(3):  # each waits 0.2 s, by when the 429 has arrived, then redirects
+    for i in range(3):  # each waits 0.2 s, by when the 429s have arrived, then redirects
         web_server.add(f"/p{i}", timed(page("<p>x</p>"), stamps))
         later.append(web_server.add(f"/r{i}", held(redirect(f"/p{i}"), 0.2)))
-    settings = fast_settings(
-        tmp_path, retry_after_cap=0.15, retries=1, request_deadline=3, read_timeout=1
-    )
-    results = fetch(settings, limited, *later)
-    assert results[limited].status is FetchStatus.BLOCKED
+    settings = fast_settings(tmp_path, retries=0, request_deadline=3, read_timeout=1)
+    results = fetch(settings, *limited, *later)
+    assert all(results[url].status is FetchStatus.BLOCKED for url in limited)
     assert all(results[url].status is FetchStatus.FETCHED for url in later)
     gaps = [b - a for a, b in zip(sorted(stamps), sorted(stamps)[1:], strict=False)]
-    assert len(gaps) == 2 and min(gaps) >= 0.13  # one at a time, 0.15 s apart
+    assert len(gaps) == 2 and min(gaps) >= 0.18  # one at a time, 1 s apart capped to 0.2 s
 
 
 def test_per_host_and_global_limits(web_server: TestServer, tmp_path: Path) -> None:

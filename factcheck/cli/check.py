@@ -48,6 +48,12 @@ def register(main: click.Group) -> None:
 )
 @click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Seconds per request.")
 @click.option("--retries", type=click.IntRange(0, 10), default=None, help="Retries per source.")
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(0),
+    default=None,
+    help="Seconds one source may wait on back-off (429 Retry-After, 5xx); default 60.",
+)
 @click.option("--respect-robots", is_flag=True, help="Obey robots.txt.")
 @click.option(
     "--refuse-private",
@@ -74,6 +80,7 @@ def check_command(
     workers: int | None,
     timeout: float | None,
     retries: int | None,
+    max_wait: float | None,
     respect_robots: bool,
     refuse_private: bool,
     archive: bool,
@@ -99,6 +106,8 @@ def check_command(
         changes.update(connect_timeout=timeout, read_timeout=timeout, request_deadline=timeout * 3)
     if retries is not None:
         changes["retries"] = retries
+    if max_wait is not None:
+        changes["max_wait"] = max_wait
     settings = resolve_settings(claims_path, db_path, **changes)
     # before touching the database: bad input writes nothing
     claims_file = load_claims_cached(claims_path, settings.cache_dir)
@@ -112,6 +121,7 @@ def check_command(
             due=due,
             on_start=progress.start,
             on_outcome=progress.advance,
+            on_notice=progress.notice,
         )
     failed = [o for o in summary.outcomes if o.status.value in failing]
     if as_json:

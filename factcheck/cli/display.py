@@ -72,6 +72,13 @@ class RunProgress:
         if self.progress is not None:
             self.task = self.progress.add_task("check", total=total)
 
+    def notice(self, line: str) -> None:
+        """A line on stderr (above the bar on a terminal): waits are never silent."""
+        if self.progress is not None:
+            self.progress.console.print(escape(line))
+        else:
+            print(line, file=sys.stderr, flush=True)
+
     def advance(self, *_: object) -> None:
         if self.progress is not None and self.task is not None:
             self.progress.advance(self.task)

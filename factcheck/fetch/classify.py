@@ -32,6 +32,13 @@ CHALLENGE_MARKERS = (
 CONSENT_HOSTS = ("consent.", "guce.", "myprivacy.")
 TITLE = re.compile(rb"<title[^>]*>([^<]{0,300})", re.IGNORECASE)  # the first: the page's own
 NOT_FOUND_TITLE = re.compile(r"(?:error\s*)?(?:404\b|page not found|not found\b)")
+HEADING = re.compile(rb"<h1[^>]*>(.{0,300}?)</h1", re.IGNORECASE | re.DOTALL)
+UNSEEN = re.compile(rb"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+TAG = re.compile(rb"<[^>]*>")
+WORD = re.compile(r"\w+")
+WORDS_BYTES = 512 * 1024  # words are counted in the first 512 KB of a page
+SHORT_PAGE_WORDS = 150  # fewer visible words than any article: a not-found title is believed
+SAME_PAGE = 0.8  # word-set overlap (Jaccard) at which a page is the site's not-found page
 NOT_FOUND_PATH = re.compile(r"(?:^|/)(?:404|not[-_]?found|page[-_]not[-_]found)(?:\.\w+)?/?$")
 
 
@@ -99,7 +106,7 @@ def classify_answer(
     if code in (404, 410):
         return _ends(base, FetchStatus.GONE, phrase)
     if code == 429:
-        reason = f"{phrase}: rate limited, still refused after retries"
+        reason = f"{phrase}: rate limited"
         result = replace(base, status=FetchStatus.BLOCKED, reason=reason)
         return Attempt(result, retryable=True, retry_after=retry_after, slow_down=True)
     if code == 408:
@@ -158,9 +165,43 @@ def judge_page(url: str, result: FetchResult, body: bytes) -> tuple[FetchStatus,
         title = found.group(1).decode("latin-1").strip().lower() if found else ""
         if title in CHALLENGE_TITLES or (len(body) < WALL_MAX_BYTES and _has_marker(head)):
             return FetchStatus.BLOCKED, "bot challenge page instead of the content"
-        if NOT_FOUND_TITLE.match(title):
+        if says_not_found(title, head) and len(page_words(body)) < SHORT_PAGE_WORDS:
             return FetchStatus.GONE, "soft 404: the page says it was not found"
     return None
+
+
+def says_not_found(title: str, head: bytes) -> bool:
+    """The page's own title (lowercased), or its first <h1>, says it was not found."""
+    if NOT_FOUND_TITLE.match(title):
+        return True
+    heading = HEADING.search(head)
+    if heading is None:
+        return False
+    text = TAG.sub(b" ", heading.group(1)).decode("latin-1")
+    return bool(NOT_FOUND_TITLE.match(" ".join(text.split()).lower()))
+
+
+def page_words(body: bytes) -> list[str]:
+    """The visible words of an HTML page, lowercased (a rough count, not the extraction)."""
+    visible = TAG.sub(b" ", UNSEEN.sub(b" ", body[:WORDS_BYTES]))
+    return WORD.findall(visible.decode("utf-8", "replace").lower())
+
+
+def not_found_suspect(result: FetchResult, body: bytes) -> bool:
+    """A readable HTML page of article length whose title or heading says not found: it is
+    a soft 404 only if it is the site's own not-found page (see `same_page`)."""
+    if result.status is not FetchStatus.FETCHED or mime_of(result.content_type) not in HTML_TYPES:
+        return False
+    head = body[:SNIFF_BYTES]
+    found = TITLE.search(head)
+    title = found.group(1).decode("latin-1").strip().lower() if found else ""
+    return says_not_found(title, head)
+
+
+def same_page(words: Iterable[str], other: Iterable[str]) -> bool:
+    """Whether two pages hold nearly the same words (Jaccard overlap of their word sets)."""
+    a, b = set(words), set(other)
+    return bool(a | b) and len(a & b) / len(a | b) >= SAME_PAGE
 
 
 def _has_marker(head: bytes) -> bool:

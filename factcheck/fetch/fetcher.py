@@ -18,7 +18,7 @@ from typing import Any
 from factcheck.clock import now_iso
 from factcheck.errors import CacheError
 from factcheck.fetch.politeness import parse_retry_after
-from factcheck.fetch.request import FetchRun
+from factcheck.fetch.request import FetchRun, Notice
 from factcheck.fetch.transport import Transport, proxy_for
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
@@ -35,6 +35,7 @@ class Fetcher:
 
     `transport` replaces the network for tests (httpx.MockTransport); without it each host
     gets a few small connection pools honouring proxy and CA environment variables.
+    `notice` hears of every back-off wait and of hosts slowed or given up after 429s.
     Fetched bodies are written to `cache` so offline runs and 304 answers can reuse them.
     """
 
@@ -43,10 +44,12 @@ class Fetcher:
         settings: Settings,
         cache: SnapshotCache,
         transport: Transport | None = None,
+        notice: Notice | None = None,
     ) -> None:
         self.settings = settings
         self.cache = cache
         self.transport = transport
+        self.notice = notice  # called on the fetch thread with a line about a wait
 
     async def fetch_all(
         self, requests: Iterable[FetchRequest]
@@ -57,7 +60,7 @@ class Fetcher:
         pauses fetching instead of piling up bodies. Raises CacheError (run-stopping)
         when the snapshot cache cannot be written.
         """
-        run = FetchRun(self.settings, self.cache, self.transport)
+        run = FetchRun(self.settings, self.cache, self.transport, self.notice)
         cap = max(16, PENDING_PER_SLOT * self.settings.max_connections)
         slots = asyncio.Semaphore(cap)
         results: asyncio.Queue[object] = asyncio.Queue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import math
 import random
 import time
 from collections import deque
@@ -15,6 +16,8 @@ from urllib.robotparser import RobotFileParser
 from factcheck.settings import Settings
 
 ROBOTS_MAX_BYTES = 512 * 1024
+SLOW_AFTER_URLS = 2  # URLs of one host answering 429 (no other answer between): slow the host
+BLOCK_AFTER_429 = 3  # further 429s from a slowed host, no other answer between: give it up
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -42,7 +45,8 @@ def backoff(
 
 
 class HostGate:
-    """Per-host politeness: a concurrency limit and a minimum interval between requests."""
+    """Per-host politeness: a concurrency limit, a minimum interval between requests, and the
+    host's 429 record (a URL backs off alone first; the host slows, then is given up)."""
 
     def __init__(self, limit: int, interval: float) -> None:
         self.limit = max(1, limit)
@@ -50,9 +54,17 @@ class HostGate:
         self.active = 0
         self.next_at = 0.0
         self.waiters: deque[asyncio.Future[None]] = deque()
+        self.limited: set[str] = set()  # URLs that answered 429 since the last other answer
+        self.strikes = 0  # 429s since the host was slowed, with no other answer between
+        self.slowed = False
+        self.blocked = False  # kept answering 429: not asked again this run
 
-    async def acquire(self) -> None:
-        """Wait for a free slot and for the host's interval since the previous request."""
+    async def acquire(self, budget: float = math.inf) -> float | None:
+        """Wait for a free slot and the host's interval since its previous request.
+
+        Returns the seconds the interval made us wait, or None (slot given back) when that
+        would be more than `budget`.
+        """
         while self.active >= self.limit:
             waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self.waiters.append(waiter)
@@ -64,9 +76,12 @@ class HostGate:
                 raise
         self.active += 1
         if not self.interval and not self.next_at:
-            return  # the common case: no interval, no clock reading
+            return 0.0  # the common case: no interval, no clock reading
         now = time.monotonic()
         start = max(now, self.next_at)
+        if start - now > budget:
+            self.release()
+            return None
         self.next_at = start + self.interval
         if start > now:
             try:
@@ -74,6 +89,7 @@ class HostGate:
             except asyncio.CancelledError:
                 self.release()
                 raise
+        return start - now
 
     def release(self) -> None:
         self.active -= 1
@@ -86,10 +102,32 @@ class HostGate:
                 waiter.set_result(None)
                 return
 
-    def slow_down(self, retry_after: float | None, cap: float) -> None:
-        """After a 429: one request at a time and a longer gap, for the rest of the run."""
+    def answered(self) -> None:
+        """Any answer but a 429: the host is serving again (it stays slowed for the run)."""
+        self.limited.clear()
+        self.strikes = 0
+
+    def rate_limited(self, url: str, retry_after: float | None, cap: float) -> str | None:
+        """Record a 429 for `url`; says so when the whole host is slowed or given up.
+
+        One URL answering 429 backs off alone (its own retries). Once a second URL of the
+        host does, the host goes one request at a time, `Retry-After` apart (1 s without
+        one); after BLOCK_AFTER_429 more 429s it is given up for the rest of the run.
+        """
+        self.limited.add(url)
+        if self.slowed:
+            self.strikes += 1
+            if self.strikes >= BLOCK_AFTER_429 and not self.blocked:
+                self.blocked = True
+                return "it kept answering 429: its sources are reported blocked for this run"
+            return None
+        if len(self.limited) < SLOW_AFTER_URLS:
+            return None
+        self.slowed = True
         self.limit = 1
-        self.interval = min(cap, max(self.interval * 2, retry_after or 0.0, 1.0))
+        gap = min(cap, retry_after if retry_after is not None else 1.0)
+        self.interval = max(self.interval, gap)
+        return f"{len(self.limited)} of its pages answered 429: one request every {gap:g} s"
 
 
 class Hosts:
