@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from factcheck.match.find import MATCHER_VERSION
@@ -25,6 +26,18 @@ def carries_over(prior: PreviousCheck | None, claim: Claim) -> bool:
         and prior.matcher_version == MATCHER_VERSION
         and prior.verification.claim_hash == claim_fingerprint(claim)
     )
+
+
+def unjudged(
+    claims: Sequence[Claim], url: str, latest: Mapping[tuple[str, str], PreviousCheck]
+) -> bool:
+    """Whether some claim citing `url` has no verdict on it for its present words: a new
+    claim or source, or an edited quote, evidence or specifics (due at once, issue 17)."""
+    for claim in claims:
+        prior = latest.get((claim.id, url))
+        if prior is None or prior.verification.claim_hash != claim_fingerprint(claim):
+            return True
+    return False
 
 
 def reusable(prior: PreviousCheck | None, claim: Claim, result: FetchResult) -> bool:

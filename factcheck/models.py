@@ -323,6 +323,11 @@ class SourceReport:
     history: tuple[HistoryPoint, ...] = ()
     health: str | None = None  # ok, failing, dead, blocked (re-check history)
     drift: str | None = None
+    failures: int = 0  # failing or dead: consecutive failed checks (of dead_after_failures)
+    failing_since: str | None = None  # when the failing, dead or blocked streak began
+    health_text: str | None = None  # e.g. "failing 2/3 since 2026-12-03"
+    last_drift: str | None = None  # the last change to the quote's source text (drift class)
+    last_drift_at: str | None = None  # and when it was seen
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ and `show` (a source's history and text changes, for `history` and `diff`, are i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from factcheck.clock import now_iso
-from factcheck.models import Article, ClaimReport, Report
-from factcheck.schedule import source_health
+from factcheck.models import Article, ClaimReport, Report, SourceReport
+from factcheck.schedule import Health, source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
@@ -38,17 +39,18 @@ def build_report(
     links = _grouped(reader.claim_sources(ids))
     reviews = _grouped(reader.reviews(ids))
     health = reader.fetch_histories(sorted({link["id"] for ls in links.values() for link in ls}))
+    drifts = _grouped(reader.last_drifts(ids))
     claims = []
     for row in rows:
         cid = row["id"]
         checks = {r["url"]: r for r in latest.get(cid, [])}
         per_source = source_histories(histories.get(cid, []))
+        drift = {r["url"]: r for r in drifts.get(cid, [])}
         sources = tuple(
-            source_report(
-                link,
-                checks.get(link["url"]),
-                per_source.get(link["url"], ()),
+            _with_health_and_drift(
+                source_report(link, checks.get(link["url"]), per_source.get(link["url"], ()), ""),
                 source_health(health[link["id"]], DEAD_FAILURES, DEAD_DAYS),
+                drift.get(link["url"]),
             )
             for link in links.get(cid, [])
         )
@@ -56,6 +58,20 @@ def build_report(
         if not statuses or claim.status in statuses:
             claims.append(claim)
     return Report(generated_at=now_iso(), claims=tuple(claims), article=article)
+
+
+def _with_health_and_drift(source: SourceReport, health: Health, drift: Row | None) -> SourceReport:
+    if source.fetch_status is None:
+        return source  # never checked
+    return replace(
+        source,
+        health=health.state,
+        failures=health.failures if health.state in ("failing", "dead") else 0,
+        failing_since=health.since,
+        health_text=str(health),
+        last_drift=drift["drift"] if drift else None,
+        last_drift_at=drift["checked_at"] if drift else None,
+    )
 
 
 def _grouped(rows: list[Row]) -> dict[str, list[Row]]:

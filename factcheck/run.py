@@ -7,13 +7,14 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from factcheck.carryover import carries_over
+from factcheck.carryover import carries_over, unjudged
 from factcheck.clock import utc_now
 from factcheck.errors import CacheError, StoreError
+from factcheck.explain import why_worse
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.match.find import MATCHER_VERSION
 from factcheck.models import (
@@ -26,7 +27,7 @@ from factcheck.models import (
     Verification,
 )
 from factcheck.rollup import roll_up
-from factcheck.schedule import due_sources
+from factcheck.schedule import Health, counts_as_check, due_sources, source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
@@ -50,6 +51,7 @@ class ClaimOutcome:
     claim_id: str
     status: ClaimStatus
     previous: ClaimStatus | None
+    reason: str = ""  # why it changed, or why a source was not re-checked
 
     @property
     def change(self) -> str:
@@ -98,7 +100,7 @@ def run_check(
         claims = claims_file.claims
         latest = store.reader.latest_verifications([c.id for c in claims])
         previous = store.reader.previous_texts(latest)  # what reuse and drift compare with
-        requests = _requests(store, claims, settings, now or utc_now(), due, previous)
+        requests = _requests(store, claims, settings, now or utc_now(), due, latest, previous)
         if on_start is not None:
             on_start(len(requests))
         cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
@@ -108,7 +110,16 @@ def run_check(
         current = {key: prev.verification for key, prev in latest.items()}
         fresh: set[tuple[str, str]] = set()  # checked in this run
 
+        skipped: dict[str, str] = {}  # url -> why this run could not re-check it
+
         def record(outcome: SourceOutcome) -> None:
+            if not counts_as_check(outcome.fetch.status.value):
+                # offline with no snapshot, or the run's own failure: not news about the
+                # source, so the last verdict stands and link health is untouched
+                skipped[outcome.fetch.url] = f"not re-checked: {outcome.fetch.reason}"
+                if on_outcome is not None:
+                    on_outcome(outcome)
+                return
             store.writer.record_outcome(
                 run_id, outcome.fetch, outcome.text, outcome.text_hash, list(outcome.verifications)
             )
@@ -126,9 +137,9 @@ def run_check(
         except BaseException:
             store.writer.finish_run(run_id, "interrupted")
             raise
-        outcomes = _roll_up_all(store, run_id, claims, current)
+        outcomes = _roll_up_all(store, run_id, claims, current, skipped)
         store.writer.finish_run(run_id)
-    return RunSummary(run_id, tuple(outcomes), len(requests))
+    return RunSummary(run_id, tuple(outcomes), len(requests) - len(skipped))
 
 
 def _requests(
@@ -138,18 +149,22 @@ def _requests(
     now: datetime,
     due: bool,
     latest: Mapping[tuple[str, str], PreviousCheck],
+    previous: Mapping[tuple[str, str], PreviousCheck],
 ) -> list[FetchRequest]:
     citing = claims_by_source(claims)
     is_file = {s.url: s.is_file for c in claims for s in c.sources}
     urls = list(citing)
-    if due:
-        urls = due_sources(store.reader.source_schedule(claims, settings.recheck_default), now)
+    if due:  # due by interval, and wherever a claim has no verdict for its words yet
+        schedule = store.reader.source_schedule(claims, settings.recheck_default)
+        wanted = set(due_sources(schedule, now))
+        wanted.update(url for url, cited in citing.items() if unjudged(cited, url, latest))
+        urls = [url for url in urls if url in wanted]
     return store.reader.fetch_requests(
         [
             (
                 url,
                 is_file[url],
-                not all(carries_over(latest.get((c.id, url)), c) for c in citing[url]),
+                not all(carries_over(previous.get((c.id, url)), c) for c in citing[url]),
             )
             for url in urls
         ]
@@ -193,17 +208,36 @@ def _roll_up_all(
     run_id: int,
     claims: Sequence[Claim],
     current: dict[tuple[str, str], Verification],
+    skipped: Mapping[str, str],
 ) -> list[ClaimOutcome]:
     previous = store.reader.previous_claim_statuses(run_id)
     outcomes = []
     for claim in claims:
         checks = [current[(claim.id, s.url)] for s in claim.sources if (claim.id, s.url) in current]
         before = previous.get(claim.id)
-        outcomes.append(
-            ClaimOutcome(claim.id, roll_up(claim, checks), ClaimStatus(before) if before else None)
-        )
+        status = roll_up(claim, checks)
+        if not checks and claim.sources:
+            status = ClaimStatus(before) if before else ClaimStatus.UNCHECKED  # nothing known
+        note = next((skipped[s.url] for s in claim.sources if s.url in skipped), "")
+        outcome = ClaimOutcome(claim.id, status, ClaimStatus(before) if before else None, note)
+        if outcome.change == "worse":
+            health = _health(store, [v.url for v in checks if not v.fetch.status.readable])
+            outcome = replace(outcome, reason=why_worse(status, checks, health))
+        outcomes.append(outcome)
     store.writer.record_claim_results(run_id, [(o.claim_id, o.status.value) for o in outcomes])
     return outcomes
+
+
+def _health(store: Store, urls: Sequence[str]) -> dict[str, Health]:
+    if not urls:
+        return {}
+    ids = {url: store.writer.source_id(url) for url in urls}
+    fetches = store.reader.fetch_histories(list(ids.values()))
+    settings = Settings()
+    return {
+        url: source_health(fetches[i], settings.dead_after_failures, settings.dead_after_days)
+        for url, i in ids.items()
+    }
 
 
 def usable_cache_dir(path: Path) -> Path:

@@ -14,6 +14,14 @@ UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 FAILURES = frozenset(
     {"gone", "server_error", "timeout", "unreachable", "tls_error", "redirect_loop", "invalid"}
 )
+# Outcomes that say nothing about the source: --offline without a snapshot, the run's own
+# failure. They never become checks, so never a verdict, a transition or a link failure.
+NOT_CHECKS = frozenset({"not_cached", "error"})
+
+
+def counts_as_check(fetch_status: str) -> bool:
+    """Whether a fetch outcome is news about the source (issue 17, point 2)."""
+    return fetch_status not in NOT_CHECKS
 
 
 def parse_interval(text: str) -> timedelta:
@@ -40,29 +48,54 @@ def due_sources(schedule: Sequence[SourceDue], now: datetime) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Health:
+    """A link's health from its network checks: ok, failing (k of n, since), dead, blocked."""
+
+    state: str  # "ok", "failing", "dead", "blocked" or "unknown" (never checked)
+    failures: int = 0  # consecutive failed checks, newest last
+    needed: int = 3  # consecutive failures (over enough days) that make it dead
+    since: str | None = None  # when the failing, dead or blocked streak began
+
+    def __str__(self) -> str:
+        """'ok', 'failing 2/3 since 2026-12-03', 'dead since …', 'blocked since …'."""
+        text = self.state
+        if self.state == "failing":
+            text += f" {min(self.failures, self.needed)}/{self.needed}"
+        if self.since and self.state != "ok":
+            text += f" since {self.since[:10]}"
+        return text
+
+
 def source_health(
     history: Sequence[tuple[str, str]], failures_needed: int, days_needed: float
-) -> str:
-    """'ok', 'blocked', 'failing' or 'dead' from (checked_at, fetch_status), oldest first.
+) -> Health:
+    """A source's health from (checked_at, fetch_status) of its checks, oldest first.
 
     One failure never makes a source dead: it is dead only after `failures_needed`
     consecutive failed checks spanning at least `days_needed` days (InternetArchiveBot's rule).
+    Outcomes that are not checks (offline, the run's own failure) are left out.
     """
+    history = [(at, status) for at, status in history if counts_as_check(status)]
     if not history:
-        return "unknown"
+        return Health("unknown", needed=failures_needed)
     last_status = history[-1][1]
     if last_status == "fetched":
-        return "ok"
-    if last_status == "blocked":
-        return "blocked"
-    if last_status not in FAILURES:
-        return "failing"
-    streak: list[str] = []
+        return Health("ok", needed=failures_needed)
+    streak: list[str] = []  # the newest run of checks that failed the same way
     for checked_at, status in reversed(history):
-        if status not in FAILURES:
+        if _kind(status) != _kind(last_status):
             break
         streak.append(checked_at)
+    if last_status == "blocked":
+        return Health("blocked", len(streak), failures_needed, streak[-1])
     span = from_iso(streak[0]) - from_iso(streak[-1])
-    if len(streak) >= failures_needed and span >= timedelta(days=days_needed):
-        return "dead"
-    return "failing"
+    dead = last_status in FAILURES and len(streak) >= failures_needed
+    state = "dead" if dead and span >= timedelta(days=days_needed) else "failing"
+    return Health(state, len(streak), failures_needed, streak[-1])
+
+
+def _kind(fetch_status: str) -> str:
+    if fetch_status in ("fetched", "blocked"):
+        return fetch_status
+    return "failure" if fetch_status in FAILURES else "other"

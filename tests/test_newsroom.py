@@ -7,8 +7,9 @@ the wall clock every timestamp comes from; the event loop's monotonic clock is u
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from factcheck.cli.app import main
 from tests.site import Page, Site, serve
 
 START = datetime(2026, 12, 1, 6, 15, tzinfo=UTC)
+DAY = timedelta(days=1)
 QUOTE = "the bridge will open to traffic in the spring of next year"
 STORY = (
     "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
@@ -37,7 +39,7 @@ def story(sentence: str = QUOTE, title: str = "Bridge news", etag: str | None = 
 def factcheck(*args: str, at: datetime = START) -> Result:
     """One `factcheck` command, run as if the clock said `at` (cron's view of time)."""
     with time_machine.travel(at, tick=True):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+        return CliRunner().invoke(main, list(args), env={"COLUMNS": "200"}, catch_exceptions=False)
 
 
 def write_claims(path: Path, claims: list[dict[str, object]]) -> Path:
@@ -144,3 +146,134 @@ def test_soft_404_needs_evidence_beyond_the_title(tmp_path: Path, site: Site) ->
         "gone-long": "gone",
     }
     assert {c["id"]: c["status"] for c in data["claims"]}["album"] == "supported"
+
+
+# -- point 1: due means due ----------------------------------------------------------------
+
+
+def test_due_checks_edited_and_new_claims_at_once(tmp_path: Path, site: Site) -> None:
+    site.pages["/homes"] = Page(
+        "<p>The council said 13,000 homes would be built by 2030.</p>", headers={"ETag": '"h1"'}
+    )
+    url = site.url("/homes")
+    claims = tmp_path / "claims.yaml"
+    write_claims(claims, [quote_claim("homes", url, "31,000 homes would be built by 2030")])
+    first = factcheck("check", "--claims", str(claims), "--json")
+    assert json.loads(first.stdout)["claims"][0]["status"] == "misquoted"
+    fixed = quote_claim("homes", url, "13,000 homes would be built by 2030")
+    write_claims(claims, [fixed, quote_claim("added", url, "homes would be built by 2030")])
+    due = factcheck("check", "--due", "--claims", str(claims), "--json", at=START + DAY)
+    assert due.exit_code == 0, due.stdout
+    summary = json.loads(due.stdout)
+    assert summary["sources_checked"] == 1  # the interval (7d) has not passed; the claims changed
+    assert {c["id"]: c["status"] for c in summary["claims"]} == {
+        "homes": "supported",
+        "added": "supported",
+    }
+    shown = factcheck("show", "homes", "--claims", str(claims)).stdout
+    assert "31,000" not in shown  # no stale difference beside the fixed quote
+    quiet = factcheck("check", "--due", "--claims", str(claims), "--json", at=START + 2 * DAY)
+    assert json.loads(quiet.stdout)["sources_checked"] == 0  # judged now: nothing due
+
+
+def test_a_new_source_on_a_claim_is_due_and_a_removed_claim_leaves_status(
+    tmp_path: Path, site: Site
+) -> None:
+    site.pages["/a"] = story(etag="a")
+    site.pages["/b"] = story(etag="b")
+    claims = tmp_path / "claims.yaml"
+    write_claims(claims, [quote_claim("one", site.url("/a")), quote_claim("two", site.url("/a"))])
+    factcheck("check", "--claims", str(claims))
+    one = quote_claim("one", site.url("/a"))
+    one["sources"] = [site.url("/a"), site.url("/b")]
+    write_claims(claims, [one])  # "two" removed, "one" cites a second source
+    due = factcheck("check", "--due", "--claims", str(claims), "--json", at=START + DAY)
+    assert json.loads(due.stdout)["sources_checked"] == 1 and site.hits["/b"] == 1
+    status = json.loads(factcheck("status", "--claims", str(claims), "--json").stdout)
+    assert [c["id"] for c in status["claims"]] == ["one"]
+    assert [s["fetch_status"] for s in status["claims"][0]["sources"]] == ["fetched", "fetched"]
+    gone = factcheck("show", "two", "--claims", str(claims))
+    assert gone.exit_code == 4 and "removed from the claims file" in gone.stderr
+    history = factcheck("history", "two", "--claims", str(claims), "--json")
+    assert history.exit_code == 0 and json.loads(history.stdout)["sources"]  # kept
+
+
+# -- point 2: offline and failed runs never downgrade ------------------------------------------
+
+
+def test_offline_without_snapshots_keeps_verdicts_and_link_health(
+    tmp_path: Path, site: Site
+) -> None:
+    site.pages["/a"] = story()
+    claims = write_claims(tmp_path / "claims.yaml", [quote_claim("a", site.url("/a"))])
+    assert factcheck("check", "--claims", str(claims)).exit_code == 0
+    shutil.rmtree(tmp_path / "cache")  # snapshots missing
+    for day in (1, 2, 4):
+        result = factcheck(
+            "check", "--offline", "--claims", str(claims), "--json", at=START + day * DAY
+        )
+        assert result.exit_code == 0
+        summary = json.loads(result.stdout)
+        assert summary["changed"] == [] and summary["sources_checked"] == 0
+        assert summary["claims"][0]["status"] == "supported"
+        assert summary["claims"][0]["reason"].startswith("not re-checked: offline and no")
+    text = factcheck("check", "--offline", "--claims", str(claims), at=START + 5 * DAY).stdout
+    assert "a: not re-checked: offline and no cached snapshot" in text
+    status = json.loads(factcheck("status", "--claims", str(claims), "--json").stdout)
+    source = status["claims"][0]["sources"][0]
+    assert (status["claims"][0]["status"], source["fetch_status"]) == ("supported", "fetched")
+    history = json.loads(factcheck("history", "a", "--claims", str(claims), "--json").stdout)
+    assert [p["fetch_status"] for p in history["sources"][site.url("/a")]] == ["fetched"]
+    due = factcheck("check", "--due", "--claims", str(claims), "--json", at=START + 8 * DAY)
+    assert json.loads(due.stdout)["sources_checked"] == 1  # offline runs did not count as checks
+
+
+# -- point 4: health and drift where people look ---------------------------------------------
+
+
+def test_health_and_drift_in_status_show_and_the_check_summary(tmp_path: Path, site: Site) -> None:
+    site.pages["/changed"] = story()
+    site.pages["/down"] = story()
+    claims = write_claims(
+        tmp_path / "claims.yaml",
+        [quote_claim("changed", site.url("/changed")), quote_claim("down", site.url("/down"))],
+    )
+    check = ("check", "--claims", str(claims), "--retries", "0", "--json")
+    assert factcheck(*check).exit_code == 0
+    site.pages["/changed"] = story("the bridge project is under review")
+    site.pages["/down"] = Page("oops", status=500)
+    worse = json.loads(factcheck(*check, at=START + DAY).stdout)["changed"]
+    assert [(c["id"], c["change"], c["reason"]) for c in worse] == [
+        ("changed", "worse", "source changed: quote removed on 2026-12-02"),
+        (
+            "down",
+            "worse",
+            "source failing 1/3 since 2026-12-02: server_error (HTTP 500 Internal Server Error)",
+        ),
+    ]
+    text = factcheck(*check[:-1], at=START + 2 * DAY).stdout
+    assert "worse" not in text  # failing 2/3 now, but still unavailable: no transition
+    status = json.loads(factcheck("status", "--claims", str(claims), "--json").stdout)
+    sources = {c["id"]: c["sources"][0] for c in status["claims"]}
+    assert sources["down"]["health"] == {
+        "state": "failing",
+        "failures": 2,
+        "of": 3,
+        "since": "2026-12-02T06:15:00Z",
+    }
+    assert sources["changed"]["health"]["state"] == "ok"
+    assert sources["changed"]["drift"] == {"class": "removed", "at": "2026-12-02T06:15:00Z"}
+    assert sources["down"]["drift"] is None
+    table = factcheck("status", "--claims", str(claims)).stdout
+    assert "failing 2/3 since 2026-12-02" in table
+    assert "ok; quote removed 2026-12-02" in table
+    shown = factcheck("show", "changed", "--claims", str(claims)).stdout
+    assert "drift:  quote removed on 2026-12-02" in shown and "health: ok" in shown
+    assert (
+        "health: failing 2/3 since 2026-12-02"
+        in factcheck("show", "down", "--claims", str(claims)).stdout
+    )
+    factcheck(*check, at=START + 4 * DAY)
+    status = json.loads(factcheck("status", "--claims", str(claims), "--json").stdout)
+    down = next(c for c in status["claims"] if c["id"] == "down")
+    assert down["sources"][0]["health"]["state"] == "dead"  # 3 failures over 3 days

@@ -53,16 +53,16 @@ def test_due_sources_only_when_interval_elapsed() -> None:
 
 
 def test_one_failure_is_failing_not_dead() -> None:
-    assert source_health([(ago(days=9), "fetched"), (ago(days=1), "gone")], 3, 3) == "failing"
+    assert source_health([(ago(days=9), "fetched"), (ago(days=1), "gone")], 3, 3).state == "failing"
 
 
 def test_dead_needs_count_and_span() -> None:
     three_quick = [(ago(hours=3), "gone"), (ago(hours=2), "timeout"), (ago(hours=1), "gone")]
-    assert source_health(three_quick, 3, 3) == "failing"  # 3 failures, but within hours
+    assert source_health(three_quick, 3, 3).state == "failing"  # 3 failures, but within hours
     two_slow = [(ago(days=5), "gone"), (ago(days=1), "gone")]
-    assert source_health(two_slow, 3, 3) == "failing"  # long enough, too few
+    assert source_health(two_slow, 3, 3).state == "failing"  # long enough, too few
     dead = [(ago(days=6), "unreachable"), (ago(days=3), "gone"), (ago(days=0), "gone")]
-    assert source_health(dead, 3, 3) == "dead"
+    assert source_health(dead, 3, 3).state == "dead"
 
 
 def test_success_resets_the_streak() -> None:
@@ -73,11 +73,27 @@ def test_success_resets_the_streak() -> None:
         (ago(days=2), "gone"),
         (ago(days=1), "gone"),
     ]
-    assert source_health(history, 3, 3) == "failing"
+    assert source_health(history, 3, 3).state == "failing"
 
 
 def test_blocked_is_never_dead() -> None:
     history = [(ago(days=d), "blocked") for d in (9, 6, 3, 0)]
-    assert source_health(history, 3, 3) == "blocked"
-    assert source_health([(ago(days=1), "fetched")], 3, 3) == "ok"
-    assert source_health([], 3, 3) == "unknown"
+    assert source_health(history, 3, 3).state == "blocked"
+    assert source_health([(ago(days=1), "fetched")], 3, 3).state == "ok"
+    assert source_health([], 3, 3).state == "unknown"
+
+
+def test_health_says_how_many_failures_and_since_when_and_ignores_offline_runs() -> None:
+    history = [
+        (ago(days=9), "fetched"),
+        (ago(days=3), "gone"),
+        (ago(days=2), "not_cached"),  # offline, no snapshot: not a check of the link
+        (ago(days=1), "timeout"),
+    ]
+    health = source_health(history, 3, 3)
+    assert (health.state, health.failures) == ("failing", 2)
+    assert str(health) == f"failing 2/3 since {ago(days=3)[:10]}"
+    assert source_health([(ago(days=1), "not_cached")], 3, 3).state == "unknown"
+    dead = [(ago(days=d), "gone") for d in (7, 4, 0)]
+    assert str(source_health(dead, 3, 3)) == f"dead since {ago(days=7)[:10]}"
+    assert str(source_health([(ago(days=1), "fetched")], 3, 3)) == "ok"

@@ -18,10 +18,11 @@ from factcheck.cli.common import (
     open_store,
     resolve_settings,
 )
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, NotFoundError
 from factcheck.formats import FORMATS
-from factcheck.models import ClaimReport, ClaimStatus
+from factcheck.models import ClaimReport, ClaimStatus, SourceReport
 from factcheck.review import contradicted
+from factcheck.settings import Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,6 +85,8 @@ def status_json(c: ClaimReport) -> dict[str, Any]:
                 "excerpt": s.excerpt,
                 "fragment_url": s.fragment_url,
                 "checked_at": s.checked_at,
+                "health": health_json(s),
+                "drift": {"class": s.last_drift, "at": s.last_drift_at} if s.last_drift else None,
                 "specifics": [
                     {
                         "kind": f.specific.kind.value,
@@ -99,6 +102,18 @@ def status_json(c: ClaimReport) -> dict[str, Any]:
     }
 
 
+def health_json(s: SourceReport) -> dict[str, Any] | None:
+    """A source's link health in `status --json`: state, failed checks, since when."""
+    if s.health is None:
+        return None
+    return {
+        "state": s.health,
+        "failures": s.failures,
+        "of": Settings().dead_after_failures,
+        "since": s.failing_since if s.health != "ok" else None,
+    }
+
+
 @main.command("show")
 @click.argument("claim_id")
 @claims_option
@@ -111,7 +126,12 @@ def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
 
     settings = resolve_settings(claims_path, db_path)
     store = open_store(settings)
-    store.reader.require_claim(claim_id)
+    removed = store.reader.require_claim(claim_id)["removed_at"]
+    if removed:
+        raise NotFoundError(
+            f"claim {claim_id!r} was removed from the claims file on {removed[:10]}; "
+            f"`factcheck history {claim_id}` still shows its record"
+        )
     report = build_report(store, claim_ids=[claim_id])
     claim = report.claims[0]
     print_claim(console(), claim, excerpt_contexts(store, settings.cache_dir, claim))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from factcheck.cli.common import (
 )
 from factcheck.errors import ExitCode
 from factcheck.models import ClaimStatus
+
+if TYPE_CHECKING:
+    from factcheck.run import ClaimOutcome
 
 DEFAULT_FAIL_ON = ("misquoted", "unverified", "unavailable", "partly")
 FAIL_CHOICES = [s.value for s in ClaimStatus] + ["any"]
@@ -130,24 +133,8 @@ def check_command(
                 "run_id": summary.run_id,
                 "sources_checked": summary.sources_checked,
                 "counts": dict(summary.counts()),
-                "changed": [
-                    {
-                        "id": o.claim_id,
-                        "status": o.status.value,
-                        "previous": o.previous.value if o.previous else None,
-                        "change": o.change,
-                    }
-                    for o in summary.transitions()
-                ],
-                "claims": [
-                    {
-                        "id": o.claim_id,
-                        "status": o.status.value,
-                        "previous": o.previous.value if o.previous else None,
-                        "change": o.change,
-                    }
-                    for o in summary.outcomes
-                ],
+                "changed": [outcome_json(o) for o in summary.transitions()],
+                "claims": [outcome_json(o) for o in summary.outcomes],
                 "failed": [o.claim_id for o in failed],
             }
         )
@@ -158,8 +145,23 @@ def check_command(
         out.print(f"\nrun {summary.run_id}: {summary.sources_checked} sources checked; {counts}")
         for o in summary.transitions():
             before = o.previous.value if o.previous else "-"
-            out.print(f"  {o.change}: {o.claim_id} {before} → {o.status.value}")
+            why = f" ({o.reason})" if o.reason else ""
+            out.print(f"  {o.change}: {o.claim_id} {before} → {o.status.value}{why}", markup=False)
+        for o in summary.outcomes:
+            if o.reason and o.change not in ("worse", "better"):
+                out.print(f"  {o.claim_id}: {o.reason}", markup=False)
     sys.exit(int(ExitCode.CHECK_FAILED if failed else ExitCode.OK))
+
+
+def outcome_json(o: ClaimOutcome) -> dict[str, Any]:
+    """One claim of the `check --json` summary: its status, the change and why."""
+    return {
+        "id": o.claim_id,
+        "status": o.status.value,
+        "previous": o.previous.value if o.previous else None,
+        "change": o.change,
+        "reason": o.reason,
+    }
 
 
 def parse_fail_on(text: str) -> set[str]:

@@ -93,7 +93,9 @@ def summary_table(rows: Sequence[tuple[str, str, str]]) -> Table:
 
 
 def status_table(claims: Sequence[ClaimReport]) -> Table:
-    table = Table("claim", "status", "sources", "human", "checked", box=None, pad_edge=False)
+    table = Table(
+        "claim", "status", "sources", "links", "human", "checked", box=None, pad_edge=False
+    )
     for c in claims:
         readable = sum(1 for s in c.sources if s.fetch_status == "fetched")
         human = c.reviews[-1].decision if c.reviews else ""
@@ -103,10 +105,28 @@ def status_table(claims: Sequence[ClaimReport]) -> Table:
             escape(c.id),
             styled(c.status),
             f"{readable}/{len(c.sources)} read",
+            escape(links_summary(c.sources)),
             escape(human),
             escape(c.checked_at or "never"),
         )
     return table
+
+
+HEALTH_ORDER = ("dead", "failing", "blocked", "ok")
+
+
+def links_summary(sources: Sequence[SourceReport]) -> str:
+    """The worst link health of a claim's sources and the last change to a quoted page."""
+    checked = [s for s in sources if s.health in HEALTH_ORDER]
+    if not checked:
+        return "-"
+    worst = min(checked, key=lambda s: HEALTH_ORDER.index(s.health or "ok"))
+    text = worst.health_text or worst.health or "-"
+    drifted = [s for s in sources if s.last_drift]
+    if drifted:
+        last = max(drifted, key=lambda s: s.last_drift_at or "")
+        text += f"; quote {last.last_drift} {(last.last_drift_at or '')[:10]}"
+    return text
 
 
 def history_table(url: str, points: Sequence[dict[str, Any]]) -> Table:
@@ -180,6 +200,11 @@ def print_source(out: Console, s: SourceReport, context: str | None) -> None:
         out.print(f"    link:   {escape(s.fragment_url)}", soft_wrap=True)
     if s.archive_url:
         out.print(f"    archive: {escape(s.archive_url)} ({escape(s.archived_at or '')})")
+    if s.health_text:
+        out.print(f"    health: {escape(s.health_text)}")
+    if s.last_drift:
+        when = (s.last_drift_at or "")[:10]
+        out.print(f"    drift:  quote {escape(s.last_drift)} on {escape(when)}")
     if s.checked_at:
         out.print(f"    checked: {escape(s.checked_at)}")
 

@@ -177,3 +177,12 @@ def m006_article(db: Database) -> None:
 def m007_meta(db: Database) -> None:
     # small facts about the database itself, e.g. which claims file it was last synced with
     db.table("meta").create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m008_drift_index(db: Database) -> None:
+    # the last drift of each claim x source, for status and show (issue 17)
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS checks_drift ON checks (claim_id, source_id, id) "
+        "WHERE drift IS NOT NULL AND drift != 'unchanged'"
+    )

@@ -142,8 +142,8 @@ class Reader:
         last = {
             r["url"]: r["last"]
             for r in self.db.query(
-                "SELECT s.url, MAX(sn.fetched_at) AS last FROM sources s "
-                "JOIN snapshots sn ON sn.source_id = s.id GROUP BY s.url"
+                "SELECT s.url, MAX(sn.fetched_at) AS last FROM sources s JOIN snapshots sn "
+                "ON sn.source_id = s.id WHERE sn.from_cache = 0 GROUP BY s.url"
             )
         }
         return [SourceDue(url, iv, last.get(url)) for url, iv in intervals.items()]
@@ -209,15 +209,28 @@ class Reader:
             "c.id",
         )
 
+    def last_drifts(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        """Per claim x source, its newest check whose text change touched the quote."""
+        return self._for_claims(
+            "SELECT c.claim_id, s.url, c.drift, c.checked_at FROM checks c "
+            "JOIN sources s ON s.id = c.source_id WHERE c.id IN (SELECT MAX(id) FROM checks "
+            "WHERE {where} AND drift IS NOT NULL AND drift != 'unchanged' "
+            "GROUP BY claim_id, source_id)",
+            claim_ids,
+            "c.id",
+        )
+
     def reviews(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
         return self._for_claims("SELECT * FROM reviews WHERE {where}", claim_ids, "id")
 
     def fetch_histories(self, source_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
-        """Per source, (fetched_at, fetch_status) of every snapshot, oldest first."""
+        """Per source, (fetched_at, fetch_status) of every network check, oldest first
+        (offline reads from the cache say nothing about the link)."""
         out: dict[int, list[tuple[str, str]]] = {i: [] for i in source_ids}
-        sql, params = "SELECT source_id, fetched_at, fetch_status FROM snapshots", list(out)
+        sql = "SELECT source_id, fetched_at, fetch_status FROM snapshots WHERE from_cache = 0"
+        params = list(out)
         if len(params) <= 500:  # a few sources: use the index; many: one pass over the table
-            sql += f" WHERE source_id IN ({', '.join('?' for _ in params)})"
+            sql += f" AND source_id IN ({', '.join('?' for _ in params)})"
         else:
             params = []
         for r in self.db.query(sql + " ORDER BY id", params):
