@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from factcheck.drift import around, word_diff
-from factcheck.models import DiffOp
+from factcheck.errors import ExtractError
+from factcheck.models import DiffOp, FetchResult, FetchStatus
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
 from factcheck.store.rows import Row
+from factcheck.verify import SnapshotGoneError, SourceChecker
 
 
 def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -19,7 +21,8 @@ def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, An
     out: dict[str, list[dict[str, Any]]] = {}
     for r in store.reader.check_history([claim_id]):
         points = out.setdefault(r["url"], [])
-        last_hash = points[-1]["text_hash"] if points else None
+        # compared with the last check that read a text: a failed check between is no change
+        last_hash = next((p["text_hash"] for p in reversed(points) if p["text_hash"]), None)
         points.append(
             {
                 "checked_at": r["checked_at"],
@@ -49,14 +52,16 @@ class TextChange:
     after: str
     diff: list[DiffOp]
     drift: str | None
+    missing: str = ""  # why the text cannot be shown (its snapshot left the cache)
 
 
 def text_changes(store: Store, cache_dir: Path, claim_id: str) -> list[TextChange]:
-    """Per source whose text changed, the passage around the quote before and after."""
-    cache = SnapshotCache(cache_dir)
+    """Per source whose text changed (as `history` shows), the passage around the quote
+    before and after: from the text cache, else re-extracted from the snapshot's pack."""
+    checker = SourceChecker(SnapshotCache(cache_dir))
     by_source: dict[str, list[Row]] = {}
     for r in store.reader.check_history([claim_id]):
-        if r["text_hash"] and r["body_hash"]:
+        if r["text_hash"]:
             by_source.setdefault(r["url"], []).append(r)
     changes = []
     for url, rows in by_source.items():
@@ -64,25 +69,40 @@ def text_changes(store: Store, cache_dir: Path, claim_id: str) -> list[TextChang
         before = next((r for r in reversed(rows) if r["text_hash"] != after["text_hash"]), None)
         if before is None:
             continue
-        old, new = cache.get_text(before["body_hash"]), cache.get_text(after["body_hash"])
+        change = TextChange(url, before["checked_at"], after["checked_at"], "", "", [], None)
+        change = replace(
+            change, drift=next((r["drift"] for r in reversed(rows) if r["drift"]), None)
+        )
+        old, new = _text(checker, before), _text(checker, after)
         if old is None or new is None:
+            gone = before if old is None else after
+            why = f"the text of {gone['checked_at']} is no longer in the snapshot cache"
+            changes.append(replace(change, missing=why))
             continue
-        old_text = around(str(old["text"]), before["start"], before["end"])
+        old_text = around(old, before["start"], before["end"])
         start, end = after["start"], after["end"]
         if start is None and before["start"] is not None:  # quote gone: look where it was
-            start = end = int(
-                before["start"] * len(str(new["text"])) / max(1, len(str(old["text"])))
-            )
-        new_text = around(str(new["text"]), start, end)
+            start = end = int(before["start"] * len(new) / max(1, len(old)))
+        new_text = around(new, start, end)
         changes.append(
-            TextChange(
-                url,
-                before["checked_at"],
-                after["checked_at"],
-                old_text,
-                new_text,
-                word_diff(old_text, new_text),
-                after["drift"],
-            )
+            replace(change, before=old_text, after=new_text, diff=word_diff(old_text, new_text))
         )
     return changes
+
+
+def _text(checker: SourceChecker, check: Row) -> str | None:
+    """The text a check read, or None when neither it nor its snapshot is cached any more."""
+    if not check["body_hash"]:
+        return None
+    snapshot = FetchResult(
+        check["url"],
+        FetchStatus.FETCHED,
+        check["checked_at"],
+        final_url=check["final_url"],
+        content_type=check["content_type"],
+        body_hash=check["body_hash"],
+    )
+    try:
+        return checker.read_text(snapshot).text
+    except (SnapshotGoneError, ExtractError):
+        return None

@@ -79,7 +79,7 @@ class SourceChecker:
                     result = replace(result, reason=reason)
             except ExtractError as exc:
                 result = replace(result, status=FetchStatus.UNSUPPORTED, reason=str(exc))
-            except _SnapshotGone:  # deleted or corrupt since the 304: the next run fetches it
+            except SnapshotGoneError:  # deleted or corrupt since the 304: the next run fetches it
                 reason = "the snapshot left the cache during the run; fetched again next run"
                 status = FetchStatus.NOT_CACHED
                 result = replace(result, status=status, reason=reason, body_hash=None)
@@ -114,7 +114,7 @@ class SourceChecker:
             return source_text_from_dict(cached)
         body = result.body if result.body is not None else self.cache.get(result.body_hash)
         if body is None:
-            raise _SnapshotGone(result.body_hash)
+            raise SnapshotGoneError(result.body_hash)
         from factcheck.extract.html import extract_source  # bs4 + lxml: only when a page changed
 
         text = extract_source(body, result.content_type, result.final_url or result.url)
@@ -215,7 +215,7 @@ class Verifier(SourceChecker):
                 on_outcome(pending.popleft().result())
 
 
-class _SnapshotGone(Exception):
+class SnapshotGoneError(Exception):
     """The snapshot a 304 pointed at is no longer in the cache."""
 
 

@@ -277,3 +277,32 @@ def test_health_and_drift_in_status_show_and_the_check_summary(tmp_path: Path, s
     status = json.loads(factcheck("status", "--claims", str(claims), "--json").stdout)
     down = next(c for c in status["claims"] if c["id"] == "down")
     assert down["sources"][0]["health"]["state"] == "dead"  # 3 failures over 3 days
+
+
+# -- point 3: text history survives a deleted cache ------------------------------------------
+
+
+def test_diff_and_history_agree_after_the_cache_is_deleted(tmp_path: Path, site: Site) -> None:
+    site.pages["/a"] = story(etag="v1")
+    claims = write_claims(tmp_path / "claims.yaml", [quote_claim("a", site.url("/a"))])
+    args = ("--claims", str(claims))
+    factcheck("check", *args)
+    shutil.rmtree(tmp_path / "cache")
+    reused = factcheck("check", "--due", *args, "--json", at=START + 8 * DAY)
+    assert json.loads(reused.stdout)["sources_checked"] == 1  # same page: verdict carried over
+    site.pages["/a"] = story(QUOTE.replace("spring", "autumn"), etag="v2")
+    factcheck("check", "--due", *args, at=START + 16 * DAY)
+
+    def changes() -> tuple[list[bool], str]:
+        history = json.loads(factcheck("history", "a", *args, "--json").stdout)
+        return [p["text_changed"] for p in history["sources"][site.url("/a")]], factcheck(
+            "diff", "a", *args
+        ).stdout
+
+    changed, diff = changes()
+    assert changed == [False, False, True]
+    assert "spring" in diff and "autumn" in diff and "(edited)" in diff
+    shutil.rmtree(tmp_path / "cache")  # now the texts themselves are gone
+    changed, diff = changes()
+    assert changed == [False, False, True]
+    assert "(edited)" in diff and "is no longer in the snapshot cache" in diff

@@ -215,4 +215,7 @@ def print_text_changes(out: Console, changes: Sequence[TextChange]) -> None:
     for change in changes:
         out.print(f"[bold]{escape(change.url)}[/bold] ({escape(change.drift or 'changed')})")
         out.print(f"  {escape(change.before_at)} → {escape(change.after_at)}")
-        out.print(f"  {render_diff(change.diff)}\n")
+        if change.missing:
+            out.print(f"  ({escape(change.missing)})\n")
+        else:
+            out.print(f"  {render_diff(change.diff)}\n")

@@ -193,7 +193,7 @@ class Reader:
 
     def check_history(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
         return self._for_claims(
-            "SELECT c.*, s.url, sn.body_hash FROM checks c "
+            "SELECT c.*, s.url, sn.body_hash, sn.content_type, sn.final_url FROM checks c "
             "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
             "WHERE {where}",
             claim_ids,
