@@ -22,6 +22,7 @@ import os
 import pstats
 import random
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -273,6 +274,92 @@ def bare_conditional_gets(db: Path, concurrency: int = 4) -> tuple[float, int]:
     return time.perf_counter() - started, not_modified
 
 
+# -- the due run against its floor (issue 17): whole processes, interleaved rounds --------
+
+TARGET_FLOOR_RATIO = 1.5
+TARGET_NOTHING_DUE_S = 1.0
+BARE_SCRIPT = """
+import asyncio, sqlite3, sys, httpx
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT s.url, sn.etag FROM snapshots sn JOIN sources s ON s.id = sn.source_id WHERE sn.id IN "
+    "(SELECT MAX(id) FROM snapshots WHERE etag IS NOT NULL GROUP BY source_id)").fetchall()
+async def main():
+    limits = httpx.Limits(max_connections=4)
+    async with httpx.AsyncClient(limits=limits) as client:
+        gate = asyncio.Semaphore(4)
+        async def one(url, etag):
+            async with gate:
+                return (await client.get(url, headers={"If-None-Match": etag})).status_code
+        codes = await asyncio.gather(*(one(u, e) for u, e in rows))
+    print(sum(c == 304 for c in codes))
+asyncio.run(main())
+"""
+
+
+def timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """Wall seconds of one whole process (interpreter start-up included) and its stdout."""
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"{cmd[:4]} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds, done.stdout
+
+
+def spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"{statistics.median(ordered):.2f} s (min {ordered[0]:.2f}, max {ordered[-1]:.2f})"
+
+
+def due_against_floor(db: Path, common: list[str], env: dict[str, str], rounds: int) -> None:
+    """The unchanged due run against a bare httpx process sending the same conditional GETs.
+
+    Each round makes every source due (fetch times moved back 30 days), then runs the due run
+    and the bare client as whole processes, in alternating order so load hits both alike; and
+    times a due run with nothing due. Prints medians, spread and the ratio to the floor.
+    """
+    due_cmd = [sys.executable, "-m", "factcheck", "check", *common, "--due", "--json"]
+    bare_cmd = [sys.executable, "-c", BARE_SCRIPT, str(db)]
+    due_s: list[float] = []
+    bare_s: list[float] = []
+    idle_s: list[float] = []
+    ratios: list[float] = []
+    for n in range(rounds):
+        age_database(db)
+        order = [("due", due_cmd), ("bare", bare_cmd)]
+        for name, cmd in order if n % 2 == 0 else order[::-1]:
+            seconds, out = timed_process(cmd, env)
+            if name == "due":
+                due_s.append(seconds)
+                checked = json.loads(out)["sources_checked"]
+            else:
+                bare_s.append(seconds)
+                not_modified = int(out.strip() or 0)
+        ratios.append(due_s[-1] / bare_s[-1])
+        idle, out = timed_process(due_cmd, env)  # everything was just checked: nothing due
+        assert json.loads(out)["sources_checked"] == 0
+        idle_s.append(idle)
+        print(
+            f"  round {n + 1}: due run {due_s[-1]:.2f} s ({checked} sources), bare httpx "
+            f"{bare_s[-1]:.2f} s ({not_modified} x 304), ratio {ratios[-1]:.2f}; "
+            f"nothing due {idle:.2f} s"
+        )
+    ratio = statistics.median(ratios)
+    print(f"due run, everything due, nothing changed: {spread(due_s)}")
+    print(f"bare httpx, the same conditional GETs:     {spread(bare_s)}")
+    print(f"due run, nothing due:                       {spread(idle_s)}")
+    print(
+        f"{verdict(ratio <= TARGET_FLOOR_RATIO)}  due run {ratio:.2f}x the bare-httpx floor "
+        f"(median of {rounds} rounds, range {min(ratios):.2f}-{max(ratios):.2f}; "
+        f"target <= {TARGET_FLOOR_RATIO}x)"
+    )
+    idle = statistics.median(idle_s)
+    print(
+        f"{verdict(idle < TARGET_NOTHING_DUE_S)}  nothing-due run {idle:.2f} s "
+        f"(target < {TARGET_NOTHING_DUE_S:g} s)"
+    )
+
+
 def show_profile(path: Path, label: str, top: int = 18) -> None:
     print(f"\n-- profile of the {label} (cumulative, top {top}) --")
     stats = pstats.Stats(str(path))
@@ -292,6 +379,9 @@ def main() -> int:
     parser.add_argument("--python-server", action="store_true", help="do not use nginx")
     parser.add_argument("--profile", action="store_true", help="cProfile each step (slower)")
     parser.add_argument("--keep", help="keep the work directory here (for later inspection)")
+    parser.add_argument(
+        "--floor-rounds", type=int, default=5, help="rounds of due run vs bare httpx (0: skip)"
+    )
     args = parser.parse_args()
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="scale-bench-"))
@@ -328,6 +418,9 @@ def main() -> int:
         report = run_factcheck(
             ["report", *common, "--format", "html", "-o", str(out)], env, report_profile
         )
+        if args.floor_rounds:
+            print(f"due run against the bare-httpx floor, {args.floor_rounds} rounds:")
+            due_against_floor(db, common, env, args.floor_rounds)
     f_full, f_due = db_figures(db, full_run), db_figures(db, due_run)
     db_mb = sum(p.stat().st_size for p in work.glob("factcheck.db*")) / 1e6
     cache_mb = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 1e6
