@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 import time_machine
 from click.testing import CliRunner, Result
 from webserver import TestServer, flaky, page, status
 
 from factcheck.cli.app import main
-from tests.site import Page, Site, serve
+from tests.site import Page, Site
 
 START = datetime(2026, 12, 1, 6, 15, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -42,7 +40,7 @@ def factcheck(*args: str, at: datetime = START) -> Result:
         return CliRunner().invoke(main, list(args), env={"COLUMNS": "200"}, catch_exceptions=False)
 
 
-def write_claims(path: Path, claims: list[dict[str, object]]) -> Path:
+def write_file(path: Path, claims: list[dict[str, object]]) -> Path:
     path.write_text(json.dumps({"claims": claims}, indent=1))  # JSON is YAML
     return path
 
@@ -57,12 +55,6 @@ def quote_claim(cid: str, url: str, quote: str = QUOTE, **extra: object) -> dict
     }
 
 
-@pytest.fixture
-def site() -> Iterator[Site]:
-    with serve() as s:
-        yield s
-
-
 # -- point 5: back-off per URL, then per host, never silent ----------------------------------
 
 
@@ -73,7 +65,7 @@ def test_one_url_answering_429_does_not_stall_its_host(
         web_server.add(f"/p{i}", page(STORY.format(title="t", sentence=QUOTE))) for i in range(9)
     ]
     limited = web_server.add("/busy", status(429, **{"Retry-After": "100"}))
-    claims = write_claims(
+    claims = write_file(
         tmp_path / "claims.yaml", [quote_claim(f"c{i}", u) for i, u in enumerate([limited, *urls])]
     )
     result = factcheck("check", "--claims", str(claims), "--json")
@@ -91,7 +83,7 @@ def test_one_url_answering_429_does_not_stall_its_host(
 def test_a_wait_is_announced_on_stderr_when_piped(tmp_path: Path, web_server: TestServer) -> None:
     good = page(STORY.format(title="t", sentence=QUOTE))
     url = web_server.add("/limited", flaky(429, 1, good, **{"Retry-After": "1"}))
-    claims = write_claims(tmp_path / "claims.yaml", [quote_claim("c", url)])
+    claims = write_file(tmp_path / "claims.yaml", [quote_claim("c", url)])
     result = factcheck("check", "--claims", str(claims))
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
@@ -103,7 +95,7 @@ def test_a_host_that_keeps_answering_429_is_blocked_for_the_rest_of_the_run(
     tmp_path: Path, web_server: TestServer
 ) -> None:
     urls = [web_server.add(f"/p{i}", status(429, **{"Retry-After": "0"})) for i in range(12)]
-    claims = write_claims(
+    claims = write_file(
         tmp_path / "claims.yaml", [quote_claim(f"c{i}", u) for i, u in enumerate(urls)]
     )
     result = factcheck("check", "--claims", str(claims), "--json")
@@ -129,7 +121,7 @@ def test_soft_404_needs_evidence_beyond_the_title(tmp_path: Path, site: Site) ->
     )
     site.pages["/gone-long"] = Page(not_found_page)  # answers 200, as soft 404s do
     site.not_found = Page(not_found_page, status=404)
-    claims = write_claims(
+    claims = write_file(
         tmp_path / "claims.yaml",
         [
             quote_claim(name, site.url(f"/{name}"))
@@ -157,11 +149,11 @@ def test_due_checks_edited_and_new_claims_at_once(tmp_path: Path, site: Site) ->
     )
     url = site.url("/homes")
     claims = tmp_path / "claims.yaml"
-    write_claims(claims, [quote_claim("homes", url, "31,000 homes would be built by 2030")])
+    write_file(claims, [quote_claim("homes", url, "31,000 homes would be built by 2030")])
     first = factcheck("check", "--claims", str(claims), "--json")
     assert json.loads(first.stdout)["claims"][0]["status"] == "misquoted"
     fixed = quote_claim("homes", url, "13,000 homes would be built by 2030")
-    write_claims(claims, [fixed, quote_claim("added", url, "homes would be built by 2030")])
+    write_file(claims, [fixed, quote_claim("added", url, "homes would be built by 2030")])
     due = factcheck("check", "--due", "--claims", str(claims), "--json", at=START + DAY)
     assert due.exit_code == 0, due.stdout
     summary = json.loads(due.stdout)
@@ -182,11 +174,11 @@ def test_a_new_source_on_a_claim_is_due_and_a_removed_claim_leaves_status(
     site.pages["/a"] = story(etag="a")
     site.pages["/b"] = story(etag="b")
     claims = tmp_path / "claims.yaml"
-    write_claims(claims, [quote_claim("one", site.url("/a")), quote_claim("two", site.url("/a"))])
+    write_file(claims, [quote_claim("one", site.url("/a")), quote_claim("two", site.url("/a"))])
     factcheck("check", "--claims", str(claims))
     one = quote_claim("one", site.url("/a"))
     one["sources"] = [site.url("/a"), site.url("/b")]
-    write_claims(claims, [one])  # "two" removed, "one" cites a second source
+    write_file(claims, [one])  # "two" removed, "one" cites a second source
     due = factcheck("check", "--due", "--claims", str(claims), "--json", at=START + DAY)
     assert json.loads(due.stdout)["sources_checked"] == 1 and site.hits["/b"] == 1
     status = json.loads(factcheck("status", "--claims", str(claims), "--json").stdout)
@@ -205,7 +197,7 @@ def test_offline_without_snapshots_keeps_verdicts_and_link_health(
     tmp_path: Path, site: Site
 ) -> None:
     site.pages["/a"] = story()
-    claims = write_claims(tmp_path / "claims.yaml", [quote_claim("a", site.url("/a"))])
+    claims = write_file(tmp_path / "claims.yaml", [quote_claim("a", site.url("/a"))])
     assert factcheck("check", "--claims", str(claims)).exit_code == 0
     shutil.rmtree(tmp_path / "cache")  # snapshots missing
     for day in (1, 2, 4):
@@ -234,7 +226,7 @@ def test_offline_without_snapshots_keeps_verdicts_and_link_health(
 def test_health_and_drift_in_status_show_and_the_check_summary(tmp_path: Path, site: Site) -> None:
     site.pages["/changed"] = story()
     site.pages["/down"] = story()
-    claims = write_claims(
+    claims = write_file(
         tmp_path / "claims.yaml",
         [quote_claim("changed", site.url("/changed")), quote_claim("down", site.url("/down"))],
     )
@@ -284,7 +276,7 @@ def test_health_and_drift_in_status_show_and_the_check_summary(tmp_path: Path, s
 
 def test_diff_and_history_agree_after_the_cache_is_deleted(tmp_path: Path, site: Site) -> None:
     site.pages["/a"] = story(etag="v1")
-    claims = write_claims(tmp_path / "claims.yaml", [quote_claim("a", site.url("/a"))])
+    claims = write_file(tmp_path / "claims.yaml", [quote_claim("a", site.url("/a"))])
     args = ("--claims", str(claims))
     factcheck("check", *args)
     shutil.rmtree(tmp_path / "cache")
