@@ -84,7 +84,7 @@ ProgressFn = Callable[[SourceOutcome], None]
 
 def run_check(
     settings: Settings,
-    claims_file: ClaimsFile,
+    claims_files: ClaimsFile | Sequence[ClaimsFile],
     store: Store,
     *,
     due: bool = False,
@@ -95,16 +95,19 @@ def run_check(
     on_notice: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Check every source (or only the due ones), recording each outcome as soon as it exists."""
+    files = [claims_files] if isinstance(claims_files, ClaimsFile) else list(claims_files)
     with run_lock(settings.db_path):
-        store.writer.sync_claims(claims_file)
-        claims = claims_file.claims
+        for claims_file in files:
+            store.writer.sync_claims(claims_file, header=len(files) == 1)
+        claims = tuple(claim for f in files for claim in f.claims)
         latest = store.reader.latest_verifications([c.id for c in claims])
         previous = store.reader.previous_texts(latest)  # what reuse and drift compare with
         requests = _requests(store, claims, settings, now or utc_now(), due, latest, previous)
         if on_start is not None:
             on_start(len(requests))
         cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
-        run_id = store.writer.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
+        paths = ", ".join(f.path for f in files)
+        run_id = store.writer.start_run("due" if due else "full", paths, MATCHER_VERSION)
         fetcher = fetcher or Fetcher(settings, cache, notice=on_notice)
         verifier = Verifier(fetcher, cache, settings.workers)
         current = {key: prev.verification for key, prev in latest.items()}
@@ -133,7 +136,7 @@ def run_check(
             verifier.verify(claims, requests, record, previous=previous)
             if settings.archive:
                 pending = [current[key] for key in fresh]
-                _archive_fallback(settings, verifier, store, run_id, claims_file, pending, current)
+                _archive_fallback(settings, verifier, store, run_id, files, pending, current)
         except BaseException:
             store.writer.finish_run(run_id, "interrupted")
             raise
@@ -176,7 +179,7 @@ def _archive_fallback(
     verifier: Verifier,
     store: Store,
     run_id: int,
-    claims_file: ClaimsFile,
+    files: Sequence[ClaimsFile],
     fresh: list[Verification],
     current: dict[tuple[str, str], Verification],
 ) -> None:
@@ -189,15 +192,16 @@ def _archive_fallback(
     pending = [v for v in pending if needs_archive(v.fetch, v.match.status)]
     if not pending:
         return
-    published = claims_file.article.published if claims_file.article else None
     cited: dict[str, str] = {}
-    for claim in claims_file.claims:
-        for source in claim.sources:
-            when = source.accessed or published
-            if when:
-                cited[source.url] = when
+    for claims_file in files:
+        published = claims_file.article.published if claims_file.article else None
+        for claim in claims_file.claims:
+            for source in claim.sources:
+                when = source.accessed or published
+                if when:
+                    cited[source.url] = when
     fallback = ArchiveFallback(verifier, settings.archive_cdx, settings.archive_base)
-    recovered = fallback.recover(pending, claims_file.claims, cited)
+    recovered = fallback.recover(pending, [c for f in files for c in f.claims], cited)
     store.writer.record_archive(run_id, recovered)
     for v in recovered:
         current[(v.claim_id, v.url)] = v

@@ -298,3 +298,53 @@ def test_diff_and_history_agree_after_the_cache_is_deleted(tmp_path: Path, site:
     changed, diff = changes()
     assert changed == [False, False, True]
     assert "(edited)" in diff and "is no longer in the snapshot cache" in diff
+
+
+# -- point 7: many articles, one schedule ------------------------------------------------------
+
+
+def test_a_folder_of_claims_files_shares_one_database(tmp_path: Path, site: Site) -> None:
+    for name in ("bridge", "budget", "extra"):
+        site.pages[f"/{name}"] = story(etag=name)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write_file(folder / "bridge.yaml", [quote_claim("intro", site.url("/bridge"))])
+    write_file(
+        folder / "budget.yaml",
+        [quote_claim("intro", site.url("/budget")), quote_claim("more", site.url("/extra"))],
+    )
+    (folder / "notes.txt").write_text("not a claims file")
+    db = ("--db", str(tmp_path / "newsroom.db"))
+    first = factcheck("check", "--claims", str(folder), *db, "--json")
+    assert first.exit_code == 0, first.stderr
+    assert [c["id"] for c in json.loads(first.stdout)["claims"]] == [
+        "bridge/intro",
+        "budget/intro",
+        "budget/more",
+    ]
+    only = factcheck("status", *db, "--article", str(folder / "budget.yaml"), "--json")
+    assert [c["id"] for c in json.loads(only.stdout)["claims"]] == ["budget/intro", "budget/more"]
+    assert factcheck("show", "bridge/intro", *db).exit_code == 0
+    write_file(folder / "budget.yaml", [quote_claim("intro", site.url("/budget"))])
+    due = factcheck("check", "--due", "--claims", str(folder), *db, "--json", at=START + DAY)
+    assert json.loads(due.stdout)["sources_checked"] == 0  # nothing new, nothing due
+    status = json.loads(factcheck("status", *db, "--json").stdout)
+    assert [c["id"] for c in status["claims"]] == ["bridge/intro", "budget/intro"]
+    two = factcheck(
+        "check",
+        "--claims",
+        str(folder / "bridge.yaml"),
+        "--claims",
+        str(folder / "budget.yaml"),
+        *db,
+        "--json",
+        at=START + 2 * DAY,
+    )
+    assert [c["id"] for c in json.loads(two.stdout)["claims"]] == ["bridge/intro", "budget/intro"]
+    report = factcheck("report", "--claims", str(folder), *db, "--format", "csv")
+    assert "bridge/intro" in report.stdout and "budget/intro" in report.stdout
+    twice = tmp_path / "other" / "bridge.yaml"
+    twice.parent.mkdir()
+    write_file(twice, [quote_claim("intro", site.url("/bridge"))])
+    clash = factcheck("check", "--claims", str(folder), "--claims", str(twice), *db)
+    assert clash.exit_code == 4 and "two claims files are named 'bridge'" in clash.stderr

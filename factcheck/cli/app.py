@@ -11,6 +11,7 @@ import click
 
 from factcheck import __version__
 from factcheck.cli.common import (
+    claims_files_option,
     claims_option,
     db_option,
     emit_json,
@@ -23,6 +24,7 @@ from factcheck.formats import FORMATS
 from factcheck.models import ClaimReport, ClaimStatus, SourceReport
 from factcheck.review import contradicted
 from factcheck.settings import Settings
+from factcheck.store.database import Store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,17 +37,26 @@ def main() -> None:
 
 
 @main.command("status")
-@claims_option
+@claims_files_option
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON contract.")
+@click.option(
+    "--article",
+    "article_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Only the claims of this claims file (one database may hold many).",
+)
 @handle_errors
-def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> None:
+def status_command(
+    claims_paths: tuple[Path, ...], db_path: Path | None, as_json: bool, article_path: Path | None
+) -> None:
     """The latest status of every claim, and what changed since the previous run."""
     from factcheck.cli.display import console, status_table
     from factcheck.report import build_report
 
-    store = open_store(resolve_settings(claims_path, db_path))
-    report = build_report(store)
+    store = open_store(resolve_settings(claims_paths[0], db_path))
+    report = build_report(store, claim_ids=article_claims(store, article_path))
     conflicts = [c.id for c in report.claims if has_conflict(c)]
     if as_json:
         emit_json({"claims": [status_json(c) for c in report.claims], "conflicts": conflicts})
@@ -56,6 +67,17 @@ def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> No
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     if conflicts:
         out.print(f"{len(conflicts)} claim(s) with conflicting specifics: {', '.join(conflicts)}")
+
+
+def article_claims(store: Store, article_path: Path | None) -> list[str]:
+    """The ids of the claims the claims file `article_path` holds now (all when None)."""
+    if article_path is None:
+        return []
+    wanted = str(article_path.resolve())
+    ids = [r["id"] for r in store.reader.claim_rows() if r["article"] == wanted]
+    if not ids:
+        raise NotFoundError(f"no claims from {article_path} in the database: check it first")
+    return ids
 
 
 def has_conflict(claim: ClaimReport) -> bool:
@@ -246,7 +268,7 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
     type=click.Choice([s.value for s in ClaimStatus]),
     help="Only claims with this status (repeatable).",
 )
-@claims_option
+@claims_files_option
 @db_option
 @handle_errors
 def report_command(
@@ -254,13 +276,13 @@ def report_command(
     output: Path | None,
     claim_ids: tuple[str, ...],
     statuses: tuple[str, ...],
-    claims_path: Path,
+    claims_paths: tuple[Path, ...],
     db_path: Path | None,
 ) -> None:
     """Export a citation report of the recorded checks."""
     from factcheck.report import build_report
 
-    store = open_store(resolve_settings(claims_path, db_path))
+    store = open_store(resolve_settings(claims_paths[0], db_path))
     for claim_id in claim_ids:
         store.reader.require_claim(claim_id)
     report = build_report(

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from factcheck.claims.cache import load_claims_cached
+from factcheck.claims.many import load_claims_files
 from factcheck.cli.common import (
-    claims_option,
+    claims_files_option,
     db_option,
     emit_json,
     handle_errors,
@@ -33,7 +33,7 @@ def register(main: click.Group) -> None:
 
 
 @click.command("check")
-@claims_option
+@claims_files_option
 @db_option
 @click.option("--offline", is_flag=True, help="Verify against cached snapshots only.")
 @click.option("--due", is_flag=True, help="Re-check only sources whose interval has passed.")
@@ -72,7 +72,7 @@ def register(main: click.Group) -> None:
 )
 @handle_errors
 def check_command(
-    claims_path: Path,
+    claims_paths: tuple[Path, ...],
     db_path: Path | None,
     offline: bool,
     due: bool,
@@ -111,15 +111,15 @@ def check_command(
         changes["retries"] = retries
     if max_wait is not None:
         changes["max_wait"] = max_wait
-    settings = resolve_settings(claims_path, db_path, **changes)
+    settings = resolve_settings(claims_paths[0], db_path, **changes)
     # before touching the database: bad input writes nothing
-    claims_file = load_claims_cached(claims_path, settings.cache_dir)
+    claims_files = load_claims_files(claims_paths, settings.cache_dir)
     store = open_store(settings, must_exist=False)
     progress = RunProgress(enabled=None if not as_json else False)
     with progress.running():
         summary = run_check(
             settings,
-            claims_file,
+            claims_files,
             store,
             due=due,
             on_start=progress.start,

@@ -64,10 +64,23 @@ def claims_option(func: F) -> F:
     return click.option(
         "--claims",
         "claims_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         default=Path("claims.yaml"),
         show_default=True,
         help="The claims file.",
+    )(func)
+
+
+def claims_files_option(func: F) -> F:
+    """--claims, repeatable: claims files or folders of them (ids become FILE/ID when many)."""
+    return click.option(
+        "--claims",
+        "claims_paths",
+        type=click.Path(path_type=Path),
+        multiple=True,
+        default=[Path("claims.yaml")],
+        show_default=True,
+        help="A claims file, or a folder of them; repeatable. With several, ids are FILE/ID.",
     )(func)
 
 

@@ -186,3 +186,9 @@ def m008_drift_index(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS checks_drift ON checks (claim_id, source_id, id) "
         "WHERE drift IS NOT NULL AND drift != 'unchanged'"
     )
+
+
+@migrations()
+def m009_claim_article(db: Database) -> None:
+    # the claims file a claim comes from: one database for many articles (issue 17)
+    db.table("claims").add_column("article", str)

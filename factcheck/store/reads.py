@@ -31,11 +31,15 @@ class Reader:
         """The claims in the file, in order; named ones even if since removed from the file."""
         if not ids:
             return list(
-                self.db.query("SELECT * FROM claims WHERE removed_at IS NULL ORDER BY position")
+                self.db.query(
+                    "SELECT * FROM claims WHERE removed_at IS NULL ORDER BY article, position"
+                )
             )
         wanted = set(ids)
         return [
-            r for r in self.db.query("SELECT * FROM claims ORDER BY position") if r["id"] in wanted
+            r
+            for r in self.db.query("SELECT * FROM claims ORDER BY article, position")
+            if r["id"] in wanted
         ]
 
     def article(self) -> Article | None:

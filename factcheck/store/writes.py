@@ -40,13 +40,16 @@ class Writer:
 
     # -- claims -----------------------------------------------------------------
 
-    def sync_claims(self, claims_file: ClaimsFile) -> None:
+    def sync_claims(self, claims_file: ClaimsFile, *, header: bool = True) -> None:
         """Bring claims, sources and their links in line with the claims file, in one commit.
 
-        A file with the digest of the last one synced is already in line: nothing to do.
+        Only this file's claims can be marked removed (one database holds many articles);
+        `header` keeps its article header for reports. A file with the digest of the last
+        one synced from its path is already in line: nothing to do.
         """
         now = now_iso()
-        if claims_file.digest and self._meta("claims_digest") == claims_file.digest:
+        digest_key = f"claims_digest:{claims_file.path}"
+        if claims_file.digest and self._meta(digest_key) == claims_file.digest:
             return
         with immediate(self.db):
             existing = {r["id"]: r for r in self.db.table("claims").rows}
@@ -57,19 +60,22 @@ class Writer:
             ):
                 links.setdefault(r["claim_id"], []).append((r["url"], r["note"], r["accessed"]))
             for position, claim in enumerate(claims_file.claims):
-                self._upsert_claim(claim_row(claim, position), existing.get(claim.id), now)
+                row = {**claim_row(claim, position), "article": claims_file.path}
+                self._upsert_claim(row, existing.get(claim.id), now)
                 wanted = [(s.url, s.note, s.accessed) for s in claim.sources]
                 if links.get(claim.id, []) != wanted:
                     self._link_sources(claim)
-            article = claims_file.article or Article()
-            self.db.table("articles").upsert(
-                {"id": 1, **asdict(article), "updated_at": now}, pk="id"
-            )
+            if header:
+                article = claims_file.article or Article()
+                self.db.table("articles").upsert(
+                    {"id": 1, **asdict(article), "updated_at": now}, pk="id"
+                )
             current = {c.id for c in claims_file.claims}
             for claim_id, old in existing.items():
-                if claim_id not in current and not old["removed_at"]:
+                ours = old.get("article") in (None, claims_file.path)
+                if ours and claim_id not in current and not old["removed_at"]:
                     self.db.table("claims").update(claim_id, {"removed_at": now})
-            self._set_meta("claims_digest", claims_file.digest)
+            self._set_meta(digest_key, claims_file.digest)
 
     def _meta(self, key: str) -> str | None:
         row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
