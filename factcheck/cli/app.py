@@ -106,6 +106,7 @@ def status_json(c: ClaimReport) -> dict[str, Any]:
                 "score": s.score,
                 "excerpt": s.excerpt,
                 "fragment_url": s.fragment_url,
+                "differences": [asdict(d) for d in s.differences],
                 "checked_at": s.checked_at,
                 "health": health_json(s),
                 "drift": {"class": s.last_drift, "at": s.last_drift_at} if s.last_drift else None,
