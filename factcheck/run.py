@@ -112,7 +112,6 @@ def run_check(
         verifier = Verifier(fetcher, cache, settings.workers)
         current = {key: prev.verification for key, prev in latest.items()}
         fresh: set[tuple[str, str]] = set()  # checked in this run
-
         skipped: dict[str, str] = {}  # url -> why this run could not re-check it
 
         def record(outcome: SourceOutcome) -> None:
@@ -140,7 +139,7 @@ def run_check(
         except BaseException:
             store.writer.finish_run(run_id, "interrupted")
             raise
-        outcomes = _roll_up_all(store, run_id, claims, current, skipped)
+        outcomes = _roll_up_all(store, settings, run_id, claims, current, skipped)
         store.writer.finish_run(run_id)
     return RunSummary(run_id, tuple(outcomes), len(requests) - len(skipped))
 
@@ -209,13 +208,14 @@ def _archive_fallback(
 
 def _roll_up_all(
     store: Store,
+    settings: Settings,
     run_id: int,
     claims: Sequence[Claim],
     current: dict[tuple[str, str], Verification],
     skipped: Mapping[str, str],
 ) -> list[ClaimOutcome]:
     previous = store.reader.previous_claim_statuses(run_id)
-    outcomes = []
+    outcomes, checked = [], {}
     for claim in claims:
         checks = [current[(claim.id, s.url)] for s in claim.sources if (claim.id, s.url) in current]
         before = previous.get(claim.id)
@@ -223,21 +223,25 @@ def _roll_up_all(
         if not checks and claim.sources:
             status = ClaimStatus(before) if before else ClaimStatus.UNCHECKED  # nothing known
         note = next((skipped[s.url] for s in claim.sources if s.url in skipped), "")
-        outcome = ClaimOutcome(claim.id, status, ClaimStatus(before) if before else None, note)
-        if outcome.change == "worse":
-            health = _health(store, [v.url for v in checks if not v.fetch.status.readable])
-            outcome = replace(outcome, reason=why_worse(status, checks, health))
-        outcomes.append(outcome)
+        outcomes.append(
+            ClaimOutcome(claim.id, status, ClaimStatus(before) if before else None, note)
+        )
+        checked[claim.id] = checks
+    worse = [o for o in outcomes if o.change == "worse"]
+    failing = {v.url for o in worse for v in checked[o.claim_id] if not v.fetch.status.readable}
+    health = _health(store, settings, sorted(failing))
+    reasons = {o.claim_id: why_worse(o.status, checked[o.claim_id], health) for o in worse}
+    outcomes = [replace(o, reason=reasons.get(o.claim_id, o.reason)) for o in outcomes]
     store.writer.record_claim_results(run_id, [(o.claim_id, o.status.value) for o in outcomes])
     return outcomes
 
 
-def _health(store: Store, urls: Sequence[str]) -> dict[str, Health]:
+def _health(store: Store, settings: Settings, urls: Sequence[str]) -> dict[str, Health]:
+    """Link health of the given sources, from their network checks (this run's included)."""
     if not urls:
         return {}
     ids = {url: store.writer.source_id(url) for url in urls}
     fetches = store.reader.fetch_histories(list(ids.values()))
-    settings = Settings()
     return {
         url: source_health(fetches[i], settings.dead_after_failures, settings.dead_after_days)
         for url, i in ids.items()

@@ -18,8 +18,9 @@ from typing import Any
 from factcheck.clock import now_iso
 from factcheck.errors import CacheError
 from factcheck.fetch.politeness import parse_retry_after
-from factcheck.fetch.request import FetchRun, Notice
+from factcheck.fetch.request import FetchRun
 from factcheck.fetch.transport import Transport, proxy_for
+from factcheck.fetch.waits import Notice
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache

@@ -144,6 +144,16 @@ class Hosts:
             gate = self.gates[name] = HostGate(self.settings.per_host, self.settings.host_interval)
         return gate
 
+    def answered(self, url: str, code: int, retry_after: str | None) -> str | None:
+        """Note a host's answer to `url`; a line for the user when a 429 slows or blocks it."""
+        gate = self.gate(url)
+        if code != 429:
+            gate.answered()
+            return None
+        wait = parse_retry_after(retry_after)
+        change = gate.rate_limited(url, wait, self.settings.retry_after_cap)
+        return f"{urlsplit(url).hostname}: {change}" if change else None
+
 
 GetSmall = Callable[[str, HostGate], Awaitable[tuple[int | None, str]]]
 

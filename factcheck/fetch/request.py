@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
@@ -30,9 +29,9 @@ from factcheck.fetch.politeness import (
     PrivateGuard,
     Robots,
     backoff,
-    parse_retry_after,
 )
 from factcheck.fetch.transport import Clients, CookieState, Reply, Transport, classify_error, origin
+from factcheck.fetch.waits import GIVEN_UP, Notice, WaitBudget
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
@@ -40,7 +39,6 @@ from factcheck.snapshots.writer import CacheWriter
 
 MAX_REDIRECTS = 10
 DRAIN_BYTES = 65_536  # bodies of redirects and 304s read so their connection stays open
-Notice = Callable[[str], None]  # one line for the user: what the run waits for, and why
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.9,*/*;q=0.1"
 
 
@@ -51,9 +49,9 @@ class _Try:
     req: FetchRequest
     at: str
     conditional: bool
+    waits: WaitBudget  # what this source may still wait for (--max-wait)
     chain: list[str] = field(default_factory=list)
     deadline: float | None = None  # loop time by which this try must be done
-    budget: float = 0.0  # seconds this source may still spend waiting (--max-wait)
 
 
 @dataclass
@@ -113,11 +111,9 @@ class FetchRun:
 
     async def _with_retries(self, req: FetchRequest, at: str) -> FetchResult:
         conditional = bool(req.etag or req.last_modified) and bool(req.previous_hash)
-        attempt, budget = 0, self.s.max_wait
+        attempt, waits = 0, WaitBudget(self.s.max_wait, self.notice)
         while True:
-            t = _Try(req, at, conditional, budget=budget)
-            outcome = await self._attempt(t)
-            budget = t.budget  # less what the host's interval made it wait
+            outcome = await self._attempt(_Try(req, at, conditional, waits))
             if outcome.not_modified:
                 if not req.body_needed and self.cache.has(req.previous_hash or ""):
                     return replace(
@@ -131,24 +127,13 @@ class FetchRun:
             if not outcome.retryable or attempt >= self.s.retries:
                 return outcome.result
             if self.hosts.gate(req.url).blocked:
-                return replace(outcome.result, reason=_GIVEN_UP)
+                return replace(outcome.result, reason=GIVEN_UP)
             delay = backoff(self.s, attempt, outcome.retry_after, self.rng)
-            asked = outcome.retry_after if outcome.retry_after is not None else delay
-            left = self._remaining()
-            if asked > budget or (left is not None and delay >= left):
-                return self._gave_up(outcome.result, asked, budget)
-            if outcome.slow_down or delay >= 1:
-                self.notice(f"waiting {delay:.0f} s to ask {req.url} again: {_why(outcome)}")
+            if not waits.before_retry(outcome, delay, self._remaining()):
+                return waits.refused(outcome, delay)
             await asyncio.sleep(delay)
-            budget -= delay
+            waits.spend(delay)
             attempt += 1
-
-    def _gave_up(self, result: FetchResult, asked: float, budget: float) -> FetchResult:
-        """A retry the source cannot wait for: say so, and keep the last answer's status."""
-        why = f"not waiting {asked:.0f} s more (--max-wait {self.s.max_wait:g} s per source)"
-        if asked > budget and result.http_status == 429:
-            self.notice(f"{why} for {result.url}: HTTP 429; reported blocked")
-        return replace(result, reason=f"{result.reason}; {why}")
 
     def _remaining(self) -> float | None:
         if self.ends_at is None:
@@ -229,16 +214,16 @@ class FetchRun:
     async def _exchange(self, t: _Try, url: str) -> Attempt | str | _Body:
         """One request and its answer, holding the host's gate and a connection slot."""
         gate = self.hosts.gate(url)
-        waited = await gate.acquire(t.budget)
+        waited = await gate.acquire(t.waits.left)
         if waited is None:
             reason = (
                 f"its host answers 429: its next turn is beyond --max-wait {self.s.max_wait:g} s"
             )
             return _final(t, FetchStatus.BLOCKED, reason, url)
-        t.budget -= waited
+        t.waits.spend(waited)
         try:
             if gate.blocked:  # given up while this request waited for its turn
-                return _final(t, FetchStatus.BLOCKED, _GIVEN_UP, url)
+                return _final(t, FetchStatus.BLOCKED, GIVEN_UP, url)
             async with self.global_slots:
                 now = asyncio.get_running_loop().time()
                 if t.deadline is None:  # the clock starts once a connection slot is ours
@@ -275,10 +260,9 @@ class FetchRun:
             await reply.read(DRAIN_BYTES)  # none to read, but unread it would cost the connection
             result = replace(base, not_modified=True, reason="not modified since the last snapshot")
             return Attempt(result, not_modified=True)
-        if code == 429:
-            self._rate_limited(url, headers)
-        else:
-            self.hosts.gate(url).answered()
+        change = self.hosts.answered(url, code, headers.get("retry-after"))
+        if change is not None:
+            self.notice(change)
         if not 200 <= code < 300:
             return classify_answer(code, reply.phrase, headers, base)
         refused = refuse_head(base, headers.get("content-length"), self.s.max_bytes)
@@ -289,13 +273,6 @@ class FetchRun:
             reason = f"body exceeds the {self.s.max_bytes} byte limit"
             return Attempt(replace(base, status=FetchStatus.TOO_LARGE, reason=reason))
         return _Body(base, body)
-
-    def _rate_limited(self, url: str, headers: Mapping[str, str]) -> None:
-        gate = self.hosts.gate(url)
-        retry_after = parse_retry_after(headers.get("retry-after"))
-        change = gate.rate_limited(url, retry_after, self.s.retry_after_cap)
-        if change is not None:
-            self.notice(f"{urlsplit(url).hostname}: {change}")
 
     async def _get_small(self, url: str, gate: HostGate) -> tuple[int | None, str]:
         """GET a small resource (robots.txt) under the host's gate: (status, text)."""
@@ -309,16 +286,6 @@ class FetchRun:
             return None, ""
         finally:
             gate.release()
-
-
-_GIVEN_UP = "its host kept answering 429 (rate limited): not asked again this run"
-
-
-def _why(outcome: Attempt) -> str:
-    result = outcome.result
-    if result.http_status == 429 and outcome.retry_after is not None:
-        return f"HTTP 429, Retry-After {outcome.retry_after:g} s"
-    return f"HTTP {result.http_status}" if result.http_status else result.status.value
 
 
 def _final(
