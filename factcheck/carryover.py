@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Mapping, Sequence
-from functools import lru_cache
-
 from factcheck.match.find import MATCHER_VERSION
 from factcheck.models import Claim, FetchResult, FetchStatus, PreviousCheck
-
-
-@lru_cache(maxsize=65_536)
-def claim_fingerprint(claim: Claim) -> str:
-    """Changes whenever the words a check looks for change."""
-    words = json.dumps([claim.claim, claim.quote, claim.evidence, claim.specifics])
-    return hashlib.sha256(words.encode()).hexdigest()[:16]
+from factcheck.schedule import claim_fingerprint
 
 
 def carries_over(prior: PreviousCheck | None, claim: Claim) -> bool:
@@ -26,18 +15,6 @@ def carries_over(prior: PreviousCheck | None, claim: Claim) -> bool:
         and prior.matcher_version == MATCHER_VERSION
         and prior.verification.claim_hash == claim_fingerprint(claim)
     )
-
-
-def unjudged(
-    claims: Sequence[Claim], url: str, latest: Mapping[tuple[str, str], PreviousCheck]
-) -> bool:
-    """Whether some claim citing `url` has no verdict on it for its present words: a new
-    claim or source, or an edited quote, evidence or specifics (due at once, issue 17)."""
-    for claim in claims:
-        prior = latest.get((claim.id, url))
-        if prior is None or prior.verification.claim_hash != claim_fingerprint(claim):
-            return True
-    return False
 
 
 def reusable(prior: PreviousCheck | None, claim: Claim, result: FetchResult) -> bool:

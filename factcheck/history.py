@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factcheck.drift import around, word_diff
 from factcheck.errors import ExtractError
@@ -13,7 +13,9 @@ from factcheck.models import DiffOp, FetchResult, FetchStatus
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
 from factcheck.store.rows import Row
-from factcheck.verify import SnapshotGoneError, SourceChecker
+
+if TYPE_CHECKING:
+    from factcheck.verify import SourceChecker
 
 
 def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -58,6 +60,8 @@ class TextChange:
 def text_changes(store: Store, cache_dir: Path, claim_id: str) -> list[TextChange]:
     """Per source whose text changed (as `history` shows), the passage around the quote
     before and after: from the text cache, else re-extracted from the snapshot's pack."""
+    from factcheck.verify import SourceChecker  # extraction, only for `diff`
+
     checker = SourceChecker(SnapshotCache(cache_dir))
     by_source: dict[str, list[Row]] = {}
     for r in store.reader.check_history([claim_id]):
@@ -102,6 +106,8 @@ def _text(checker: SourceChecker, check: Row) -> str | None:
         content_type=check["content_type"],
         body_hash=check["body_hash"],
     )
+    from factcheck.verify import SnapshotGoneError
+
     try:
         return checker.read_text(snapshot).text
     except (SnapshotGoneError, ExtractError):

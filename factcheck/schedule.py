@@ -1,13 +1,18 @@
-"""Pure re-check logic: intervals, which sources are due, and failing versus dead."""
+"""Pure re-check logic: intervals, which sources are due (and which claims have no verdict
+for their present words), and link health: failing versus dead."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from factcheck.clock import from_iso
+from factcheck.models import Claim
 
 INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -22,6 +27,29 @@ NOT_CHECKS = frozenset({"not_cached", "error"})
 def counts_as_check(fetch_status: str) -> bool:
     """Whether a fetch outcome is news about the source (issue 17, point 2)."""
     return fetch_status not in NOT_CHECKS
+
+
+def claims_by_source(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
+    """The claims citing each source URL, in claims-file order; URLs in first-cited order."""
+    by_url: dict[str, list[Claim]] = {}
+    for claim in claims:
+        for source in claim.sources:
+            by_url.setdefault(source.url, []).append(claim)
+    return by_url
+
+
+@lru_cache(maxsize=65_536)
+def claim_fingerprint(claim: Claim) -> str:
+    """Changes whenever the words a check looks for change."""
+    words = json.dumps([claim.claim, claim.quote, claim.evidence, claim.specifics])
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
+
+
+def unjudged(claims: Sequence[Claim], url: str, judged: Mapping[tuple[str, str], str]) -> bool:
+    """Whether some claim citing `url` has no verdict on it for its present words: a new
+    claim or source, or an edited quote, evidence or specifics (due at once, issue 17).
+    `judged` maps claim x source to the fingerprint its newest check judged."""
+    return any(judged.get((c.id, url)) != claim_fingerprint(c) for c in claims)
 
 
 def parse_interval(text: str) -> timedelta:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
-from factcheck.carryover import carries_over, claim_fingerprint, reusable
+from factcheck.carryover import carries_over, reusable
 from factcheck.drift import classify_drift
 from factcheck.errors import ExtractError
 from factcheck.fetch.fetcher import Fetcher
@@ -29,6 +29,7 @@ from factcheck.models import (
     Verification,
 )
 from factcheck.rollup import FOUND
+from factcheck.schedule import claim_fingerprint, claims_by_source
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.specifics import extract_specifics, find_specifics
 
@@ -255,15 +256,6 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
         else None
     )
     return replace(base, match=match, evidence=evidence, specifics=specifics, fragment_url=fragment)
-
-
-def claims_by_source(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
-    """The claims citing each source URL, in claims-file order; URLs in first-cited order."""
-    by_url: dict[str, list[Claim]] = {}
-    for claim in claims:
-        for source in claim.sources:
-            by_url.setdefault(source.url, []).append(claim)
-    return by_url
 
 
 def source_text_from_dict(data: Mapping[str, object]) -> SourceText:

@@ -142,7 +142,8 @@ def check_command(
         out = console()
         out.print(summary_table([(o.claim_id, o.status.value, o.change) for o in summary.outcomes]))
         counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts().items()))
-        out.print(f"\nrun {summary.run_id}: {summary.sources_checked} sources checked; {counts}")
+        run = f"run {summary.run_id}" if summary.run_id else "nothing due (no run recorded)"
+        out.print(f"\n{run}: {summary.sources_checked} sources checked; {counts}")
         for o in summary.transitions():
             before = o.previous.value if o.previous else "-"
             why = f" ({o.reason})" if o.reason else ""

@@ -131,6 +131,15 @@ class Reader:
         previous.update((key, earlier[key]) for key in failed if key in earlier)
         return previous
 
+    def judged_fingerprints(self) -> dict[tuple[str, str], str]:
+        """Per claim x source, the claim fingerprint its newest check judged."""
+        rows = self.db.conn.execute(
+            "SELECT c.claim_id, s.url, c.claim_hash FROM checks c JOIN sources s "
+            "ON s.id = c.source_id WHERE c.id IN "
+            "(SELECT MAX(id) FROM checks GROUP BY claim_id, source_id)"
+        )
+        return {(claim_id, url): fingerprint for claim_id, url, fingerprint in rows}
+
     def source_schedule(self, claims: Sequence[Claim], default: str) -> list[SourceDue]:
         """Each source's re-check interval (shortest of its claims') and last check time."""
         intervals: dict[str, timedelta] = {}
@@ -148,12 +157,12 @@ class Reader:
         }
         return [SourceDue(url, iv, last.get(url)) for url, iv in intervals.items()]
 
-    def previous_claim_statuses(self, run_id: int) -> dict[str, str]:
-        """Each claim's status in the newest earlier run that rolled it up."""
+    def previous_claim_statuses(self, run_id: int | None = None) -> dict[str, str]:
+        """Each claim's status in the newest run (before `run_id`) that rolled it up."""
         rows = self.db.query(
             "SELECT claim_id, status FROM claim_results WHERE id IN (SELECT MAX(id) FROM "
             "claim_results WHERE run_id < ? GROUP BY claim_id)",
-            [run_id],
+            [run_id if run_id is not None else 2**62],
         )
         return {r["claim_id"]: r["status"] for r in rows}
 
