@@ -135,7 +135,7 @@ def _attr(tag: Any, name: str) -> str | None:
 
 # Boilerplate around an article: its links are navigation, not sources.
 ARTICLE_SKIP = SKIP | frozenset(
-    ["nav", "header", "footer", "aside", "form", "button", "select", "svg", "iframe"]
+    ["nav", "header", "footer", "aside", "button", "select", "svg", "iframe"]
 )
 _ANY_SPACE = re.compile(r"\s+")
 
