@@ -29,10 +29,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import find_corpus, load_jsonl  # noqa: E402
-from fetch_bench import serve  # noqa: E402
-from proctree import Measured, run_measured, spread  # noqa: E402
-from scale_bench import make_news_pages, write_claims  # noqa: E402
+from corpus import find_corpus, load_jsonl
+from fetch_bench import serve
+from proctree import Measured, run_measured, spread
+from scale_bench import make_news_pages, write_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 1.5
