@@ -9,10 +9,12 @@ from typing import Any
 
 from factcheck.clock import now_iso
 from factcheck.drift import around, word_diff
+from factcheck.match.fragments import text_fragment_url
 from factcheck.models import (
     Article,
     ClaimReport,
     DiffOp,
+    EvidenceReport,
     HistoryPoint,
     Rating,
     Report,
@@ -23,8 +25,16 @@ from factcheck.models import (
 from factcheck.schedule import source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
+from factcheck.specifics.coverage import cover
 from factcheck.store.database import Store
-from factcheck.store.rows import Row, diff_ops, differences, findings_from_json, from_json
+from factcheck.store.rows import (
+    Row,
+    diff_ops,
+    differences,
+    findings_from_json,
+    from_json,
+    matches_from_json,
+)
 
 DEAD_FAILURES = Settings().dead_after_failures
 DEAD_DAYS = Settings().dead_after_days
@@ -81,14 +91,21 @@ def claim_report(
     reviews: list[Row],
 ) -> ClaimReport:
     history = tuple(HistoryPoint(r["checked_at"], r["status"]) for r in results)
+    passages = tuple(from_json(row.get("evidence"), []) or ())
     sources = tuple(
         source_report(
             link,
             latest.get(link["url"]),
             per_source.get(link["url"], ()),
             source_health(fetches, DEAD_FAILURES, DEAD_DAYS),
+            passages,
         )
         for link, fetches in links
+    )
+    coverage = (
+        cover(row["claim"], [s.specifics if s.fetch_status == "fetched" else None for s in sources])
+        if not row["quote"] and any(s.specifics for s in sources)
+        else None
     )
     return ClaimReport(
         id=row["id"],
@@ -102,11 +119,17 @@ def claim_report(
         reviews=tuple(review_from_row(r) for r in reviews),
         history=history,
         checked_at=history[-1].checked_at if history else None,
+        coverage=coverage.rows if coverage else (),
+        verdict=coverage.verdict if coverage else "",
     )
 
 
 def source_report(
-    link: Row, check: Row | None, history: Sequence[HistoryPoint], health: str
+    link: Row,
+    check: Row | None,
+    history: Sequence[HistoryPoint],
+    health: str,
+    passages: Sequence[str] = (),
 ) -> SourceReport:
     if check is None:
         return SourceReport(url=link["url"], note=link["note"])
@@ -136,7 +159,22 @@ def source_report(
         history=tuple(history),
         health=health,
         drift=check["drift"],
+        evidence=_evidence(passages, check),
     )
+
+
+def _evidence(passages: Sequence[str], check: Row) -> tuple[EvidenceReport, ...]:
+    """The claim's `evidence:` passages against one source, each with its own link."""
+    page = check["final_url"] or check["url"]
+    out = []
+    for passage, m in zip(passages, matches_from_json(check["evidence"]), strict=False):
+        link = text_fragment_url(page, m) if page.startswith(("http:", "https:")) else None
+        out.append(
+            EvidenceReport(
+                passage, m.status.value, m.score, m.excerpt, m.start, m.end, m.diff, link
+            )
+        )
+    return tuple(out)
 
 
 def excerpt_contexts(

@@ -212,6 +212,7 @@ def finding_from_dict(d: dict[str, Any]) -> SpecificFinding:
         found_text=d.get("found_text", ""),
         start=d.get("start"),
         end=d.get("end"),
+        sentence=d.get("sentence", ""),
     )
 
 
@@ -225,3 +226,7 @@ def differences(items: list[dict[str, str]]) -> tuple[Difference, ...]:
 
 def findings_from_json(text: str | None) -> tuple[SpecificFinding, ...]:
     return tuple(finding_from_dict(d) for d in from_json(text, []))
+
+
+def matches_from_json(text: str | None) -> tuple[QuoteMatch, ...]:
+    return tuple(_match_from_dict(d) for d in from_json(text, []))
