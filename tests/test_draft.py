@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from webserver import make_pdf
 
 from factcheck.claims.load import load_claims
 from factcheck.cli.draft import register
@@ -18,6 +19,7 @@ from factcheck.draft import (
     draft_yaml,
     find_quotes,
     merge_into,
+    read_article,
     slugify,
     split_sentences,
     unique_id,
@@ -29,7 +31,7 @@ from factcheck.specifics import extract_specifics
 from tests.site import Page, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "article.txt"
+SEED = ROOT / "tests" / "data" / "seed" / "article.txt"
 
 
 def quotes_of(text: str) -> list[DraftClaim]:
@@ -554,7 +556,7 @@ def test_cli_html_file_with_base_url(tmp_path: Path, cli: click.Group) -> None:
     loaded = load_claims(path)
     assert loaded.article is not None
     assert loaded.article.title == "Pacts signed"
-    assert loaded.article.url == "https://news.example.nz/a"
+    assert loaded.article.url is None  # --base-url resolves links; it is not the article's address
     urls = {s.url for c in loaded.claims for s in c.sources}
     assert "https://news.example.nz/news/budget.html" in urls
 
@@ -588,3 +590,97 @@ def test_cli_fetches_plain_text_url(cli: click.Group) -> None:
     assert "quote: We are ready." in out
     assert "speaker: Collins" in out
     assert "- 5%" in out
+
+
+# --- issue 20: ordinary news pages ------------------------------------------------------------
+
+
+def draft_html(tmp_path: Path, html: str, *args: str) -> list[DraftClaim]:
+    page = tmp_path / "page.html"
+    page.write_text(html, "utf-8")
+    return draft_claims(read_article(str(page), *args).paragraphs)
+
+
+ASPNET = """<!doctype html><html><head><title>Moon shot</title></head><body>
+<form method="post" action="./story.aspx" id="aspnetForm">
+<input type="hidden" name="__VIEWSTATE" value="abc">
+<div class="main-article"><h1>Moon shot</h1>
+<p>NASA picked five firms for the programme on Monday, the agency said in a statement.</p>
+<p>“We are going back to the moon to stay,” NASA chief Jim Bridenstine said.</p>
+</div></form></body></html>"""
+
+
+def test_article_inside_a_form_is_read(tmp_path: Path) -> None:
+    drafts = draft_html(tmp_path, ASPNET)
+    assert [(d.quote, d.speaker) for d in drafts if d.quote] == [
+        ("We are going back to the moon to stay", "Jim Bridenstine")
+    ]
+
+
+CLUTTERED = """<!doctype html><html><head><title>Flu shots</title></head><body>
+<header><a href="/">News</a> <a href="/health">Health</a></header>
+<div class="sidebar"><h3>Most read</h3><ul>
+<li><a href="/a">Senator calls plan a “disaster” for the state</a></li>
+<li><a href="/b">Why the “golden hour” matters for your photos</a></li></ul></div>
+<article><h1>Doctors offer free flu shots</h1>
+<p>Doctors offered on Tuesday to vaccinate detained migrants against the flu, after three
+children died in custody over the past year.</p>
+<p>“We are physicians, and we cannot stand by while children die of a preventable disease,”
+Dr. Marie DeLuca, an internist in New York, said in an interview.</p>
+<p>The agency said it would not allow the clinic, calling it “not appropriate” for a
+detention setting, and that detainees already get medical care.</p>
+<p>Customs and Border Protection did not answer questions about how many people had been
+vaccinated this season, nor about when it last reviewed its policy on the matter.</p>
+</article>
+<div class="comments"><p>Comments are moderated. Please keep it “civil” and on topic.</p></div>
+<footer><p>About the author: Jane Roe writes about “health policy” for us.</p></footer>
+</body></html>"""
+
+
+def test_page_clutter_is_left_out(tmp_path: Path) -> None:
+    quotes = {d.quote for d in draft_html(tmp_path, CLUTTERED) if d.quote}
+    assert quotes == {
+        "We are physicians, and we cannot stand by while children die of a preventable disease",
+        "not appropriate",
+    }
+
+
+def test_base_url_is_not_the_article_address(tmp_path: Path) -> None:
+    canonical = CLUTTERED.replace(
+        "</title>", '</title><link rel="canonical" href="https://news.example/flu-shots">'
+    )
+    page = tmp_path / "page.html"
+    page.write_text(canonical, "utf-8")
+    found = read_article(str(page), "https://news.example/")
+    assert found.article is not None
+    assert found.article.url == "https://news.example/flu-shots"
+
+
+def test_pdf_article_is_read_as_check_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(make_pdf(['"We will appeal the ruling," Mayor Ann Lee said on May 3, 2024.']))
+    drafts = draft_claims(read_article(str(path)).paragraphs)
+    assert [(d.quote, d.speaker) for d in drafts if d.quote] == [
+        ("We will appeal the ruling", "Ann Lee")
+    ]
+    assert not any("obj" in d.claim for d in drafts)
+
+
+@pytest.mark.parametrize("where", ["new/dir/claims.yaml", "afile.txt/claims.yaml"])
+def test_merge_into_a_missing_or_unwritable_folder(
+    tmp_path: Path, cli: click.Group, where: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("“We are ready,” Collins said in 2024.", "utf-8")
+    (tmp_path / "afile.txt").write_text("not a folder", "utf-8")
+    target = tmp_path / where
+    code, out, err = invoke(cli, "draft", str(article), "--merge", str(target))
+    if where.startswith("new"):
+        assert code == 0
+        assert err.startswith(f"created {target}")
+        assert [c.quote for c in load_claims(target).claims if c.quote] == ["We are ready"]
+    else:
+        assert code == ExitCode.BAD_INPUT
+        assert err.startswith(f"error: cannot write {target}")
+        assert "Traceback" not in err
+    assert out == ""

@@ -163,7 +163,7 @@ def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
     path, cfg = claims_file(tmp_path, site), settings(tmp_path)
     store = Store.open(cfg.db_path)
     run_check(cfg, load_claims(path), store)
-    before = store.latest_verifications(["same"])
+    before = store.reader.latest_verifications(["same"])
     made: list[Verification] = []
     later = run_check(
         cfg,
