@@ -344,9 +344,7 @@ def test_wrong_count_is_a_conflict() -> None:
 
 
 def test_right_count_is_found_with_offsets() -> None:
-    findings = find_specifics(
-        extract_specifics("", ["from 12 soldiers to up to 53"]), UNC_PAGE
-    )
+    findings = find_specifics(extract_specifics("", ["from 12 soldiers to up to 53"]), UNC_PAGE)
     (count,) = findings
     assert count.status is SpecificStatus.FOUND
     start = UNC_PAGE.index("from 12")
