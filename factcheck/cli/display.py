@@ -28,6 +28,8 @@ STYLES = {
     "absent": "yellow",
     "misquoted": "bold red",
     "altered": "bold red",
+    "out_of_context": "yellow",
+    "partial": "yellow",
     "conflict": "bold red",
     "unavailable": "red",
 }
@@ -185,7 +187,7 @@ def print_source(out: Console, s: SourceReport, context: str | None, label: str 
         out.print(f"    passage: “{escape(s.excerpt)}” (characters {s.start}-{s.end})")
     elif context or s.excerpt:
         out.print(f"    found:  …{escape(context or s.excerpt or '')}…")
-    if s.diff and s.quote_status in ("edited", "altered", "paraphrase"):
+    if s.diff and s.quote_status in ("edited", "altered", "partial", "paraphrase"):
         out.print(f"    diff:   {render_diff(s.diff)}")
     for d in s.differences:
         out.print(f"    change: {escape(d.kind)}: {escape(d.source)!r} → {escape(d.quote)!r}")
