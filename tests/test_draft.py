@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import click
 import pytest
-from click.testing import CliRunner
 from webserver import make_pdf
 
 from factcheck.claims.load import load_claims
-from factcheck.cli.draft import register
 from factcheck.draft import (
     SCARE_TAG,
     UNCLOSED_TAG,
@@ -30,6 +28,9 @@ from factcheck.models import SpecificKind
 from factcheck.specifics import extract_specifics
 from tests.site import Page, serve
 
+if TYPE_CHECKING:
+    from tests.conftest import Invoke
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "data" / "seed" / "article.txt"
 
@@ -40,21 +41,6 @@ def quotes_of(text: str) -> list[DraftClaim]:
 
 def speakers(text: str) -> dict[str, str | None]:
     return {d.quote: d.speaker for d in quotes_of(text) if d.quote}
-
-
-@pytest.fixture
-def cli() -> click.Group:
-    @click.group()
-    def group() -> None:
-        """A stand-in for factcheck's main group."""
-
-    register(group)
-    return group
-
-
-def invoke(cli: click.Group, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 # --- quote finding ----------------------------------------------------------------------------
@@ -397,7 +383,7 @@ claims:
   - id: imminent
     claim: Something else entirely.
 # end of file
-"""  # noqa: E501 - a long line that a merge must not refold
+"""  # a long line that a merge must not refold
 
 
 def test_merge_keeps_comments_ids_and_adds_only_new_claims(tmp_path: Path) -> None:
@@ -454,7 +440,7 @@ def test_merge_refuses_an_invalid_file_and_leaves_it(tmp_path: Path) -> None:
 # --- the seed article -------------------------------------------------------------------------
 
 COLLINS, JT, PENK = "Judith Collins", "Japan Times", "Chris Penk"
-# Every quoted passage of shared/seed/article.txt, in order, with its speaker as the article
+# Every quoted passage of the seed article (tests/data/seed/article.txt), in order, with its speaker as the article
 # attributes it (read by hand); None where the text attributes it to no one.
 SEED_QUOTES = [
     ("Our forces already work well together, and this agreement will create the conditions "
@@ -520,8 +506,8 @@ def test_seed_article_fact_sentences() -> None:
     assert len(facts) == 18  # "The second document": an ordinal word is no number (issue 20)
 
 
-def test_seed_article_draft_validates(tmp_path: Path, cli: click.Group) -> None:
-    code, out, err = invoke(cli, "draft", str(SEED))
+def test_seed_article_draft_validates(tmp_path: Path, invoke: Invoke) -> None:
+    code, out, err = invoke("draft", str(SEED))
     assert code == 0
     assert err.startswith("drafted ")
     path = tmp_path / "claims.yaml"
@@ -534,28 +520,28 @@ def test_seed_article_draft_validates(tmp_path: Path, cli: click.Group) -> None:
 # --- the command ----------------------------------------------------------------------------
 
 
-def test_cli_missing_article_exits_4(tmp_path: Path, cli: click.Group) -> None:
-    code, out, err = invoke(cli, "draft", str(tmp_path / "nope.txt"))
+def test_cli_missing_article_exits_4(tmp_path: Path, invoke: Invoke) -> None:
+    code, out, err = invoke("draft", str(tmp_path / "nope.txt"))
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert "no such article file" in err
-    code, _, err = invoke(cli, "draft", str(tmp_path))
+    code, _, err = invoke("draft", str(tmp_path))
     assert code == ExitCode.BAD_INPUT
     assert "directory" in err
 
 
-def test_cli_empty_article_exits_4(tmp_path: Path, cli: click.Group) -> None:
+def test_cli_empty_article_exits_4(tmp_path: Path, invoke: Invoke) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n", "utf-8")
-    code, _, err = invoke(cli, "draft", str(empty))
+    code, _, err = invoke("draft", str(empty))
     assert code == ExitCode.BAD_INPUT
     assert "no text" in err
 
 
-def test_cli_html_file_with_base_url(tmp_path: Path, cli: click.Group) -> None:
+def test_cli_html_file_with_base_url(tmp_path: Path, invoke: Invoke) -> None:
     page = tmp_path / "article.html"
     page.write_text(HTML, "utf-8")
-    code, out, _ = invoke(cli, "draft", str(page), "--base-url", "https://news.example.nz/a")
+    code, out, _ = invoke("draft", str(page), "--base-url", "https://news.example.nz/a")
     assert code == 0
     path = tmp_path / "claims.yaml"
     path.write_text(out, "utf-8")
@@ -567,31 +553,31 @@ def test_cli_html_file_with_base_url(tmp_path: Path, cli: click.Group) -> None:
     assert "https://news.example.nz/news/budget.html" in urls
 
 
-def test_cli_fetches_a_url_and_merges(tmp_path: Path, cli: click.Group) -> None:
+def test_cli_fetches_a_url_and_merges(tmp_path: Path, invoke: Invoke) -> None:
     claims = tmp_path / "claims.yaml"
     claims.write_text(EXISTING, "utf-8")
     with serve() as site:
         site.pages["/news/pacts"] = Page(HTML.replace('<base href="/news/">', ""))
         site.pages["/gone"] = Page("missing", 404, "text/plain")
-        code, out, err = invoke(cli, "draft", site.url("/news/pacts"), "--merge", str(claims))
+        code, out, err = invoke("draft", site.url("/news/pacts"), "--merge", str(claims))
         assert code == 0
         assert out == ""
         assert err.startswith(f"updated {claims}: added ")
         merged = load_claims(claims)
         assert site.url("/news/budget.html") in {s.url for c in merged.claims for s in c.sources}
         assert [c.id for c in merged.claims][:2] == ["acsa-seamless", "imminent"]
-        code, out, err = invoke(cli, "draft", site.url("/gone"))
+        code, out, err = invoke("draft", site.url("/gone"))
         assert code == ExitCode.BAD_INPUT
         assert "cannot fetch the article" in err
         assert out == ""
     assert claims.read_text("utf-8").startswith(EXISTING.removesuffix("# end of file\n"))
 
 
-def test_cli_fetches_plain_text_url(cli: click.Group) -> None:
+def test_cli_fetches_plain_text_url(invoke: Invoke) -> None:
     with serve() as site:
         body = "Collins declared: “We are ready.”\nThe budget rose 5% in 2025."
         site.pages["/a.txt"] = Page(body, content_type="text/plain; charset=utf-8")
-        code, out, _ = invoke(cli, "draft", site.url("/a.txt"))
+        code, out, _ = invoke("draft", site.url("/a.txt"))
     assert code == 0
     assert "quote: We are ready." in out
     assert "speaker: Collins" in out
@@ -674,13 +660,13 @@ def test_pdf_article_is_read_as_check_reads_it(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("where", ["new/dir/claims.yaml", "afile.txt/claims.yaml"])
 def test_merge_into_a_missing_or_unwritable_folder(
-    tmp_path: Path, cli: click.Group, where: str
+    tmp_path: Path, invoke: Invoke, where: str
 ) -> None:
     article = tmp_path / "a.txt"
     article.write_text("“We are ready,” Collins said in 2024.", "utf-8")
     (tmp_path / "afile.txt").write_text("not a folder", "utf-8")
     target = tmp_path / where
-    code, out, err = invoke(cli, "draft", str(article), "--merge", str(target))
+    code, out, err = invoke("draft", str(article), "--merge", str(target))
     if where.startswith("new"):
         assert code == 0
         assert err.startswith(f"created {target}")

@@ -83,6 +83,7 @@ def status_json(c: ClaimReport) -> dict[str, Any]:
                 "score": s.score,
                 "excerpt": s.excerpt,
                 "fragment_url": s.fragment_url,
+                "differences": [asdict(d) for d in s.differences],
                 "checked_at": s.checked_at,
                 "specifics": [
                     {
