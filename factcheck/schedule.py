@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from factcheck.clock import from_iso
 from factcheck.models import Claim
+from factcheck.specifics import SPECIFICS_VERSION
 
 INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -41,7 +42,16 @@ def claims_by_source(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
 @lru_cache(maxsize=65_536)
 def claim_fingerprint(claim: Claim) -> str:
     """Changes whenever the words a check looks for change."""
-    words = json.dumps([claim.claim, claim.quote, claim.evidence, claim.specifics])
+    words = json.dumps(
+        [
+            claim.claim,
+            claim.quote,
+            claim.evidence,
+            claim.specifics,
+            claim.published,
+            SPECIFICS_VERSION,
+        ]
+    )
     return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 

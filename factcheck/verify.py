@@ -26,12 +26,18 @@ from factcheck.models import (
     QuoteStatus,
     SourceMetadata,
     SourceText,
+    SpecificFinding,
     Verification,
 )
 from factcheck.rollup import FOUND
 from factcheck.schedule import claim_fingerprint, claims_by_source
 from factcheck.snapshots.cache import SnapshotCache
-from factcheck.specifics import extract_specifics, find_specifics
+from factcheck.specifics import (
+    about_publication,
+    best_passage,
+    extract_specifics,
+    find_specifics,
+)
 
 UNCHECKED_MATCH = QuoteMatch(status=QuoteStatus.UNCHECKED)
 MAX_TEXT_CHARS = 1_000_000  # ~150,000 words: far beyond any article, bounds matching memory
@@ -43,7 +49,7 @@ class SourceOutcome:
     """Everything learned from one source in one run (the body already dropped)."""
 
     fetch: FetchResult
-    text: SourceText | None
+    text: SourceText | None  # from a worker process: title and metadata, without the text
     text_hash: str | None
     verifications: tuple[Verification, ...]
 
@@ -233,11 +239,20 @@ def _check_in_worker(
     global _WORKER_CHECKER
     if _WORKER_CHECKER is None or _WORKER_CHECKER.cache.root != cache_root:
         _WORKER_CHECKER = SourceChecker(SnapshotCache(cache_root))
-    return _WORKER_CHECKER.verify_source(result, claims, previous)
+    outcome = _WORKER_CHECKER.verify_source(result, claims, previous)
+    if outcome.text is None:
+        return outcome
+    # Only the title and metadata are recorded: the text itself stays here and in the text
+    # cache rather than being pickled back to the parent (issue 21, point 2).
+    return replace(outcome, text=replace(outcome.text, text="", page_starts=()))
 
 
 def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verification:
-    """Match a claim's quote, evidence passages and specifics against one source text."""
+    """Match a claim's quote, evidence passages and specifics against one source text.
+
+    A fact claim (no quote) gets the passage holding most of its specifics as its excerpt
+    and link (issue 18, point 2); its quote status stays `unchecked`.
+    """
     link_url = base.fetch.final_url or base.url
     match = match_quote(claim.quote, text.text) if claim.quote else UNCHECKED_MATCH
     evidence = tuple(match_quote(passage, text.text) for passage in claim.evidence)
@@ -245,17 +260,42 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
     specifics = (
         ()
         if claim.quote and not claim.specifics
-        else find_specifics(extract_specifics(claim.claim, claim.specifics), text.text)
+        else find_specifics(
+            extract_specifics(claim.claim, claim.specifics, claim.published),
+            text.text,
+            text.metadata.published,
+            about_publication(claim.claim),
+        )
     )
-    fragment_match = (
-        match if match.status in FOUND else next((e for e in evidence if e.status in FOUND), None)
-    )
+    if not claim.quote:
+        match = passage_match(specifics, text)
+    proved = match.status in FOUND or (match.status is QuoteStatus.UNCHECKED and match.excerpt)
+    shown = match if proved else next((e for e in evidence if e.status in FOUND), None)
     fragment = (
-        text_fragment_url(link_url, fragment_match)
-        if fragment_match is not None and link_url.startswith(("http://", "https://"))
+        text_fragment_url(link_url, replace(shown, status=QuoteStatus.VERBATIM))
+        if shown is not None and link_url.startswith(("http://", "https://"))
         else None
     )
     return replace(base, match=match, evidence=evidence, specifics=specifics, fragment_url=fragment)
+
+
+def passage_match(specifics: Sequence[SpecificFinding], source: SourceText) -> QuoteMatch:
+    """The fact claim's proving passage in `text` as an unchecked match with an excerpt."""
+    text = source.text
+    span = best_passage(specifics, text, source.metadata.published)
+    if span is None:
+        return UNCHECKED_MATCH
+    start, end = span
+    excerpt = text[start:end]
+    return QuoteMatch(
+        status=QuoteStatus.UNCHECKED,
+        excerpt=excerpt,
+        start=start,
+        end=end,
+        occurrences=text.count(excerpt),
+        prefix=text[max(0, start - 32) : start],
+        suffix=text[end : end + 32],
+    )
 
 
 def source_text_from_dict(data: Mapping[str, object]) -> SourceText:
