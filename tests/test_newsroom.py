@@ -7,7 +7,10 @@ the wall clock every timestamp comes from; the event loop's monotonic clock is u
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from webserver import TestServer, flaky, page, status
 from factcheck.cli.app import main
 from tests.site import Page, Site
 
+ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 12, 1, 6, 15, tzinfo=UTC)
 DAY = timedelta(days=1)
 QUOTE = "the bridge will open to traffic in the spring of next year"
@@ -166,6 +170,37 @@ def test_due_checks_edited_and_new_claims_at_once(tmp_path: Path, site: Site) ->
     assert "31,000" not in shown  # no stale difference beside the fixed quote
     quiet = factcheck("check", "--due", "--claims", str(claims), "--json", at=START + 2 * DAY)
     assert json.loads(quiet.stdout)["sources_checked"] == 0  # judged now: nothing due
+    assert json.loads(quiet.stdout)["run_id"] is None  # and nothing recorded
+    write_file(claims, [quote_claim("homes", url, "31,000 homes would be built by 2030")])
+    wrong = factcheck("check", "--due", "--claims", str(claims), "--json", at=START + 3 * DAY)
+    [changed] = json.loads(wrong.stdout)["changed"]
+    assert (changed["id"], changed["change"]) == ("homes", "worse")
+    assert changed["reason"].startswith("misquoted: ") and "31,000" in changed["reason"]
+
+
+def test_a_due_run_with_nothing_due_loads_no_fetch_or_match_stage(
+    tmp_path: Path, site: Site
+) -> None:
+    site.pages["/a"] = story()
+    # the probe runs on the real clock: an interval no real date reaches keeps it not due
+    claim = quote_claim("a", site.url("/a"), recheck="1000w")
+    claims = write_file(tmp_path / "claims.yaml", [claim])
+    assert factcheck("check", "--claims", str(claims)).exit_code == 0
+    probe = (
+        "import sys\n"
+        "from factcheck.cli.app import main\n"
+        "try:\n"
+        f"    main(['check', '--due', '--json', '--claims', {str(claims)!r}])\n"
+        "except SystemExit as done:\n"
+        "    loaded = [m for m in ('httpx', 'rapidfuzz', 'factcheck.verify') if m in sys.modules]\n"
+        "    print(done.code, loaded, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert json.loads(done.stdout)["sources_checked"] == 0
+    assert done.stderr.strip() == "0 []"
 
 
 def test_a_new_source_on_a_claim_is_due_and_a_removed_claim_leaves_status(
