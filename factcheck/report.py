@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,9 @@ from factcheck.models import (
     Review,
     SourceMetadata,
     SourceReport,
+    redact_url,
 )
+from factcheck.review import effective_rating
 from factcheck.schedule import source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
@@ -62,6 +64,8 @@ def build_report(
         )
         if not statuses or claim.status in statuses:
             claims.append(claim)
+    if article and article.url:
+        article = replace(article, url=redact_url(article.url))
     return Report(generated_at=now_iso(), claims=tuple(claims), article=article)
 
 
@@ -90,6 +94,8 @@ def claim_report(
         )
         for link, fetches in links
     )
+    human = tuple(review_from_row(r) for r in reviews)
+    rating, rating_by = effective_rating(_rating(from_json(row["rating"])), human)
     return ClaimReport(
         id=row["id"],
         claim=row["claim"],
@@ -97,27 +103,29 @@ def claim_report(
         quote=row["quote"],
         speaker=row["speaker"],
         tags=tuple(from_json(row["tags"], [])),
-        rating=_rating(from_json(row["rating"])),
+        rating=rating,
         sources=sources,
-        reviews=tuple(review_from_row(r) for r in reviews),
+        reviews=human,
         history=history,
         checked_at=history[-1].checked_at if history else None,
+        rating_by=rating_by,
     )
 
 
 def source_report(
     link: Row, check: Row | None, history: Sequence[HistoryPoint], health: str
 ) -> SourceReport:
+    url = redact_url(link["url"])
     if check is None:
-        return SourceReport(url=link["url"], note=link["note"])
+        return SourceReport(url=url, note=link["note"])
     meta: dict[str, Any] = from_json(check.get("metadata"), {}) or {}
     meta["authors"] = tuple(meta.get("authors") or ())
     return SourceReport(
-        url=link["url"],
+        url=url,
         note=link["note"],
         fetch_status=check["fetch_status"],
         http_status=check["http_status"],
-        final_url=check["final_url"],
+        final_url=_redacted(check["final_url"]),
         quote_status=check["quote_status"],
         score=check["score"],
         excerpt=check["excerpt"],
@@ -125,12 +133,12 @@ def source_report(
         end=check["end"],
         diff=diff_ops(from_json(check["diff"], [])),
         differences=differences(from_json(check["differences"], [])),
-        fragment_url=check["fragment_url"],
-        archive_url=check["archive_url"],
+        fragment_url=_redacted(check["fragment_url"]),
+        archive_url=_redacted(check["archive_url"]),
         archived_at=check["archived_at"],
         archive_status=check["archive_status"],
         checked_at=check["checked_at"],
-        reason=check["reason"] or "",
+        reason=redact_url(check["reason"] or ""),
         metadata=SourceMetadata(**meta),
         specifics=findings_from_json(check["specifics"]),
         history=tuple(history),
@@ -153,7 +161,7 @@ def excerpt_contexts(
         if data is None:
             continue
         text = str(data["text"])
-        out[check["url"]] = " ".join(text[max(0, start - width) : end + width].split())
+        out[redact_url(check["url"])] = " ".join(text[max(0, start - width) : end + width].split())
     return out
 
 
@@ -161,7 +169,7 @@ def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, An
     """Per source, every check oldest first, marking where the extracted text changed."""
     out: dict[str, list[dict[str, Any]]] = {}
     for r in store.check_history([claim_id]):
-        points = out.setdefault(r["url"], [])
+        points = out.setdefault(redact_url(r["url"]), [])
         last_hash = points[-1]["text_hash"] if points else None
         points.append(
             {
@@ -175,7 +183,7 @@ def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, An
                 and last_hash is not None
                 and r["text_hash"] != last_hash,
                 "drift": r["drift"],
-                "archive_url": r["archive_url"],
+                "archive_url": _redacted(r["archive_url"]),
             }
         )
     return out
@@ -219,7 +227,7 @@ def text_changes(store: Store, cache_dir: Path, claim_id: str) -> list[TextChang
         new_text = around(str(new["text"]), start, end)
         changes.append(
             TextChange(
-                url,
+                redact_url(url),
                 before["checked_at"],
                 after["checked_at"],
                 old_text,
@@ -245,11 +253,15 @@ def review_from_row(r: Row) -> Review:
         decision=r["decision"],
         by=r["by"],
         at=r["at"],
-        url=r["url"],
+        url=_redacted(r["url"]),
         note=r["note"],
         rating=_rating(from_json(r["rating"])),
         machine_status=r["machine_status"],
     )
+
+
+def _redacted(url: str | None) -> str | None:
+    return redact_url(url) if url else url
 
 
 def _rating(data: dict[str, Any] | None) -> Rating | None:

@@ -15,7 +15,7 @@ from factcheck.drift import classify_drift
 from factcheck.errors import ExtractError
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.match.find import MATCHER_VERSION, match_quote
-from factcheck.match.fragments import text_fragment_url
+from factcheck.match.fragments import pdf_page_url, text_fragment_url
 from factcheck.models import (
     Claim,
     FetchRequest,
@@ -249,11 +249,11 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
     fragment_match = (
         match if match.status in FOUND else next((e for e in evidence if e.status in FOUND), None)
     )
-    fragment = (
-        text_fragment_url(link_url, fragment_match)
-        if fragment_match is not None and link_url.startswith(("http://", "https://"))
-        else None
-    )
+    fragment = None
+    if fragment_match is not None and link_url.startswith(("http://", "https://")):
+        fragment = pdf_page_url(
+            link_url, text.page_starts, fragment_match.start
+        ) or text_fragment_url(link_url, fragment_match)
     return replace(base, match=match, evidence=evidence, specifics=specifics, fragment_url=fragment)
 
 

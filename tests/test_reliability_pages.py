@@ -84,7 +84,8 @@ CLAIMS = {
 
 
 def write_claims(folder: Path, site: Site) -> Path:
-    lines = ["article: {title: '<script>alert(8)</script>', published: 2026-01-16}", "claims:"]
+    article = "{title: '<script>alert(8)</script>', url: 'https://paper.example/a?x=<y>', published: 2026-01-16}"
+    lines = [f"article: {article}", "claims:"]
     for claim_id, (path, quote) in CLAIMS.items():
         lines += [
             f"  - id: {claim_id}",
