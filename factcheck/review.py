@@ -46,7 +46,7 @@ def record_review(
 
     Exactly one decision (`--accept`, `--reject`, `--checked` or a rating), always with a note.
     """
-    store.require_claim(claim_id)
+    store.reader.require_claim(claim_id)
     value, best, worst, label = rating
     rated = value is not None or label is not None
     chosen = [*decisions, "rating"] if rated else list(decisions)
@@ -59,7 +59,7 @@ def record_review(
         raise ReviewError("say why with --note")
     human_rating = checked_rating(value, best, worst, label) if rated else None
     url = source_url(store, claim_id, url)
-    results = store.claim_results([claim_id])
+    results = store.reader.claim_results([claim_id])
     review = Review(
         claim_id=claim_id,
         decision=chosen[0],
@@ -70,7 +70,7 @@ def record_review(
         rating=human_rating,
         machine_status=results[-1]["status"] if results else None,
     )
-    store.add_review(review)
+    store.writer.add_review(review)
     return review
 
 
@@ -94,7 +94,7 @@ def source_url(store: Store, claim_id: str, url: str | None) -> str | None:
     redacted)."""
     if url is None:
         return None
-    for source in store.claim_sources([claim_id]):
+    for source in store.reader.claim_sources([claim_id]):
         if url in (source["url"], redact_url(source["url"])):
             return str(source["url"])
     raise NotFoundError(f"{redact_url(url)!r} is not a source of {claim_id!r}")

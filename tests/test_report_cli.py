@@ -4,66 +4,76 @@ validation, plain diffs, the status change column, whole ids when piped, summari
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from webserver import make_pdf
 
 from factcheck.claims.load import MAX_TEXT
 from factcheck.claims.yaml_nodes import MAX_BYTES
-from factcheck.cli.app import main
 from factcheck.formats import FORMATS
-from tests.site import Page, Site, serve
+from tests.conftest import Invoke, WriteClaims
+from tests.site import Page, Site
 
 SECRET = "s3cr3t-T0KEN"
 QUOTE = "our schools will stay open all winter, whatever it costs"
 LONG_ID = "a-claim-id-that-is-much-longer-than-any-terminal-column-would-allow-for-it"
 
 
+Claims = Callable[..., list[str]]
+
+
 @pytest.fixture
-def site() -> Iterator[Site]:
-    with serve() as s:
-        s.pages["/a"] = Page(
+def pages() -> dict[str, Page]:
+    return {
+        "/a": Page(
             "<html><head><title>Mayor speaks</title></head><body>"
             "<p>The mayor said our schools will stay open all autumn, whatever it costs.</p>"
             "</body></html>"
         )
-        yield s
+    }
 
 
-def write_claims(tmp_path: Path, site: Site, rating: str = "") -> list[str]:
-    secret_url = site.url("/a").replace("http://", f"http://editor:{SECRET}@")
-    gone_url = site.url("/gone").replace("http://", f"http://editor:{SECRET}@")
-    path = tmp_path / "claims.yaml"
-    path.write_text(
-        "article:\n  title: Schools\n  url: https://paper.example/schools\n"
-        "  published: 2025-03-03\n"
-        f"claims:\n  - id: schools\n    claim: The mayor promised.\n"
-        f'    quote: "{QUOTE}"\n    speaker: The mayor\n'
-        f"    sources: [{secret_url}, {gone_url}]\n{rating}"
-        f"  - id: {LONG_ID}\n    claim: Another.\n    sources: [{site.url('/a')}]\n"
-    )
-    return ["--claims", str(path), "--db", str(tmp_path / "fc.db")]
+@pytest.fixture
+def claims(tmp_path: Path, site: Site, write_claims: WriteClaims) -> Claims:
+    """Writes the claims file (the `schools` claim's sources carry a password); CLI args."""
+
+    def write(rating: dict[str, object] | None = None, article_url: bool = True) -> list[str]:
+        secret_url, gone_url = (
+            site.url(p).replace("http://", f"http://editor:{SECRET}@") for p in ("/a", "/gone")
+        )
+        schools: dict[str, object] = {
+            "id": "schools",
+            "claim": "The mayor promised.",
+            "quote": QUOTE,
+            "speaker": "The mayor",
+            "sources": [secret_url, gone_url],
+        }
+        if rating:
+            schools["rating"] = rating
+        other = {"id": LONG_ID, "claim": "Another.", "sources": [site.url("/a")]}
+        article = {"title": "Schools", "published": "2025-03-03"}
+        if article_url:
+            article["url"] = "https://paper.example/schools"
+        path = write_claims(tmp_path, [schools, other], article)
+        return ["--claims", str(path), "--db", str(tmp_path / "fc.db")]
+
+    return write
 
 
-def invoke(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(argv), catch_exceptions=False, env=env)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def review(args: list[str], *extra: str) -> tuple[int, str, str]:
-    return invoke("review", "schools", *extra, *args)
-
-
-def test_credentials_never_reach_any_output(tmp_path: Path, site: Site) -> None:
-    args = write_claims(tmp_path, site, "    rating: {value: 2, label: Misleading}\n")
+def test_credentials_never_reach_any_output(
+    invoke: Invoke, claims: Claims, site: Site, tmp_path: Path
+) -> None:
+    args = claims({"value": 2, "label": "Misleading"})
     outputs = [invoke("check", *args), invoke("check", *args)]
     site.pages["/a"] = Page("<p>The mayor said our schools will close in winter.</p>")
     outputs.append(invoke("check", *args))
     shown = site.url("/gone").replace("http://", "http://***@")  # as reports show it
-    assert review(args, "--checked", "--note", "phoned", "--source", shown)[0] == 0
+    assert (
+        invoke("review", "schools", *args, "--checked", "--note", "phoned", "--source", shown)[0]
+        == 0
+    )
     commands = (
         ["status"],
         ["status", "--json"],
@@ -86,14 +96,24 @@ def test_credentials_never_reach_any_output(tmp_path: Path, site: Site) -> None:
 
 
 def test_one_rating_everywhere_latest_review_wins(
-    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+    invoke: Invoke, claims: Claims, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = write_claims(tmp_path, site, "    rating: {value: 5, best: 5, label: Accurate}\n")
+    args = claims({"value": 5, "best": 5, "label": "Accurate"})
     invoke("check", *args)
     monkeypatch.setattr("factcheck.review.now_iso", lambda: "2025-03-03T10:00:00Z")
     for value, label in (("2", "Misleading"), ("3", "Half true")):  # same second
-        code, _, err = review(
-            args, "--rating", value, "--label", label, "--note", "n", "--by", "Ben"
+        code, _, err = invoke(
+            "review",
+            "schools",
+            *args,
+            "--rating",
+            value,
+            "--label",
+            label,
+            "--note",
+            "n",
+            "--by",
+            "Ben",
         )
         assert code == 0, err
     for fmt in ("md", "html", "csv", "json", "claimreview"):
@@ -107,8 +127,10 @@ def test_one_rating_everywhere_latest_review_wins(
     assert "rating:  Half true (3/5) (by Ben)" in out
 
 
-def test_a_claims_file_rating_shows_in_every_format_and_show(tmp_path: Path, site: Site) -> None:
-    args = write_claims(tmp_path, site, "    rating: {value: 4, best: 5, label: Mostly true}\n")
+def test_a_claims_file_rating_shows_in_every_format_and_show(
+    invoke: Invoke, claims: Claims
+) -> None:
+    args = claims({"value": 4, "best": 5, "label": "Mostly true"})
     invoke("check", *args)
     for fmt in ("md", "html", "csv", "json"):
         _, out, _ = invoke("report", "--format", fmt, *args)
@@ -131,27 +153,32 @@ def test_a_claims_file_rating_shows_in_every_format_and_show(tmp_path: Path, sit
     ],
 )
 def test_review_refuses_what_the_readme_forbids(
-    tmp_path: Path, site: Site, argv: list[str], message: str
+    invoke: Invoke, claims: Claims, argv: list[str], message: str
 ) -> None:
-    args = write_claims(tmp_path, site)
+    args = claims()
     invoke("check", *args)
-    code, out, err = review(args, *argv)
+    code, out, err = invoke("review", "schools", *args, *argv)
     assert code == 2 and message in err and out == ""
     _, out, _ = invoke("status", "--json", *args)
     assert all(c["human"] == [] for c in json.loads(out)["claims"])
 
 
-def test_review_takes_the_redacted_source_url_from_a_report(tmp_path: Path, site: Site) -> None:
-    args = write_claims(tmp_path, site)
+def test_review_takes_the_redacted_source_url_from_a_report(
+    invoke: Invoke, claims: Claims, site: Site
+) -> None:
+    args = claims()
     invoke("check", *args)
     shown = site.url("/a").replace("http://", "http://***@")
-    assert review(args, "--accept", "--note", "n", "--source", shown)[0] == 0
+    assert invoke("review", "schools", *args, "--accept", "--note", "n", "--source", shown)[0] == 0
 
 
-def test_plain_diffs_keep_their_markers_and_punctuation(tmp_path: Path, site: Site) -> None:
-    args = write_claims(tmp_path, site)
+def test_plain_diffs_keep_their_markers_and_punctuation(
+    invoke: Invoke, claims: Claims, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = claims()
     invoke("check", *args)
-    _, out, _ = invoke("show", "schools", *args, env={"NO_COLOR": "1"})
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = invoke("show", "schools", *args)
     # the matcher's word ops end at the word (its punctuation is not in them): factcheck/match
     assert "all [-autumn-]{+winter+} whatever" in out
     _, md, _ = invoke("report", "--format", "md", *args)
@@ -162,8 +189,10 @@ def test_plain_diffs_keep_their_markers_and_punctuation(tmp_path: Path, site: Si
     assert "[-open all autumn,-]{+shut,+}" in out
 
 
-def test_status_shows_changes_and_whole_ids_when_piped(tmp_path: Path, site: Site) -> None:
-    args = write_claims(tmp_path, site)
+def test_status_shows_changes_and_whole_ids_when_piped(
+    invoke: Invoke, claims: Claims, site: Site
+) -> None:
+    args = claims()
     invoke("check", *args)
     _, out, _ = invoke("status", *args)
     rows = {line.split()[0]: line.split()[1:3] for line in out.splitlines()[1:3]}
@@ -176,8 +205,8 @@ def test_status_shows_changes_and_whole_ids_when_piped(tmp_path: Path, site: Sit
     assert rows[LONG_ID][:2] == ["unchecked", "1/1"]  # unchanged: an empty change cell
 
 
-def test_report_status_takes_a_comma_list(tmp_path: Path, site: Site) -> None:
-    args = write_claims(tmp_path, site)
+def test_report_status_takes_a_comma_list(invoke: Invoke, claims: Claims) -> None:
+    args = claims()
     invoke("check", *args)
     _, out, _ = invoke("report", "--format", "json", "--status", "misquoted,unchecked", *args)
     assert {c["status"] for c in json.loads(out)["claims"]} == {"misquoted", "unchecked"}
@@ -187,8 +216,10 @@ def test_report_status_takes_a_comma_list(tmp_path: Path, site: Site) -> None:
     assert code == 2 and "nonsense" in err
 
 
-def test_report_summary_counts_what_was_written(tmp_path: Path, site: Site) -> None:
-    args = write_claims(tmp_path, site, "    rating: {value: 2, label: Misleading}\n")
+def test_report_summary_counts_what_was_written(
+    invoke: Invoke, claims: Claims, tmp_path: Path
+) -> None:
+    args = claims({"value": 2, "label": "Misleading"})
     invoke("check", *args)
     out_file = str(tmp_path / "out")
     _, _, err = invoke("report", "--format", "claimreview", "-o", out_file, *args)
@@ -200,28 +231,28 @@ def test_report_summary_counts_what_was_written(tmp_path: Path, site: Site) -> N
 
 
 def test_claimreview_author_from_options_and_missing_url_exits_4(
-    tmp_path: Path, site: Site
+    invoke: Invoke, claims: Claims, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = write_claims(tmp_path, site, "    rating: {value: 2, label: Misleading}\n")
+    args = claims({"value": 2, "label": "Misleading"})
     invoke("check", *args)
-    env = {"FACTCHECK_ORG_NAME": "Paper Checks", "FACTCHECK_ORG_URL": "https://paper.example/"}
-    _, out, _ = invoke("report", "--format", "claimreview", *args, env=env)
+    monkeypatch.setenv("FACTCHECK_ORG_NAME", "Paper Checks")
+    monkeypatch.setenv("FACTCHECK_ORG_URL", "https://paper.example/")
+    _, out, _ = invoke("report", "--format", "claimreview", *args)
     item = json.loads(out)[0]
     assert item["author"] == {
         "@type": "Organization",
         "name": "Paper Checks",
-        "url": env["FACTCHECK_ORG_URL"],
+        "url": "https://paper.example/",
     }
     assert item["url"] == "https://paper.example/schools#claim-schools"
-    claims = Path(args[1])
-    claims.write_text(claims.read_text().replace("  url: https://paper.example/schools\n", ""))
+    args = claims({"value": 2, "label": "Misleading"}, article_url=False)
     invoke("check", *args)
     code, out, err = invoke("report", "--format", "claimreview", *args)
     assert code == 4 and out == "" and "claimreview: url is required" in err
 
 
-def test_csv_excel_starts_with_a_bom(tmp_path: Path, site: Site) -> None:
-    args = write_claims(tmp_path, site)
+def test_csv_excel_starts_with_a_bom(invoke: Invoke, claims: Claims, tmp_path: Path) -> None:
+    args = claims()
     invoke("check", *args)
     target = tmp_path / "r.csv"
     invoke("report", "--format", "csv", "--excel", "-o", str(target), *args)
@@ -232,7 +263,9 @@ def test_csv_excel_starts_with_a_bom(tmp_path: Path, site: Site) -> None:
     assert code == 2 and "--excel" in err
 
 
-def test_pdf_excerpts_give_their_page_and_link_to_it(tmp_path: Path, site: Site) -> None:
+def test_pdf_excerpts_give_their_page_and_link_to_it(
+    invoke: Invoke, site: Site, tmp_path: Path
+) -> None:
     site.pages["/r.pdf"] = Page(
         make_pdf(["Contents and a foreword.", "Growth was 3.2 per cent in the second quarter."]),
         content_type="application/pdf",
@@ -253,7 +286,7 @@ def test_pdf_excerpts_give_their_page_and_link_to_it(tmp_path: Path, site: Site)
     assert json.loads(status)["claims"][0]["sources"][0]["fragment_url"].endswith("#page=2")
 
 
-def test_summaries_count_in_words(tmp_path: Path, site: Site) -> None:
+def test_summaries_count_in_words(invoke: Invoke, site: Site, tmp_path: Path) -> None:
     path = tmp_path / "claims.yaml"
     path.write_text(f"claims:\n  - id: one\n    claim: One.\n    sources: [{site.url('/a')}]\n")
     args = ["--claims", str(path), "--db", str(tmp_path / "fc.db")]

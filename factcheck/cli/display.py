@@ -19,8 +19,8 @@ from factcheck.formats.common import (
     rating_text,
     render_word_diff,
 )
+from factcheck.history import TextChange
 from factcheck.models import ClaimReport, DiffOp, SourceReport
-from factcheck.report import TextChange
 from factcheck.review import contradicted
 
 STYLES = {
@@ -34,6 +34,8 @@ STYLES = {
     "absent": "yellow",
     "misquoted": "bold red",
     "altered": "bold red",
+    "out_of_context": "yellow",
+    "partial": "yellow",
     "conflict": "bold red",
     "unavailable": "red",
 }
@@ -188,7 +190,7 @@ def print_source(out: Console, s: SourceReport, context: str | None) -> None:
     if context or s.excerpt:
         page = f"(page {pdf_page(s)}) " if pdf_page(s) else ""
         out.print(f"    found:  {page}…{escape(context or s.excerpt or '')}…")
-    if s.diff and s.quote_status in ("edited", "altered", "paraphrase"):
+    if s.diff and s.quote_status in ("edited", "altered", "partial", "paraphrase"):
         out.print(f"    diff:   {render_diff(s.diff, out)}")
     for d in s.differences:
         out.print(f"    change: {escape(d.kind)}: {escape(d.source)!r} → {escape(d.quote)!r}")
