@@ -7,11 +7,13 @@ loads the fetch and match stages.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from factcheck.carryover import carries_over
-from factcheck.explain import why_worse
+from factcheck.errors import CacheError
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.match.find import MATCHER_VERSION
 from factcheck.models import (
@@ -19,12 +21,13 @@ from factcheck.models import (
     ClaimsFile,
     ClaimStatus,
     FetchRequest,
+    FetchResult,
     PreviousCheck,
     QuoteStatus,
     Verification,
 )
+from factcheck.outcomes import ClaimOutcome, RunSummary, why_worse
 from factcheck.rollup import roll_up
-from factcheck.run import ClaimOutcome, ProgressFn, RunSummary, usable_cache_dir
 from factcheck.schedule import Health, claims_by_source, counts_as_check, source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
@@ -41,7 +44,7 @@ def check_sources(
     *,
     due: bool,
     fetcher: Fetcher | None = None,
-    on_outcome: ProgressFn | None = None,
+    on_outcome: Callable[[SourceOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
 ) -> RunSummary:
@@ -136,7 +139,11 @@ def _archive_fallback(
                 when = source.accessed or published
                 if when:
                     cited[source.url] = when
-    fallback = ArchiveFallback(verifier, settings.archive_cdx, settings.archive_base)
+
+    def check(result: FetchResult, citing: list[Claim]) -> Sequence[Verification]:
+        return verifier.verify_source(result, citing, {}).verifications
+
+    fallback = ArchiveFallback(verifier.fetcher, check, settings.archive_cdx, settings.archive_base)
     recovered = fallback.recover(pending, [c for f in files for c in f.claims], cited)
     store.writer.record_archive(run_id, recovered)
     for v in recovered:
@@ -183,3 +190,16 @@ def _health(store: Store, settings: Settings, urls: Sequence[str]) -> dict[str, 
         url: source_health(fetches[i], settings.dead_after_failures, settings.dead_after_days)
         for url, i in ids.items()
     }
+
+
+def usable_cache_dir(path: Path) -> Path:
+    """Fail before any fetching when snapshots could not be kept (full disk, read-only, a file)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path) as probe:
+            probe.write(b"probe")
+    except OSError as exc:
+        raise CacheError(
+            f"cannot write to the snapshot cache {path}: {exc.strerror or exc}"
+        ) from exc
+    return path

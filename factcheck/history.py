@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from factcheck.drift import around, word_diff
 from factcheck.errors import ExtractError
-from factcheck.models import DiffOp, FetchResult, FetchStatus
+from factcheck.models import DiffOp, FetchResult, FetchStatus, redact_url
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
 from factcheck.store.rows import Row
@@ -22,7 +22,7 @@ def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, An
     """Per source, every check oldest first, marking where the extracted text changed."""
     out: dict[str, list[dict[str, Any]]] = {}
     for r in store.reader.check_history([claim_id]):
-        points = out.setdefault(r["url"], [])
+        points = out.setdefault(redact_url(r["url"]), [])
         # compared with the last check that read a text: a failed check between is no change
         last_hash = next((p["text_hash"] for p in reversed(points) if p["text_hash"]), None)
         points.append(
@@ -37,7 +37,7 @@ def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, An
                 and last_hash is not None
                 and r["text_hash"] != last_hash,
                 "drift": r["drift"],
-                "archive_url": r["archive_url"],
+                "archive_url": r["archive_url"] and redact_url(r["archive_url"]),
             }
         )
     return out
@@ -73,7 +73,9 @@ def text_changes(store: Store, cache_dir: Path, claim_id: str) -> list[TextChang
         before = next((r for r in reversed(rows) if r["text_hash"] != after["text_hash"]), None)
         if before is None:
             continue
-        change = TextChange(url, before["checked_at"], after["checked_at"], "", "", [], None)
+        change = TextChange(
+            redact_url(url), before["checked_at"], after["checked_at"], "", "", [], None
+        )
         change = replace(
             change, drift=next((r["drift"] for r in reversed(rows) if r["drift"]), None)
         )

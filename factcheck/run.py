@@ -4,70 +4,23 @@ checking.py (fetch, verify, record); with nothing due, say so without loading th
 from __future__ import annotations
 
 import fcntl
-import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from factcheck.clock import utc_now
-from factcheck.errors import CacheError, StoreError
+from factcheck.errors import StoreError
 from factcheck.models import Claim, ClaimsFile, ClaimStatus
-from factcheck.schedule import claims_by_source, due_sources, unjudged
+from factcheck.outcomes import ClaimOutcome, RunSummary
+from factcheck.schedule import claims_by_source, due_sources, source_schedule, unjudged
 from factcheck.settings import Settings
 from factcheck.store.database import Store
 
 if TYPE_CHECKING:  # fetching and matching are imported only when some source is due
     from factcheck.fetch.fetcher import Fetcher
     from factcheck.verify import SourceOutcome
-
-# Higher is worse; used to sort transitions ("newly broken first").
-SEVERITY = {
-    ClaimStatus.SUPPORTED: 0,
-    ClaimStatus.UNCHECKED: 1,
-    ClaimStatus.UNSOURCED: 1,
-    ClaimStatus.PARTLY: 2,
-    ClaimStatus.UNAVAILABLE: 3,
-    ClaimStatus.UNVERIFIED: 3,
-    ClaimStatus.MISQUOTED: 4,
-}
-
-
-@dataclass(frozen=True)
-class ClaimOutcome:
-    claim_id: str
-    status: ClaimStatus
-    previous: ClaimStatus | None
-    reason: str = ""  # why it changed, or why a source was not re-checked
-
-    @property
-    def change(self) -> str:
-        """'worse', 'better', 'new' or 'same' compared with the previous run."""
-        if self.previous is None:
-            return "new"
-        delta = SEVERITY[self.status] - SEVERITY[self.previous]
-        if delta == 0 and self.status != self.previous:
-            return "worse" if self.status is ClaimStatus.UNAVAILABLE else "better"
-        return "worse" if delta > 0 else "better" if delta < 0 else "same"
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    run_id: int | None  # None: a due run with nothing due records no run
-    outcomes: tuple[ClaimOutcome, ...]
-    sources_checked: int
-
-    def counts(self) -> Counter[str]:
-        return Counter(o.status.value for o in self.outcomes)
-
-    def transitions(self) -> list[ClaimOutcome]:
-        """Claims whose status changed since the last run, newly broken first."""
-        changed = [o for o in self.outcomes if o.change in ("worse", "better")]
-        return sorted(changed, key=lambda o: (o.change != "worse", -SEVERITY[o.status]))
-
 
 ProgressFn = Callable[["SourceOutcome"], None]  # called as each source's outcome is recorded
 
@@ -117,7 +70,11 @@ def _due_urls(
     now: datetime,
 ) -> list[str]:
     """Sources due by their interval, and wherever a claim has no verdict for its words."""
-    wanted = set(due_sources(store.reader.source_schedule(claims, settings.recheck_default), now))
+    wanted = set(
+        due_sources(
+            source_schedule(claims, settings.recheck_default, store.reader.last_fetched()), now
+        )
+    )
     judged = store.reader.judged_fingerprints()
     wanted.update(url for url, cited in citing.items() if unjudged(cited, url, judged))
     return [url for url in citing if url in wanted]
@@ -131,19 +88,6 @@ def _nothing_due(store: Store, claims: Sequence[Claim]) -> RunSummary | None:
         return None
     same = (ClaimOutcome(c.id, ClaimStatus(last[c.id]), ClaimStatus(last[c.id])) for c in claims)
     return RunSummary(None, tuple(same), 0)
-
-
-def usable_cache_dir(path: Path) -> Path:
-    """Fail before any fetching when snapshots could not be kept (full disk, read-only, a file)."""
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path) as probe:
-            probe.write(b"probe")
-    except OSError as exc:
-        raise CacheError(
-            f"cannot write to the snapshot cache {path}: {exc.strerror or exc}"
-        ) from exc
-    return path
 
 
 @contextmanager

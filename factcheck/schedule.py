@@ -77,6 +77,19 @@ class SourceDue:
     last_checked_at: str | None
 
 
+def source_schedule(
+    claims: Sequence[Claim], default: str, last_fetched: Mapping[str, str]
+) -> list[SourceDue]:
+    """Each source's re-check interval (shortest of its claims') and last check time."""
+    intervals: dict[str, timedelta] = {}
+    for claim in claims:
+        interval = parse_interval(claim.recheck or default)
+        for source in claim.sources:
+            old = intervals.get(source.url)
+            intervals[source.url] = interval if old is None else min(old, interval)
+    return [SourceDue(url, iv, last_fetched.get(url)) for url, iv in intervals.items()]
+
+
 def due_sources(schedule: Sequence[SourceDue], now: datetime) -> list[str]:
     """URLs never checked, or whose last check is at least their interval old."""
     return [

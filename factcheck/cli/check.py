@@ -18,10 +18,11 @@ from factcheck.cli.common import (
     resolve_settings,
 )
 from factcheck.errors import ExitCode
+from factcheck.formats.interface import plural
 from factcheck.models import ClaimStatus
 
 if TYPE_CHECKING:
-    from factcheck.run import ClaimOutcome
+    from factcheck.outcomes import ClaimOutcome
 
 DEFAULT_FAIL_ON = ("misquoted", "unverified", "unavailable", "partly")
 FAIL_CHOICES = [s.value for s in ClaimStatus] + ["any"]
@@ -142,8 +143,9 @@ def check_command(
         out = console()
         out.print(summary_table([(o.claim_id, o.status.value, o.change) for o in summary.outcomes]))
         counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts().items()))
+        checked = plural(summary.sources_checked, "source")
         run = f"run {summary.run_id}" if summary.run_id else "nothing due (no run recorded)"
-        out.print(f"\n{run}: {summary.sources_checked} sources checked; {counts}")
+        out.print(f"\n{run}: {checked} checked" + (f"; {counts}" if counts else ""))
         for o in summary.transitions():
             before = o.previous.value if o.previous else "-"
             why = f" ({o.reason})" if o.reason else ""
