@@ -215,8 +215,8 @@ def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
         if found and found.kind != "common":
             return found
 
-    if (according := _ACCORDING.search(masked)) and (name := _name_after(according["who"])):
-        return Subject("name", name)
+    if (according := _ACCORDING.search(masked)) and (found := _according(according["who"])):
+        return found
     for inverted in _INVERTED.finditer(masked, q_end):
         if found := _after_verb(inverted["named"]):
             return _appositive_name(masked, inverted.end(), found)
@@ -225,6 +225,15 @@ def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
         if found and found.kind != "common":
             return found
     return None
+
+
+def _according(who: str) -> Subject | None:
+    """'according to the NZDF', 'according to a survey by Penelope Abernathy', 'according to
+    court records'."""
+    if found := _after_verb(who):
+        return found
+    described = _description(who.split()[:2])
+    return Subject("role", described) if described else None
 
 
 def _appositive_name(masked: str, end: int, found: Subject) -> Subject:
