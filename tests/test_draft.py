@@ -737,6 +737,7 @@ def test_quote_after_a_sentence_that_credits_it() -> None:
         ("“You are in this job because of this,” Sen. Ben Sasse, R-Neb., told her.", "You are in this job because of this", "Ben Sasse"),
         ("Rep. Adam Schiff (D-Calif.) said the call was “a shakedown.”", "a shakedown.", "Adam Schiff"),
         ("“It was a shakedown,” Schiff (D-Calif.) said.", "It was a shakedown", "Schiff"),
+        ("“We are ready,” said Dr. Luz Arroyo, a physician.", "We are ready", "Luz Arroyo"),
         # according to a description, or to a named author of a study
         ("They signed “false certifications,” according to court records.", "false certifications", "court records"),
         ("According to a 2018 survey by Penelope Muse Abernathy, owners “consolidate copy editing.”", "consolidate copy editing.", "Penelope Muse Abernathy"),
