@@ -834,3 +834,15 @@ def test_placeholder_publication_date_is_dropped(tmp_path: Path) -> None:
         found = read_article(str(page))
         assert found.article is not None
         assert found.article.published == published
+
+
+def test_a_quoted_heading_does_not_take_the_speaker_before_it() -> None:
+    text = (
+        "“Flu season has already begun in many parts of the country,” the doctors stated.\n\n"
+        '"Alarming mortality rate"\n\n'
+        "The doctors said the deaths were nine times the expected rate."
+    )
+    assert speakers(text) == {
+        "Flu season has already begun in many parts of the country": "the doctors",
+        "Alarming mortality rate": None,
+    }
