@@ -69,6 +69,11 @@ def _align(page: PageIndex, keys: list[str], place: Place) -> Alignment | None:
     w0 = place.start
     window = page.keys[w0 : place.end]
     forward = lcs_opcodes(window, keys, w0, False)
+    wider = _widened(page, forward, place)
+    if wider is not None:  # a dropped sentence pushed the quote's end out of the window
+        w0 = wider.start
+        window = page.keys[w0 : wider.end]
+        forward = lcs_opcodes(window, keys, w0, False)
     equal = sum(op[4] - op[3] for op in forward if op[0] == "equal")
     if equal < NEAR_SHARE * len(keys):  # not a quotation here: no need for a tidy diff
         return Alignment(trim_ops(forward, page.keys, keys), equal) if equal else None
@@ -82,6 +87,21 @@ def _align(page: PageIndex, keys: list[str], place: Place) -> Alignment | None:
     if not any(op[0] == "equal" for op in best):
         return None
     return Alignment(best, sum(op[4] - op[3] for op in best if op[0] == "equal"))
+
+
+def _widened(page: PageIndex, ops: list[Op], place: Place) -> Place | None:
+    """The place grown by the page words the quote skips, if its end words fell outside.
+
+    Only where most of the quote is found already: elsewhere a wider window just lets
+    scattered words line up.
+    """
+    # Inside the match only: the end ops also hold the window's spare words.
+    skipped = sum(max(0, op[2] - op[1] - op[4] + op[3]) for op in ops[1:-1] if op[0] != "equal")
+    ends = [op for op in (ops[0], ops[-1]) if op[0] != "equal" and op[4] > op[3]] if ops else []
+    equal = sum(op[4] - op[3] for op in ops if op[0] == "equal")
+    if skipped <= SLACK or not ends or equal < NEAR_SHARE * ops[-1][4]:
+        return None
+    return Place(max(0, place.start - skipped), min(len(page.keys), place.end + skipped), 0)
 
 
 def _clip_stand_ins(page: PageIndex, ops: list[Op], keys: list[str]) -> list[Op]:
