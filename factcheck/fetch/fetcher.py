@@ -68,7 +68,7 @@ class Fetcher:
                 await results.put(await run.fetch(req))
             except CacheError as err:
                 await results.put(err)
-            except Exception as err:  # noqa: BLE001 - never lose a request to a bug
+            except Exception as err:  # never lose a request to a bug
                 reason = f"internal error: {type(err).__name__}: {err}"
                 failed = FetchResult(req.url, FetchStatus.UNREACHABLE, now_iso(), reason=reason)
                 await results.put(failed)
@@ -137,7 +137,7 @@ class Fetcher:
             asyncio.run(run())
         except asyncio.CancelledError:
             pass  # the caller stopped the run
-        except BaseException as err:  # noqa: BLE001 - handed to the caller's thread
+        except BaseException as err:  # handed to the caller's thread
             handoff.items.put(err)
         handoff.items.put(_END)
 
