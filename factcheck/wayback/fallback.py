@@ -19,6 +19,7 @@ from factcheck.models import (
     FetchStatus,
     QuoteStatus,
     Verification,
+    redact_url,
 )
 
 FALLBACK_FETCH = frozenset(
@@ -61,7 +62,13 @@ def needs_archive(fetch: FetchResult, quote: QuoteStatus) -> bool:
 
 def cdx_request(cdx_endpoint: str, url: str, cited: str | None) -> FetchRequest:
     """The CDX query for a URL's captures, nearest the citation date first."""
-    params = {"url": url, "output": "txt", "filter": "statuscode:200", "limit": "10"}
+    # the archive is asked about the address without credentials (issue 19)
+    params = {
+        "url": redact_url(url, mask=""),
+        "output": "txt",
+        "filter": "statuscode:200",
+        "limit": "10",
+    }
     if cited:
         params.update(closest=cited.replace("-", "")[:8], sort="closest")
     return FetchRequest(url=f"{cdx_endpoint}?{urlencode(params)}")
