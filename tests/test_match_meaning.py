@@ -248,3 +248,15 @@ def test_a_1500_word_quote_with_a_sentence_dropped_is_altered_not_paraphrase() -
     m = match_quote(quote, text)
     assert m.status is ALTERED
     assert [(d.kind, d.source) for d in m.differences] == [("omission", dropped.rstrip("."))]
+
+
+def test_brackets_the_source_prints_too_are_its_words() -> None:
+    page = "A lander could possibly take people back to the Moon [SpaceX via Nasa]\n\nMore text."
+    m = match_quote("A lander could … take people back to the Moon [SpaceX via Nasa]", page)
+    assert (m.status, [s.quote for s in m.segments][-1]) == (
+        ALTERED,  # the ellipsis drops `possibly`; the caption's bracket is found
+        "take people back to the Moon [SpaceX via Nasa",
+    )
+    assert match_quote("A lander … people back to the Moon [SpaceX via Nasa]", page).status is (
+        EDITED
+    )

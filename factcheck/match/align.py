@@ -190,20 +190,25 @@ def find_chains(
     chains: list[Chain] = []
     pivots = _pivots(page, segs)
     found = False  # some pivot has most of its words at some place
-    for k, pivot in enumerate(pivots):
-        if k >= 2 and found:
-            break
+    for pivot in pivots:
         pivot_places = places if places is not None and pivot == pivots[0] else None
         if pivot_places is None:
             pivot_places = find_places(page, [w.key for w in segs[pivot]])
         for cand in _align_places(page, segs[pivot], pivot_places, 0, len(page.keys), False):
             found = found or cand.equal >= NEAR_SHARE * len(segs[pivot])
-            chain = _chain_around(page, segs, pivot, cand)
-            if chain not in chains:
-                chains.append(chain)
-        if k == len(pivots) - 1 and not found:  # the pivots are not there: try the others,
-            pivots += [i for i in range(len(segs)) if i not in pivots]  # for a partial find
+            _add_chain(chains, _chain_around(page, segs, pivot, cand))
+    if not found:  # the pivots are not there: the other segments may be, a partial find
+        for pivot in (i for i in range(len(segs)) if i not in pivots):
+            share = NEAR_SHARE * len(segs[pivot])
+            good = [p for p in find_places(page, [w.key for w in segs[pivot]]) if p.equal >= share]
+            for cand in _align_places(page, segs[pivot], good, 0, len(page.keys), False):
+                _add_chain(chains, _chain_around(page, segs, pivot, cand))
     return chains
+
+
+def _add_chain(chains: list[Chain], chain: Chain) -> None:
+    if chain not in chains:
+        chains.append(chain)
 
 
 def _chain_around(

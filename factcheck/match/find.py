@@ -18,7 +18,13 @@ from factcheck.match.differences import (
     list_differences,
 )
 from factcheck.match.meaning import governing_words
-from factcheck.match.quote import ParsedQuote, parse_quote, plain_keys, quote_span
+from factcheck.match.quote import (
+    ParsedQuote,
+    parse_quote,
+    plain_keys,
+    quote_span,
+    source_brackets,
+)
 from factcheck.models import Difference, DiffOp, QuoteMatch, QuoteStatus, Segment
 from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char, tokenize
 
@@ -64,7 +70,7 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
         if not keys or _clearly_absent(page, keys, places):
             most = max((p.equal for p in places), default=0)
             return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / max(1, len(keys)), 1))
-    parsed = parse_quote(core)
+    parsed = source_brackets(parse_quote(core), page.text)
     n = len(parsed.words)
     chains = find_chains(page, parsed, places) if n else []
     if len(parsed.segments) > 1:
@@ -91,7 +97,7 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
 def _found_only(quote: ParsedQuote, chain: Chain) -> Chain:
     """The chain without segments aligned to a place that lacks most of their words."""
     return [
-        a if a is not None and a.equal >= min(NEAR_SHARE * len(seg), 2) else None
+        a if a is not None and a.equal >= (NEAR_SHARE * len(seg) if len(seg) > 2 else 1) else None
         for seg, a in zip(quote.segments, chain, strict=True)
     ]
 

@@ -109,7 +109,7 @@ def judge_gap(page: PageIndex, s1: int, s2: int) -> Omission | None:
     """
     if s2 <= s1:
         return None
-    gap = page.text[page.ends[s1 - 1] if s1 else 0 : page.starts[s2]]
+    gap = page.text[_after(page, s1 - 1) : _before(page, s2)]
     dropped = _shorten(page.text[page.starts[s1] : page.ends[s2 - 1]])
     splice = _splice(gap)
     if splice:
@@ -137,9 +137,19 @@ def _meaning(key: str) -> str:
 def _beside_kept(page: PageIndex, s1: int, s2: int) -> list[int]:
     """Gap words [s1, s2) within SHORT_GAP words of the kept words, in their sentence."""
     near = [*range(s1, min(s2, s1 + SHORT_GAP)), *range(max(s1, s2 - SHORT_GAP), s2)]
-    first = page.ends[s1 - 1] if s1 else 0
-    ends = [m.start() for m in _SENTENCE_END.finditer(page.text, first, page.starts[s2])]
+    first = _after(page, s1 - 1)
+    ends = [m.start() for m in _SENTENCE_END.finditer(page.text, first, _before(page, s2))]
     return [i for i in near if not ends or page.starts[i] < ends[0] or page.ends[i] > ends[-1]]
+
+
+def _after(page: PageIndex, i: int) -> int:
+    """Where the text after page word i starts (0 before the first word)."""
+    return page.ends[i] if i >= 0 else 0
+
+
+def _before(page: PageIndex, i: int) -> int:
+    """Where page word i starts (the text's end after the last word)."""
+    return page.starts[i] if i < len(page.keys) else len(page.text)
 
 
 def _splice(gap: str) -> str:
