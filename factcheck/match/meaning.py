@@ -18,7 +18,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 NEGATIONS = _words(
-    "not no never none nobody nothing nowhere neither nor without cannot cant won't "
+    "not no never none nobody nothing nowhere neither nor without cannot cant won't nay non "
     "can't don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't "
     "shouldn't wouldn't couldn't mustn't needn't ain't n't"
 )
@@ -35,32 +35,36 @@ STOPWORDS = _words(
     "can could may might should said says also just more most very about into over after"
 )
 # Modals, epistemic hedges and approximators: how sure, how bound, how exact the speaker is.
-MODALS = _words("can could may might must shall should would ought")
+MODALS = _words("can could may might must shall should would ought need needs")
 EPISTEMIC = _words(
     "possibly potentially perhaps probably likely unlikely maybe allegedly reportedly "
-    "apparently seemingly supposedly arguably presumably purportedly conceivably "
-    "possible potential probable alleged suspected apparent supposed purported so-called"
+    "apparently seemingly supposedly arguably presumably purportedly conceivably reputedly "
+    "ostensibly evidently possible potential probable alleged suspected apparent supposed "
+    "purported presumed expected estimated"
 )
 APPROXIMATORS = _words(
     "nearly almost virtually practically roughly approximately about around partly "
     "partially largely mostly mainly generally usually often sometimes occasionally rarely "
-    "seldom hardly barely scarcely slightly somewhat relatively fairly"
+    "seldom hardly barely scarcely slightly somewhat relatively fairly essentially "
+    "effectively basically primarily predominantly typically frequently commonly normally "
+    "very really extremely highly quite rather too somewhat increasingly"
 )
 HEDGES = MODALS | EPISTEMIC | APPROXIMATORS
 # Quantifiers and focus words: they say how much of something, or only/even which.
 QUANTIFIERS = _words(
     "only just merely solely even still yet already some several few many most all every "
-    "each any much more less fewer least enough both either"
+    "each any much more less fewer least enough both either various numerous certain "
+    "also especially particularly exclusively ever again"
 )
 # Conditions and contrast: they make the kept words hold only in part.
 CONDITIONS = _words(
     "if unless except excepting provided providing whether until but although though "
-    "however yet despite"
+    "however yet despite whereas otherwise nevertheless nonetheless albeit barring assuming"
 )
 # Words that report a quote as someone else's, or deny it (`denied it was imminent`).
 DENIALS = _words(
     "denied deny denies denying rejected rejects dismissed dismisses disputed disputes "
-    "refuted refutes contested contests so-called"
+    "refuted refutes contested contests"
 )
 NAMING = _words("called dubbed termed labelled labeled branded described")
 SHORT_GAP = 2  # an ellipsis this short drops a modifier of the kept words, not a passage
