@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
 from factcheck.match.candidates import SLACK, PageIndex, pick_diagonals, vote_diagonals
+from factcheck.match.meaning import SENTENCE_BREAK
 from factcheck.match.opcodes import Op, lcs_opcodes, merge_ops, slide_ops, trim_ops, untidiness
 from factcheck.match.quote import ParsedQuote, QuoteWord
 
 MAX_GAP_TOKENS = 200  # an ellipsis may stand for at most this many source words
 NEAR_SHARE = 0.6  # an altered quote keeps at least this share of its words
-_SENTENCE_BREAK = re.compile(r"[.!?\n]")
 
 
 @dataclass
@@ -110,14 +109,12 @@ def _clip_stand_ins(page: PageIndex, ops: list[Op], keys: list[str]) -> list[Op]
         return ops
     tag, s1, s2, q1, q2 = ops[0]
     if tag != "equal" and s2 > s1 and all(k.startswith("[") for k in keys[q1:q2]):
-        while s1 < s2 - 1 and _SENTENCE_BREAK.search(
-            page.text[page.ends[s1] : page.starts[s1 + 1]]
-        ):
+        while s1 < s2 - 1 and SENTENCE_BREAK.search(page.text[page.ends[s1] : page.starts[s1 + 1]]):
             s1 += 1
         ops = [(tag, s1, s2, q1, q2), *ops[1:]]
     tag, s1, s2, q1, q2 = ops[-1]
     if tag != "equal" and s2 > s1 and all(k.startswith("[") for k in keys[q1:q2]):
-        while s2 > s1 + 1 and _SENTENCE_BREAK.search(
+        while s2 > s1 + 1 and SENTENCE_BREAK.search(
             page.text[page.ends[s2 - 2] : page.starts[s2 - 1]]
         ):
             s2 -= 1
@@ -137,6 +134,12 @@ def _locate(
         hi,
         near_end,
     )
+
+
+def locate_segment(page: PageIndex, words: tuple[QuoteWord, ...]) -> Alignment | None:
+    """The segment's best alignment anywhere in the page (None if no place has its words)."""
+    found = _locate(page, words, 0, len(page.keys), 8, False)
+    return found[0] if found else None
 
 
 def _align_places(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -11,6 +10,7 @@ from factcheck.match.align import Chain
 from factcheck.match.candidates import PageIndex
 from factcheck.match.meaning import (
     NEGATIONS,
+    SENTENCE_BREAK,
     STOPWORDS,
     Omission,
     is_name,
@@ -22,8 +22,8 @@ from factcheck.match.quote import ELLIPSIS_RE, ParsedQuote, QuoteWord, quote_spa
 from factcheck.models import Difference, DiffOp
 from factcheck.text import fold
 
-_SENTENCE_BREAK = re.compile(r"[.!?\n]")
 ANCHOR_WORDS = 2  # matched words on each side that make a paraphrase's pair a real one
+PAIR = 4  # ... and the most words a side such a pair has
 _EDITORIAL_SPAN = 4  # a [bracket] may stand in for up to this many source words
 
 
@@ -104,7 +104,7 @@ def _judge_beside(page: PageIndex, dropped: int, kept: int, verdict: Verdict) ->
     if not 0 <= dropped < len(page.keys):
         return
     a, b = sorted((dropped, kept))
-    if not _SENTENCE_BREAK.search(page.text[page.ends[a] : page.starts[b]]):
+    if not SENTENCE_BREAK.search(page.text[page.ends[a] : page.starts[b]]):
         _judge_gap(page, dropped, dropped + 1, verdict, shown=False)
 
 
@@ -222,8 +222,7 @@ def list_differences(
     return tuple(
         Difference(c.kind or _classify(page, c, quote.text), c.source, c.said)
         for c in verdict.material
-        if c.anchored or not anchored_only
-        if not anchored_only or c.kind or max(c.s2 - c.s1, len(c.words)) <= _EDITORIAL_SPAN
+        if not anchored_only or c.kind or (c.anchored and max(c.s2 - c.s1, len(c.words)) <= PAIR)
     )
 
 

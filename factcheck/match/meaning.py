@@ -72,6 +72,7 @@ CONTEXT_REACH = 4  # source words before a short quote read for what governs it
 PARAGRAPH_WORDS = 12  # a skipped block this long is a paragraph of other material, not a line
 SPLICE_SENTENCES = 3  # an ellipsis skipping this many sentence ends joins separate passages
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n")
+SENTENCE_BREAK = re.compile(r"[.!?\n]")  # between two words: they are in different sentences
 _LINKING = _words("be is are was were been being am have has had")
 _LINKS = 1  # plain words allowed between a hedge and the words it governs
 _CLAUSE_BREAK = re.compile(r"[.!?;:,()\[\]—–]|\s-\s|\n")
