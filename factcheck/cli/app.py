@@ -51,6 +51,9 @@ def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> No
         emit_json({"claims": [status_json(c) for c in report.claims], "conflicts": conflicts})
         return
     out = console()
+    if not report.claims:
+        out.print("no claims recorded yet: run `factcheck check`")
+        return
     out.print(status_table(report.claims))
     counts = Counter(c.status for c in report.claims)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
