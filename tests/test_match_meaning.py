@@ -180,6 +180,7 @@ BRACKETS = "On Monday the finance minister spoke. She said the new rules will ta
         "She said [the new banking rules] will take effect soon.",  # a short noun phrase
         "She said the new rules will take effect [in March].",  # a trailing clarification
         "She said the new rules [sic] will take effect soon.",
+        "She said the new rules will take effect soon [emphasis added].",
     ],
 )
 def test_a_bracket_stands_in_for_a_few_words(quote: str) -> None:
