@@ -59,6 +59,13 @@ def test_an_ellipsis_that_only_shortens_is_an_edit(quote: str) -> None:
     assert kinds(quote) == (EDITED, [])
 
 
+def test_the_segment_before_an_ellipsis_is_placed_nearest_the_next_one() -> None:
+    # A one-word segment also occurs a sentence earlier: placed there, the ellipsis would
+    # swallow a whole sentence and the hedge with it and pass as a plain shortening.
+    page = "Stir well. It will thicken as it cools. It could take 24-48 hours to set. Enjoy."
+    assert kinds("It … take 24-48 hours to set.", page) == (ALTERED, [("omission", "could")])
+
+
 def test_a_silently_dropped_hedge_is_an_omission_naming_it() -> None:
     assert kinds("the plan would cost about 12 million dollars") == (
         ALTERED,

@@ -223,7 +223,7 @@ def _chain_around(
     edge = cand.start
     for i in range(pivot - 1, -1, -1):
         found = _locate(page, segs[i], max(0, edge - MAX_GAP_TOKENS - len(segs[i])), edge, 4, True)
-        chain[i] = found[0] if found else None
+        chain[i] = _nearest_before(page, segs[i], found[0], edge) if found else None
         edge = found[0].start if found else edge
     edge = cand.end
     for i in range(pivot + 1, len(segs)):
@@ -232,3 +232,18 @@ def _chain_around(
         chain[i] = found[0] if found else None
         edge = found[0].end if found else edge
     return chain
+
+
+def _nearest_before(
+    page: PageIndex, words: tuple[QuoteWord, ...], found: Alignment, edge: int
+) -> Alignment:
+    """The as-good alignment of a segment nearest the next one (page word `edge`).
+
+    An ellipsis then swallows the fewest words, and those are what `judge_gap` reads: on
+    "It will thicken as it cools. It could take", "It … take" drops "could", not a sentence.
+    """
+    while True:
+        later = _locate(page, words, found.start + 1, edge, 4, True)
+        if not later or later[0].equal < found.equal or later[0].start <= found.start:
+            return found
+        found = later[0]
