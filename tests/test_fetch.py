@@ -24,9 +24,9 @@ from webserver import (
     redirect,
     slow_headers,
     status,
-    timed,
 )
 
+from factcheck.fetch import politeness
 from factcheck.fetch.classify import WALL_MAX_BYTES, judge_page
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.fetch.politeness import HostGate, parse_retry_after
@@ -410,21 +410,47 @@ def test_a_host_slows_only_when_two_of_its_urls_answer_429_then_is_given_up() ->
     assert slowest.interval == 30
 
 
+class _Delegate:
+    """A module stand-in: the given attributes, the real module's for everything else."""
+
+    def __init__(self, module: object, **overrides: object) -> None:
+        self.module, self.overrides = module, overrides
+
+    def __getattr__(self, name: str) -> Any:
+        return self.overrides[name] if name in self.overrides else getattr(self.module, name)
+
+
+@pytest.fixture
+def gate_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits host gates ask for, on a clock that moves only by them: no wall clock."""
+    waits: list[float] = []
+    clock = [1000.0]
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+        await real_sleep(0)
+
+    monkeypatch.setattr(politeness, "time", _Delegate(time, monotonic=lambda: clock[0]))
+    monkeypatch.setattr(politeness, "asyncio", _Delegate(asyncio, sleep=sleep))
+    return waits
+
+
 def test_a_host_answering_429_to_two_urls_goes_one_at_a_time(
-    web_server: TestServer, tmp_path: Path
+    web_server: TestServer, tmp_path: Path, gate_waits: list[float]
 ) -> None:
-    stamps: list[float] = []
     limited = [web_server.add(f"/limited{i}", status(429)) for i in (1, 2)]
     later = []
     for i in range(3):  # each waits 0.2 s, by when the 429s have arrived, then redirects
-        web_server.add(f"/p{i}", timed(page("<p>x</p>"), stamps))
+        web_server.add(f"/p{i}", page("<p>x</p>"))
         later.append(web_server.add(f"/r{i}", held(redirect(f"/p{i}"), 0.2)))
     settings = fast_settings(tmp_path, retries=0, request_deadline=3, read_timeout=1)
     results = fetch(settings, *limited, *later)
     assert all(results[url].status is FetchStatus.BLOCKED for url in limited)
     assert all(results[url].status is FetchStatus.FETCHED for url in later)
-    gaps = [b - a for a, b in zip(sorted(stamps), sorted(stamps)[1:], strict=False)]
-    assert len(gaps) == 2 and min(gaps) >= 0.18  # one at a time, 1 s apart capped to 0.2 s
+    # once both URLs answered 429, the rest go one at a time, 1 s apart (capped to 0.2 s)
+    assert len(gate_waits) >= 2 and gate_waits == pytest.approx([0.2] * len(gate_waits))
 
 
 def test_per_host_and_global_limits(web_server: TestServer, tmp_path: Path) -> None:
@@ -438,13 +464,12 @@ def test_per_host_and_global_limits(web_server: TestServer, tmp_path: Path) -> N
 
 
 def test_minimum_interval_between_requests_to_one_host(
-    web_server: TestServer, tmp_path: Path
+    web_server: TestServer, tmp_path: Path, gate_waits: list[float]
 ) -> None:
-    stamps: list[float] = []
-    urls = [web_server.add(f"/t{i}", timed(page("<p>x</p>"), stamps)) for i in range(4)]
-    fetch(fast_settings(tmp_path, host_interval=0.2), *urls)
-    assert len(stamps) == 4
-    assert stamps[3] - stamps[1] >= 0.3  # sent 0.2 s apart (the first also sets up TLS state)
+    urls = [web_server.add(f"/t{i}", page("<p>x</p>")) for i in range(4)]
+    results = fetch(fast_settings(tmp_path, host_interval=0.2), *urls)
+    assert all(r.status is FetchStatus.FETCHED for r in results.values())
+    assert gate_waits == pytest.approx([0.2, 0.2, 0.2])  # each request 0.2 s after the last
 
 
 def test_run_deadline_ends_every_request(web_server: TestServer, tmp_path: Path) -> None:
