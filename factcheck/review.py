@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import getpass
 import os
+from typing import TYPE_CHECKING
 
 from factcheck.clock import now_iso
 from factcheck.errors import ExitCode, FactcheckError, NotFoundError
 from factcheck.models import ClaimReport, Rating, Review
-from factcheck.store.database import Store
+
+if TYPE_CHECKING:
+    from factcheck.store.database import Store
 
 
 class ReviewError(FactcheckError):

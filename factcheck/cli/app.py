@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import cached_property
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,12 +22,52 @@ from factcheck.cli.common import (
     resolve_settings,
 )
 from factcheck.errors import FactcheckError
-from factcheck.formats import FORMATS
-from factcheck.models import ClaimReport, ClaimStatus
-from factcheck.review import contradicted
+
+if TYPE_CHECKING:
+    from factcheck.models import ClaimReport
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands kept in their own modules are imported only when named (or listed by --help):
+    `factcheck status` never loads the fetch, YAML or archive code (issue 21, point 6)."""
+
+    MODULES = {"check": "factcheck.cli.check", "draft": "factcheck.cli.draft"}
+    MODULES |= {"archive": "factcheck.cli.archive"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.MODULES and cmd_name not in self.commands:
+            import_module(self.MODULES[cmd_name]).register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+class LazyChoice(click.Choice[str]):
+    """A choice whose values are read when first needed (help or parsing), not at import."""
+
+    def __init__(self, values: Callable[[], list[str]]) -> None:
+        self._values = values
+        self.case_sensitive = True
+
+    @cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._values())
+
+
+def _format_names() -> list[str]:
+    from factcheck.formats import FORMATS  # every format module: only for `report`
+
+    return list(FORMATS)
+
+
+def _claim_statuses() -> list[str]:
+    from factcheck.models import ClaimStatus
+
+    return [s.value for s in ClaimStatus]
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factcheck")
 def main() -> None:
     """Verify an article's quotes and claims against their sources, and keep the record.
@@ -63,6 +106,8 @@ def has_conflict(claim: ClaimReport) -> bool:
 
 def status_json(c: ClaimReport) -> dict[str, Any]:
     """The stable `status --json` contract (documented in the README)."""
+    from factcheck.review import contradicted
+
     previous = c.history[-2].status if len(c.history) > 1 else None
     return {
         "id": c.id,
@@ -207,7 +252,7 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=LazyChoice(_format_names),
     default="md",
     show_default=True,
     help="Output format.",
@@ -224,7 +269,7 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
     "--status",
     "statuses",
     multiple=True,
-    type=click.Choice([s.value for s in ClaimStatus]),
+    type=LazyChoice(_claim_statuses),
     help="Only claims with this status (repeatable).",
 )
 @claims_option
@@ -247,6 +292,8 @@ def report_command(
     report = build_report(
         store, article=store.reader.article(), claim_ids=claim_ids, statuses=statuses
     )
+    from factcheck.formats import FORMATS
+
     text = FORMATS[fmt].render(report)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
@@ -273,14 +320,3 @@ def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
     store = open_store(settings)
     store.reader.require_claim(claim_id)
     print_text_changes(console(), text_changes(store, settings.cache_dir, claim_id))
-
-
-def _register_extra_commands() -> None:
-    from factcheck.cli import archive, check, draft
-
-    check.register(main)
-    draft.register(main)
-    archive.register(main)
-
-
-_register_extra_commands()

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,7 +20,9 @@ from factcheck.settings import (
     default_db_path,
     environment_overrides,
 )
-from factcheck.store.database import Store
+
+if TYPE_CHECKING:  # sqlite-utils loads only for commands that open the database
+    from factcheck.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -94,6 +96,8 @@ def open_store(settings: Settings, *, must_exist: bool = True) -> Store:
         raise NotFoundError(
             f"no database at {settings.db_path}: run `factcheck check` first (or pass --db)"
         )
+    from factcheck.store.database import Store
+
     return Store.open(settings.db_path)
 
 
