@@ -83,17 +83,27 @@ def main() -> None:
 @handle_errors
 def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> None:
     """The latest status of every claim, and what changed since the previous run."""
-    from factcheck.cli.display import console, status_table
+    from factcheck.cli.display import (
+        RICH_ROWS,
+        STATUS_COLUMNS,
+        console,
+        plain_table,
+        status_rows,
+        status_table,
+    )
     from factcheck.report import build_report
 
     store = open_store(resolve_settings(claims_path, db_path))
-    report = build_report(store)
+    report = build_report(store, history=False)  # the last two statuses: flat in history
     conflicts = [c.id for c in report.claims if has_conflict(c)]
     if as_json:
         emit_json({"claims": [status_json(c) for c in report.claims], "conflicts": conflicts})
         return
     out = console()
-    out.print(status_table(report.claims))
+    if out.is_terminal and len(report.claims) <= RICH_ROWS:
+        out.print(status_table(report.claims))
+    else:
+        click.echo(plain_table(STATUS_COLUMNS, status_rows(report.claims)))
     counts = Counter(c.status for c in report.claims)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     if conflicts:

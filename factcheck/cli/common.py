@@ -102,4 +102,12 @@ def open_store(settings: Settings, *, must_exist: bool = True) -> Store:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Indented JSON, as json.dumps(indent=2, ensure_ascii=False) writes it, by orjson: the
+    standard library indents in Python, ~1 s for `status --json` on 10,000 claims."""
+    import orjson
+
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode()
+    except TypeError:  # what orjson refuses (lone surrogates, integers past 64 bits)
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    click.echo(text)
