@@ -224,8 +224,8 @@ def test_status_prints_a_plain_table_off_a_terminal(
     code, out, _ = invoke("status", "--claims", str(claims), "--db", str(db))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["claim", "status", "sources", "human", "checked"]
-    assert lines[1].split()[:3] == ["verbatim-quote", "supported", "1/1"]
+    assert lines[0].split() == ["claim", "status", "change", "sources", "human", "checked"]
+    assert lines[1].split()[:4] == ["verbatim-quote", "supported", "new", "1/1"]
     assert "[" not in out and "\x1b" not in out  # no rich markup, no colours
 
 

@@ -17,6 +17,7 @@ from factcheck.cli.common import (
     resolve_settings,
 )
 from factcheck.errors import ExitCode
+from factcheck.formats.interface import plural
 from factcheck.models import ClaimStatus
 
 DEFAULT_FAIL_ON = ("misquoted", "unverified", "unavailable", "partly")
@@ -146,7 +147,8 @@ def check_command(
         out = console()
         out.print(summary_table([(o.claim_id, o.status.value, o.change) for o in summary.outcomes]))
         counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts().items()))
-        out.print(f"\nrun {summary.run_id}: {summary.sources_checked} sources checked; {counts}")
+        checked = plural(summary.sources_checked, "source")
+        out.print(f"\nrun {summary.run_id}: {checked} checked" + (f"; {counts}" if counts else ""))
         for o in summary.transitions():
             before = o.previous.value if o.previous else "-"
             out.print(f"  {o.change}: {o.claim_id} {before} → {o.status.value}")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from factcheck.errors import ExitCode, FactcheckError, NotFoundError
+from factcheck.models import redact_url
 from factcheck.settings import (
     Settings,
     default_cache_dir,
@@ -37,7 +38,7 @@ def handle_errors(func: F) -> F:
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click reports usage errors itself (exit 2)
         except FactcheckError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {redact_url(str(exc))}", err=True)
             sys.exit(int(exc.exit_code))
         except KeyboardInterrupt:
             click.echo("interrupted: results recorded so far are kept", err=True)

@@ -1,7 +1,8 @@
-"""Evidence for a match: W3C TextQuoteSelector and a text-fragment link (issue 3, point 6)."""
+"""A text-fragment link that opens a source with the matched passage highlighted (issue 3)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from urllib.parse import quote
 
 from factcheck.models import QuoteMatch, QuoteStatus
@@ -10,18 +11,6 @@ LONG_EXACT = 150  # longer excerpts are linked as textStart,textEnd
 EDGE_WORDS = 5  # words kept at each end of a textStart,textEnd range
 CONTEXT_WORDS = 3  # words of prefix-/-suffix context
 _NO_EVIDENCE = (QuoteStatus.ABSENT, QuoteStatus.UNCHECKED)
-
-
-def text_quote_selector(match: QuoteMatch) -> dict[str, str]:
-    """A W3C Web Annotation TextQuoteSelector for the matched span (empty if none)."""
-    if match.status in _NO_EVIDENCE or not match.excerpt:
-        return {}
-    return {
-        "type": "TextQuoteSelector",
-        "exact": match.excerpt,
-        "prefix": match.prefix,
-        "suffix": match.suffix,
-    }
 
 
 def text_fragment_url(url: str, match: QuoteMatch) -> str | None:
@@ -67,3 +56,11 @@ def _context(text: str, *, before: bool) -> str:
     if not before and block and not block[-1].isspace() and len(text) >= 32:
         words = words[:-1]
     return " ".join(words[-CONTEXT_WORDS:] if before else words[:CONTEXT_WORDS])
+
+
+def pdf_page_url(url: str, page_starts: tuple[int, ...], start: int | None) -> str | None:
+    """`url#page=N` for the PDF page where the match starts (RFC 8118 §3): PDF viewers do not
+    read text fragments, but every common one opens `#page=N`."""
+    if start is None or not page_starts:
+        return None
+    return f"{url.split('#', 1)[0]}#page={max(1, bisect_right(page_starts, start))}"
