@@ -97,6 +97,9 @@ def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> No
         emit_json({"claims": [status_json(c) for c in report.claims], "conflicts": conflicts})
         return
     out = console()
+    if not report.claims:
+        out.print("no claims recorded yet: run `factcheck check`")
+        return
     if out.is_terminal and len(report.claims) <= RICH_ROWS:
         out.print(status_table(report.claims))
     else:
@@ -135,6 +138,8 @@ def status_json(c: ClaimReport) -> dict[str, Any]:
                 "quote_status": s.quote_status,
                 "score": s.score,
                 "excerpt": s.excerpt,
+                "start": s.start,
+                "end": s.end,
                 "fragment_url": s.fragment_url,
                 "differences": [asdict(d) for d in s.differences],
                 "checked_at": s.checked_at,
@@ -144,11 +149,23 @@ def status_json(c: ClaimReport) -> dict[str, Any]:
                         "text": f.specific.text,
                         "status": f.status.value,
                         "found": f.found_text,
+                        "sentence": f.sentence,
                     }
                     for f in s.specifics
                 ],
+                "evidence": [asdict(e) for e in s.evidence],
             }
             for s in c.sources
+        ],
+        "verdict": c.verdict,
+        "coverage": [
+            {
+                "text": row.specific.text,
+                "kind": row.role,
+                "status": row.status,
+                "sources": [cell.status.value if cell else None for cell in row.cells],
+            }
+            for row in c.coverage
         ],
     }
 
