@@ -125,7 +125,7 @@ def main() -> int:
         f"{'page':>8} {'words':>5} {'kind':>8} {'cold µs':>9} {'cached µs':>10} {'per pair':>9} "
         f"{'rapidfuzz µs':>13} {'speed-up':>9}"
     )
-    results: dict[tuple[int, int, str], tuple[float, float]] = {}
+    results: dict[tuple[int, int, str], tuple[float, float, float]] = {}
     for size in SIZES:
         page = build(pool, size)
         for words in WORDS:
@@ -133,15 +133,20 @@ def main() -> int:
                 quotes = [make_quote(page, held_out, words, kind, rng) for _ in range(args.quotes)]
                 cold, warm, cached, theirs = time_cell(quotes, page, args.repeat, args.rf_repeat)
                 pair = warm + (cold - warm) / per_page  # the shared index split among them
-                results[size, words, kind] = pair, theirs
+                results[size, words, kind] = cached, pair, theirs
                 print(
                     f"{size:>8} {words:>5} {kind:>8} {cold:>9,.0f} {cached:>10,.0f} {pair:>9,.0f} "
                     f"{theirs:>13,.0f} {theirs / pair:>8.1f}x"
                 )
     size, words, kind = ALTERED
-    pair, theirs = results[ALTERED]
-    print(f"{words}-word {kind} quote, {size:,}-char page: {pair:,.0f} µs per pair")
-    return report_target(*results[WORST])
+    for size, words, kind in (WORST, ALTERED):
+        cached, pair, theirs = results[size, words, kind]
+        print(
+            f"{words}-word {kind} quote, {size:,}-char page: {cached:,.0f} µs with the index "
+            f"cached, {pair:,.0f} µs per pair with it ({theirs / pair:.1f}x rapidfuzz)"
+        )
+    cached, _, theirs = results[WORST]
+    return report_target(cached, theirs)  # issue 3's target is on the cached index
 
 
 def report_target(ours: float, theirs: float) -> int:
