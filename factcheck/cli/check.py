@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from factcheck.claims.cache import load_claims_cached
 from factcheck.cli.common import (
     claims_option,
     db_option,
@@ -102,6 +101,8 @@ def check_command(
         changes["retries"] = retries
     settings = resolve_settings(claims_path, db_path, **changes)
     # before touching the database: bad input writes nothing
+    from factcheck.claims.cache import load_claims_cached  # YAML: only for this command
+
     claims_file = load_claims_cached(claims_path, settings.cache_dir)
     store = open_store(settings, must_exist=False)
     progress = RunProgress(enabled=None if not as_json else False)
