@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import cached_property
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,15 +23,50 @@ from factcheck.cli.common import (
     resolve_settings,
 )
 from factcheck.errors import FactcheckError, NotFoundError, ReportInputError
-from factcheck.formats import FORMATS, ReportFormat
-from factcheck.formats.interface import MissingFieldError, plural
-from factcheck.models import ClaimReport, ClaimStatus, SourceReport
-from factcheck.review import contradicted
+from factcheck.models import ClaimStatus
 from factcheck.settings import Settings
-from factcheck.store.database import Store
+
+if TYPE_CHECKING:
+    from factcheck.formats import ReportFormat
+    from factcheck.models import ClaimReport, SourceReport
+    from factcheck.store.database import Store
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands kept in their own modules are imported only when named (or listed by --help):
+    `factcheck status` never loads the fetch, YAML or archive code (issue 21, point 6)."""
+
+    MODULES = {"check": "factcheck.cli.check", "draft": "factcheck.cli.draft"}
+    MODULES |= {"archive": "factcheck.cli.archive"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.MODULES and cmd_name not in self.commands:
+            import_module(self.MODULES[cmd_name]).register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+class LazyChoice(click.Choice[str]):
+    """A choice whose values are read when first needed (help or parsing), not at import."""
+
+    def __init__(self, values: Callable[[], list[str]]) -> None:
+        self._values = values
+        self.case_sensitive = True
+
+    @cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._values())
+
+
+def _format_names() -> list[str]:
+    from factcheck.formats import FORMATS  # every format module: only for `report`
+
+    return list(FORMATS)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factcheck")
 def main() -> None:
     """Verify an article's quotes and claims against their sources, and keep the record.
@@ -53,11 +91,20 @@ def status_command(
     claims_paths: tuple[Path, ...], db_path: Path | None, as_json: bool, article_path: Path | None
 ) -> None:
     """The latest status of every claim, and what changed since the previous run."""
-    from factcheck.cli.display import console, status_table
+    from factcheck.cli.display import (
+        RICH_ROWS,
+        STATUS_COLUMNS,
+        console,
+        plain_table,
+        status_rows,
+        status_table,
+    )
+    from factcheck.formats.interface import plural
     from factcheck.report import build_report
 
     store = open_store(resolve_settings(claims_paths[0], db_path))
-    report = build_report(store, claim_ids=article_claims(store, article_path))
+    claim_ids = article_claims(store, article_path)
+    report = build_report(store, claim_ids=claim_ids, history=False)  # flat in history
     conflicts = [c.id for c in report.claims if has_conflict(c)]
     if as_json:
         emit_json({"claims": [status_json(c) for c in report.claims], "conflicts": conflicts})
@@ -66,7 +113,10 @@ def status_command(
     if not report.claims:
         out.print("no claims recorded yet: run `factcheck check`")
         return
-    out.print(status_table(report.claims))
+    if out.is_terminal and len(report.claims) <= RICH_ROWS:
+        out.print(status_table(report.claims))
+    else:
+        click.echo(plain_table(STATUS_COLUMNS, status_rows(report.claims)))
     counts = Counter(c.status for c in report.claims)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     if conflicts:
@@ -91,6 +141,8 @@ def has_conflict(claim: ClaimReport) -> bool:
 
 def status_json(c: ClaimReport) -> dict[str, Any]:
     """The stable `status --json` contract (documented in the README)."""
+    from factcheck.review import contradicted
+
     previous = c.history[-2].status if len(c.history) > 1 else None
     return {
         "id": c.id,
@@ -272,7 +324,7 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=LazyChoice(_format_names),
     default="md",
     show_default=True,
     help="Output format.",
@@ -330,6 +382,8 @@ def report_command(
     report = build_report(
         store, article=store.reader.article(), claim_ids=claim_ids, statuses=statuses
     )
+    from factcheck.formats.interface import MissingFieldError
+
     try:
         text = formatter.render(report)
     except MissingFieldError as exc:
@@ -362,6 +416,7 @@ def configured_format(
     fmt: str, *, org_name: str | None, org_url: str | None, excel: bool
 ) -> ReportFormat:
     """The registered format, with the options that only some formats take."""
+    from factcheck.formats import FORMATS
     from factcheck.formats.claimreview import ClaimReviewFormat, Organization
     from factcheck.formats.csv import CsvFormat
 
@@ -388,14 +443,3 @@ def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
     store = open_store(settings)
     store.reader.require_claim(claim_id)
     print_text_changes(console(), text_changes(store, settings.cache_dir, claim_id))
-
-
-def _register_extra_commands() -> None:
-    from factcheck.cli import archive, check, draft
-
-    check.register(main)
-    draft.register(main)
-    archive.register(main)
-
-
-_register_extra_commands()

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from factcheck.claims.many import load_claims_files
 from factcheck.cli.common import (
     claims_files_option,
     db_option,
@@ -114,6 +113,8 @@ def check_command(
         changes["max_wait"] = max_wait
     settings = resolve_settings(claims_paths[0], db_path, **changes)
     # before touching the database: bad input writes nothing
+    from factcheck.claims.many import load_claims_files  # YAML: only for this command
+
     claims_files = load_claims_files(claims_paths, settings.cache_dir)
     store = open_store(settings, must_exist=False)
     progress = RunProgress(enabled=None if not as_json else False)
