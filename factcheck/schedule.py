@@ -47,7 +47,9 @@ def source_health(
 
     One failure never makes a source dead: it is dead only after `failures_needed`
     consecutive failed checks spanning at least `days_needed` days (InternetArchiveBot's rule).
+    An `error` check (a bug of ours while fetching) says nothing about the source: skipped.
     """
+    history = [h for h in history if h[1] != "error"]
     if not history:
         return "unknown"
     last_status = history[-1][1]

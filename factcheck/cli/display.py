@@ -30,6 +30,7 @@ STYLES = {
     "altered": "bold red",
     "conflict": "bold red",
     "unavailable": "red",
+    "error": "bold red",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import queue
 import threading
 from collections.abc import AsyncGenerator, Callable, Iterable
@@ -25,6 +26,8 @@ from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 
 __all__ = ["Fetcher", "parse_retry_after", "proxy_for"]
+
+log = logging.getLogger(__name__)
 
 _END = object()
 PENDING_PER_SLOT = 4  # requests in flight or waiting to be consumed, per global slot
@@ -69,8 +72,10 @@ class Fetcher:
             except CacheError as err:
                 await results.put(err)
             except Exception as err:  # noqa: BLE001 - never lose a request to a bug
+                # a bug of ours, not the source's failure: never `unreachable` (issue 15)
+                log.error("internal error fetching %s", req.url, exc_info=err)
                 reason = f"internal error: {type(err).__name__}: {err}"
-                failed = FetchResult(req.url, FetchStatus.UNREACHABLE, now_iso(), reason=reason)
+                failed = FetchResult(req.url, FetchStatus.ERROR, now_iso(), reason=reason)
                 await results.put(failed)
 
         async def feed() -> None:
