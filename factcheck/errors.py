@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     CHECK_FAILED = 3
     BAD_INPUT = 4
+    INTERRUPTED = 130  # Ctrl-C / SIGINT (128 + 2, the shell's convention)
 
 
 class FactcheckError(Exception):

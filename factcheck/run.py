@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,6 +33,8 @@ from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
 from factcheck.verify import SourceOutcome, Verifier, claims_by_source
 from factcheck.wayback.fallback import ArchiveFallback, needs_archive
+
+log = logging.getLogger(__name__)
 
 # Higher is worse; used to sort transitions ("newly broken first").
 SEVERITY = {
@@ -70,6 +73,10 @@ class RunSummary:
 
     def counts(self) -> Counter[str]:
         return Counter(o.status.value for o in self.outcomes)
+
+    def failed(self, statuses: set[str]) -> list[ClaimOutcome]:
+        """Claims whose status is one of `statuses` (`--fail-on`)."""
+        return [o for o in self.outcomes if o.status.value in statuses]
 
     def transitions(self) -> list[ClaimOutcome]:
         """Claims whose status changed since the last run, newly broken first."""
@@ -226,7 +233,11 @@ def run_lock(db_path: Path) -> Iterator[None]:
     except OSError as exc:
         raise StoreError(f"cannot create run lock {lock_path}: {exc}") from exc
     with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # say why nothing happens yet (issue 15)
+            log.warning("another factcheck run is using %s: waiting for it to finish", db_path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

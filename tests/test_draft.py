@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.claims.load import load_claims
+from factcheck.cli.common import FactcheckGroup
 from factcheck.cli.draft import register
 from factcheck.draft import (
     SCARE_TAG,
@@ -42,9 +43,9 @@ def speakers(text: str) -> dict[str, str | None]:
 
 @pytest.fixture
 def cli() -> click.Group:
-    @click.group()
+    @click.group(cls=FactcheckGroup)
     def group() -> None:
-        """A stand-in for factcheck's main group."""
+        """A stand-in for factcheck's main group (which translates errors to exit codes)."""
 
     register(group)
     return group

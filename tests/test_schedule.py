@@ -88,5 +88,10 @@ def test_an_internal_error_is_not_a_link_failure() -> None:
     assert source_health([(ago(days=1), "fetched"), (ago(days=0), "error")], 3, 3) == "ok"
     errors_only = [(ago(days=6), "error"), (ago(days=3), "error"), (ago(days=0), "error")]
     assert source_health(errors_only, 3, 3) == "unknown"
-    dead = [(ago(days=6), "gone"), (ago(days=3), "error"), (ago(days=2), "gone"), (ago(days=0), "gone")]
+    dead = [
+        (ago(days=6), "gone"),
+        (ago(days=3), "error"),
+        (ago(days=2), "gone"),
+        (ago(days=0), "gone"),
+    ]
     assert source_health(dead, 3, 3) == "dead"

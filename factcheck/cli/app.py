@@ -3,108 +3,70 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import click
 
 from factcheck import __version__
 from factcheck.cli.common import (
+    FactcheckGroup,
     claims_option,
     db_option,
     emit_json,
-    handle_errors,
     open_store,
     resolve_settings,
+    setup_logging,
 )
 from factcheck.errors import FactcheckError
 from factcheck.formats import FORMATS
-from factcheck.models import ClaimReport, ClaimStatus
-from factcheck.review import contradicted
+from factcheck.models import ClaimStatus
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FactcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factcheck")
-def main() -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Log to stderr: -v what the run does, -vv debugging detail (or FACTCHECK_LOG=LEVEL).",
+)
+def main(verbose: int) -> None:
     """Verify an article's quotes and claims against their sources, and keep the record.
 
-    Exit codes: 0 ok, 1 error, 2 usage, 3 check failed, 4 invalid input.
+    Exit codes: 0 ok, 1 error, 2 usage, 3 check failed, 4 invalid input, 130 interrupted.
     """
+    setup_logging(verbose)
 
 
 @main.command("status")
 @claims_option
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON contract.")
-@handle_errors
-def status_command(claims_path: Path, db_path: Path | None, as_json: bool) -> None:
+def factcheck_status(claims_path: Path, db_path: Path | None, as_json: bool) -> None:
     """The latest status of every claim, and what changed since the previous run."""
     from factcheck.cli.display import console, status_table
+    from factcheck.contracts import status_contract
     from factcheck.report import build_report
 
     store = open_store(resolve_settings(claims_path, db_path))
     report = build_report(store)
-    conflicts = [c.id for c in report.claims if has_conflict(c)]
+    contract = status_contract(report)
     if as_json:
-        emit_json({"claims": [status_json(c) for c in report.claims], "conflicts": conflicts})
+        emit_json(contract)
         return
     out = console()
     out.print(status_table(report.claims))
     counts = Counter(c.status for c in report.claims)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    if conflicts:
+    if conflicts := contract["conflicts"]:
         out.print(f"{len(conflicts)} claim(s) with conflicting specifics: {', '.join(conflicts)}")
-
-
-def has_conflict(claim: ClaimReport) -> bool:
-    return any(f.status.value == "conflict" for s in claim.sources for f in s.specifics)
-
-
-def status_json(c: ClaimReport) -> dict[str, Any]:
-    """The stable `status --json` contract (documented in the README)."""
-    previous = c.history[-2].status if len(c.history) > 1 else None
-    return {
-        "id": c.id,
-        "status": c.status,
-        "previous_status": previous,
-        "claim": c.claim,
-        "quote": c.quote,
-        "speaker": c.speaker,
-        "checked_at": c.checked_at,
-        "human": [asdict(r) for r in c.reviews],
-        "human_contradicted": contradicted(c),
-        "sources": [
-            {
-                "url": s.url,
-                "fetch_status": s.fetch_status,
-                "http_status": s.http_status,
-                "quote_status": s.quote_status,
-                "score": s.score,
-                "excerpt": s.excerpt,
-                "fragment_url": s.fragment_url,
-                "checked_at": s.checked_at,
-                "specifics": [
-                    {
-                        "kind": f.specific.kind.value,
-                        "text": f.specific.text,
-                        "status": f.status.value,
-                        "found": f.found_text,
-                    }
-                    for f in s.specifics
-                ],
-            }
-            for s in c.sources
-        ],
-    }
 
 
 @main.command("show")
 @click.argument("claim_id")
 @claims_option
 @db_option
-@handle_errors
-def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
+def factcheck_show(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
     """One claim: per source its fetch and quote status, the excerpt in context, the diff."""
     from factcheck.cli.display import console, print_claim
     from factcheck.report import build_report, excerpt_contexts
@@ -122,8 +84,9 @@ def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
 @claims_option
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
-@handle_errors
-def history_command(claim_id: str, claims_path: Path, db_path: Path | None, as_json: bool) -> None:
+def factcheck_history(
+    claim_id: str, claims_path: Path, db_path: Path | None, as_json: bool
+) -> None:
     """Each source's timeline for one claim: when, fetch status, quote status, text changes."""
     from factcheck.cli.display import console, history_table
     from factcheck.report import source_timelines
@@ -145,16 +108,19 @@ def history_command(claim_id: str, claims_path: Path, db_path: Path | None, as_j
 @click.option("--accept", "decision", flag_value="accept", help="Accept the machine verdict.")
 @click.option("--reject", "decision", flag_value="reject", help="Reject the machine verdict.")
 @click.option("--checked", "decision", flag_value="checked", help="Checked by hand (e.g. blocked).")
-@click.option("--rating", type=int, default=None, help="A human truth rating value.")
-@click.option("--best", type=int, default=None, help="Best value of the rating scale.")
-@click.option("--worst", type=int, default=None, help="Worst value of the rating scale.")
+@click.option("--rating", type=int, show_default="none", help="A human truth rating value.")
+@click.option(
+    "--best", type=int, show_default="5, as schema.org assumes", help="Best value of the scale."
+)
+@click.option(
+    "--worst", type=int, show_default="1, as schema.org assumes", help="Worst value of the scale."
+)
 @click.option("--label", default=None, help="The rating's label, e.g. Misleading.")
 @click.option("--note", default=None, help="Why.")
 @click.option("--by", default=None, help="Who decided (default: $FACTCHECK_REVIEWER or $USER).")
 @claims_option
 @db_option
-@handle_errors
-def review_command(
+def factcheck_review(
     claim_id: str,
     url: str | None,
     decision: str | None,
@@ -184,14 +150,13 @@ def review_command(
 
 
 @main.group("cache")
-def cache_group() -> None:
+def factcheck_cache() -> None:
     """Manage the snapshot cache."""
 
 
-@cache_group.command("prune")
+@factcheck_cache.command("prune")
 @claims_option
 @db_option
-@handle_errors
 def cache_prune(claims_path: Path, db_path: Path | None) -> None:
     """Delete snapshots that no recorded check references, and report what was freed."""
     from factcheck.snapshots.cache import SnapshotCache
@@ -207,9 +172,11 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
     "--format",
     "fmt",
     type=click.Choice(list(FORMATS)),
+    metavar="FORMAT",
     default="md",
     show_default=True,
-    help="Output format.",
+    help="Output format:\n\n\b\n"
+    + "\n".join(f"{name:12} {f.description}" for name, f in FORMATS.items()),
 )
 @click.option(
     "-o",
@@ -228,8 +195,7 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
 )
 @claims_option
 @db_option
-@handle_errors
-def report_command(
+def factcheck_report(
     fmt: str,
     output: Path | None,
     claim_ids: tuple[str, ...],
@@ -249,6 +215,7 @@ def report_command(
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)  # as --db does
         with output.open("w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     except OSError as exc:
@@ -260,8 +227,7 @@ def report_command(
 @click.argument("claim_id")
 @claims_option
 @db_option
-@handle_errors
-def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
+def factcheck_diff(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
     """The text around the quote before and after each source's last change."""
     from factcheck.cli.display import console, print_text_changes
     from factcheck.report import text_changes

@@ -34,9 +34,16 @@ STYLES = {
 }
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A closed pipe (`| head`) is not an error: the root group ends quietly with 0."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(err: bool = False) -> Console:
     # Source text is untrusted: never interpret rich markup or emoji codes in it.
-    return Console(stderr=err, highlight=False, emoji=False, soft_wrap=not err)
+    return _Console(stderr=err, highlight=False, emoji=False, soft_wrap=not err)
 
 
 def styled(value: str | None) -> str:

@@ -1,0 +1,83 @@
+"""The stable JSON contracts for scripts: `status --json` and `check --json` (see the README)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from factcheck.models import ClaimReport, Report
+from factcheck.review import contradicted
+
+if TYPE_CHECKING:  # `status` must not pay for importing the fetch stage
+    from factcheck.run import ClaimOutcome, RunSummary
+
+
+def has_conflict(claim: ClaimReport) -> bool:
+    """Some source of the claim contradicts one of its specifics."""
+    return any(f.status.value == "conflict" for s in claim.sources for f in s.specifics)
+
+
+def status_contract(report: Report) -> dict[str, Any]:
+    """`status --json`: every claim's latest status, and the claims with conflicting specifics."""
+    return {
+        "claims": [claim_contract(c) for c in report.claims],
+        "conflicts": [c.id for c in report.claims if has_conflict(c)],
+    }
+
+
+def claim_contract(c: ClaimReport) -> dict[str, Any]:
+    previous = c.history[-2].status if len(c.history) > 1 else None
+    return {
+        "id": c.id,
+        "status": c.status,
+        "previous_status": previous,
+        "claim": c.claim,
+        "quote": c.quote,
+        "speaker": c.speaker,
+        "checked_at": c.checked_at,
+        "human": [asdict(r) for r in c.reviews],
+        "human_contradicted": contradicted(c),
+        "sources": [
+            {
+                "url": s.url,
+                "fetch_status": s.fetch_status,
+                "http_status": s.http_status,
+                "quote_status": s.quote_status,
+                "score": s.score,
+                "excerpt": s.excerpt,
+                "fragment_url": s.fragment_url,
+                "checked_at": s.checked_at,
+                "specifics": [
+                    {
+                        "kind": f.specific.kind.value,
+                        "text": f.specific.text,
+                        "status": f.status.value,
+                        "found": f.found_text,
+                    }
+                    for f in s.specifics
+                ],
+            }
+            for s in c.sources
+        ],
+    }
+
+
+def check_contract(summary: RunSummary, failing: set[str]) -> dict[str, Any]:
+    """`check --json`: the run, its counts, what changed, every claim, and the failed claims."""
+    return {
+        "run_id": summary.run_id,
+        "sources_checked": summary.sources_checked,
+        "counts": dict(summary.counts()),
+        "changed": [_outcome(o) for o in summary.transitions()],
+        "claims": [_outcome(o) for o in summary.outcomes],
+        "failed": [o.claim_id for o in summary.failed(failing)],
+    }
+
+
+def _outcome(o: ClaimOutcome) -> dict[str, Any]:
+    return {
+        "id": o.claim_id,
+        "status": o.status.value,
+        "previous": o.previous.value if o.previous else None,
+        "change": o.change,
+    }

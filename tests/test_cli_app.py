@@ -1,0 +1,208 @@
+"""The command line's contract: exit codes, closed pipes, Ctrl-C, --help defaults (issue 15)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from factcheck.cli.app import main
+from factcheck.errors import ExitCode
+from tests.site import Page, Site, serve
+
+FACTCHECK = [sys.executable, "-m", "factcheck"]
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write_claims(folder: Path, source: str) -> Path:
+    path = folder / "claims.yaml"
+    path.write_text(
+        "claims:\n"
+        "  - id: talks\n    claim: The talks went well.\n"
+        '    quote: "the talks were productive"\n'
+        f"    sources: [{source!r}]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def local_claims(tmp_path: Path) -> Path:
+    (tmp_path / "statement.txt").write_text("The minister said the talks were productive.\n")
+    return write_claims(tmp_path, "statement.txt")
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve() as s:
+        yield s
+
+
+def test_a_claims_path_that_is_a_folder_is_bad_input(tmp_path: Path) -> None:
+    code, out, err = invoke("check", "--claims", str(tmp_path))
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert "is a directory" in err
+    assert not (tmp_path / "factcheck.db").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_claims_file_is_bad_input(tmp_path: Path) -> None:
+    claims = local_claims(tmp_path)
+    claims.chmod(0)
+    code, _, err = invoke("check", "--claims", str(claims))
+    assert code == ExitCode.BAD_INPUT
+    assert "cannot read" in err
+
+
+def test_report_creates_the_output_folder(tmp_path: Path) -> None:
+    claims = local_claims(tmp_path)
+    assert invoke("check", "--claims", str(claims))[0] == ExitCode.OK
+    target = tmp_path / "missing" / "dir" / "r.md"
+    code, out, err = invoke("report", "--claims", str(claims), "-o", str(target))
+    assert (code, out) == (ExitCode.OK, "")
+    assert f"wrote {target}" in err
+    assert "the talks were productive" in target.read_text(encoding="utf-8")
+
+
+def test_a_local_path_with_a_space_is_a_path(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "noem copy.html").write_text("<p>She said the talks were productive.</p>")
+    folder = tmp_path / "article"
+    folder.mkdir()
+    claims = write_claims(folder, "../pages/noem copy.html")
+    code, out, err = invoke("check", "--claims", str(claims), "--json")
+    assert code == ExitCode.OK, err
+    assert '"supported": 1' in out
+
+
+def test_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in any command (here `draft`, which handled errors by hand) is 130, no traceback."""
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("factcheck.draft.read_article", interrupted)
+    code, out, err = invoke("draft", str(tmp_path / "article.txt"))
+    assert (code, out) == (ExitCode.INTERRUPTED, "")
+    assert err.startswith("interrupted")
+
+
+def test_sigint_during_a_check_exits_130_and_keeps_the_record(tmp_path: Path, site: Site) -> None:
+    asked = threading.Event()
+    site.pages["/slow"] = Page("<p>late</p>", delay=60)
+    original = site.routes.answer
+
+    def answer(h: object) -> None:
+        asked.set()
+        original(h)  # type: ignore[arg-type]
+
+    site.routes.answer = answer  # type: ignore[method-assign]
+    claims = write_claims(tmp_path, site.url("/slow"))
+    proc = subprocess.Popen(
+        [*FACTCHECK, "check", "--claims", str(claims), "--db", str(tmp_path / "factcheck.db")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # a terminal's Ctrl-C reaches the whole process group
+    )
+    try:
+        assert asked.wait(60), "the check never asked for the page"
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == ExitCode.INTERRUPTED, err
+    assert b"interrupted" in err and b"Traceback" not in err
+    assert out == b""
+    with sqlite3.connect(tmp_path / "factcheck.db") as db:
+        assert db.execute("SELECT state FROM runs").fetchall() == [("interrupted",)]
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    """`factcheck check | head -1`: stdout closes early; no message, no error exit."""
+    claims = local_claims(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write to stdout now fails with EPIPE
+    try:
+        for args in (["check"], ["check", "--json"], ["status"], ["report"]):
+            done = subprocess.run(
+                [*FACTCHECK, *args, "--claims", str(claims)],
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
+            assert (done.returncode, done.stderr) == (ExitCode.OK, b""), args
+    finally:
+        os.close(write_end)
+
+
+def test_a_run_waiting_for_the_lock_says_so(tmp_path: Path) -> None:
+    claims = local_claims(tmp_path)
+    db = tmp_path / "factcheck.db"
+    lock = Path(f"{db.resolve()}.lock").open("a")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # another run holds the database
+    proc = subprocess.Popen(
+        [*FACTCHECK, "check", "--claims", str(claims), "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    first_line: list[str] = []
+    reader = threading.Thread(target=lambda: first_line.append(proc.stderr.readline()))  # type: ignore[union-attr]
+    reader.start()
+    reader.join(60)  # the waiting run speaks before it gets the lock
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == ExitCode.OK, err
+    assert first_line and "waiting for it to finish" in first_line[0]
+    assert "1 supported" in out
+
+
+def numeric_options() -> Iterator[tuple[str, click.Option]]:
+    def walk(group: click.Group, prefix: str) -> Iterator[tuple[str, click.Command]]:
+        for name, command in group.commands.items():
+            yield f"{prefix}{name}", command
+            if isinstance(command, click.Group):
+                yield from walk(command, f"{prefix}{name} ")
+
+    for name, command in walk(main, ""):  # type: ignore[arg-type]
+        for param in command.params:
+            if isinstance(param, click.Option) and isinstance(
+                param.type, click.types._NumberParamTypeBase
+            ):
+                yield name, param
+
+
+def test_every_numeric_option_shows_its_default() -> None:
+    options = list(numeric_options())
+    assert {"--concurrency", "--timeout", "--interval"} <= {o.opts[0] for _, o in options}
+    for name, option in options:
+        ctx = click.Context(main.commands[name.split()[0]])  # type: ignore[attr-defined]
+        record = option.get_help_record(ctx)
+        assert record is not None and "[default: " in record[1], (name, option.opts)
+
+
+def test_format_help_lists_every_format_one_per_line() -> None:
+    from factcheck.formats import FORMATS
+
+    code, out, _ = invoke("report", "--help")
+    assert code == ExitCode.OK
+    lines = out.splitlines()
+    for name, fmt in FORMATS.items():
+        assert any(line.split()[:1] == [name] and fmt.description in line for line in lines)
