@@ -153,21 +153,21 @@ def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
 def test_a_run_waiting_for_the_lock_says_so(tmp_path: Path) -> None:
     claims = local_claims(tmp_path)
     db = tmp_path / "factcheck.db"
-    lock = Path(f"{db.resolve()}.lock").open("a")
-    fcntl.flock(lock, fcntl.LOCK_EX)  # another run holds the database
-    proc = subprocess.Popen(
-        [*FACTCHECK, "check", "--claims", str(claims), "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stderr is not None
     first_line: list[str] = []
-    reader = threading.Thread(target=lambda: first_line.append(proc.stderr.readline()))  # type: ignore[union-attr]
-    reader.start()
-    reader.join(60)  # the waiting run speaks before it gets the lock
-    fcntl.flock(lock, fcntl.LOCK_UN)
-    lock.close()
+    with Path(f"{db.resolve()}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another run holds the database
+        proc = subprocess.Popen(
+            [*FACTCHECK, "check", "--claims", str(claims), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        stderr = proc.stderr
+        assert stderr is not None
+        reader = threading.Thread(target=lambda: first_line.append(stderr.readline()))
+        reader.start()
+        reader.join(60)  # the waiting run speaks before it gets the lock
+        fcntl.flock(lock, fcntl.LOCK_UN)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == ExitCode.OK, err
     assert first_line and "waiting for it to finish" in first_line[0]
