@@ -85,8 +85,8 @@ def _stages(work: Path, claims: object, settings: object, urls: list[str]) -> di
     cache = SnapshotCache(work / "cache-stages")
     verifier = Verifier(fetcher, cache)
     store = Store.open(work / "stages.db")
-    store.sync_claims(claims)
-    run_id = store.start_run("full", claims.path, MATCHER_VERSION)
+    store.writer.sync_claims(claims)
+    run_id = store.writer.start_run("full", claims.path, MATCHER_VERSION)
     by_url = {s.url: c for c in claims.claims for s in c.sources}
     verify = record = 0.0
     for url in urls:
@@ -98,9 +98,11 @@ def _stages(work: Path, claims: object, settings: object, urls: list[str]) -> di
         t0 = time.perf_counter()
         outcome = verifier.verify_source(result, [by_url[url]], {})
         t1 = time.perf_counter()
-        snapshot = store.record_snapshot(run_id, outcome.fetch, outcome.text, outcome.text_hash)
-        store.record_verifications(run_id, snapshot, list(outcome.verifications))
+        snapshot = store.writer.record_snapshot(
+            run_id, outcome.fetch, outcome.text, outcome.text_hash
+        )
+        store.writer.record_verifications(run_id, snapshot, list(outcome.verifications))
         record += time.perf_counter() - t1
         verify += t1 - t0
-    store.finish_run(run_id)
+    store.writer.finish_run(run_id)
     return {"fetch": fetch, "verify": verify, "record": record}

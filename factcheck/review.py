@@ -40,8 +40,8 @@ def record_review(
     by: str | None,
 ) -> Review:
     """Validate and append one decision; the machine's own record is never changed."""
-    store.require_claim(claim_id)
-    if url is not None and url not in {s["url"] for s in store.claim_sources([claim_id])}:
+    store.reader.require_claim(claim_id)
+    if url is not None and url not in {s["url"] for s in store.reader.claim_sources([claim_id])}:
         raise NotFoundError(f"{url!r} is not a source of {claim_id!r}")
     value, best, worst, label = rating
     human_rating = None
@@ -54,7 +54,7 @@ def record_review(
                 "say what was decided: --accept, --reject, --checked, --rating or --note"
             )
         decision = "note"
-    results = store.claim_results([claim_id])
+    results = store.reader.claim_results([claim_id])
     review = Review(
         claim_id=claim_id,
         decision=decision,
@@ -65,7 +65,7 @@ def record_review(
         rating=human_rating,
         machine_status=results[-1]["status"] if results else None,
     )
-    store.add_review(review)
+    store.writer.add_review(review)
     return review
 
 

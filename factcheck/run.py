@@ -100,21 +100,21 @@ def run_check(
 ) -> RunSummary:
     """Check every source (or only the due ones), recording each outcome as soon as it exists."""
     with run_lock(settings.db_path):
-        store.sync_claims(claims_file)
+        store.writer.sync_claims(claims_file)
         claims = claims_file.claims
-        latest = store.latest_verifications([c.id for c in claims])
-        previous = store.previous_texts(latest)  # what reuse and drift compare with
+        latest = store.reader.latest_verifications([c.id for c in claims])
+        previous = store.reader.previous_texts(latest)  # what reuse and drift compare with
         requests = _requests(store, claims, settings, now or utc_now(), due, previous)
         if on_start is not None:
             on_start(len(requests))
         cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
-        run_id = store.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
+        run_id = store.writer.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
         verifier = Verifier(fetcher or Fetcher(settings, cache), cache, settings.workers)
         current = {key: prev.verification for key, prev in latest.items()}
         fresh: set[tuple[str, str]] = set()  # checked in this run
 
         def record(outcome: SourceOutcome) -> None:
-            store.record_outcome(
+            store.writer.record_outcome(
                 run_id, outcome.fetch, outcome.text, outcome.text_hash, list(outcome.verifications)
             )
             for v in outcome.verifications:
@@ -129,10 +129,10 @@ def run_check(
                 pending = [current[key] for key in fresh]
                 _archive_fallback(settings, verifier, store, run_id, claims_file, pending, current)
         except BaseException:
-            store.finish_run(run_id, "interrupted")
+            store.writer.finish_run(run_id, "interrupted")
             raise
         outcomes = _roll_up_all(store, run_id, claims, current)
-        store.finish_run(run_id)
+        store.writer.finish_run(run_id)
     return RunSummary(run_id, tuple(outcomes), len(requests))
 
 
@@ -148,8 +148,8 @@ def _requests(
     is_file = {s.url: s.is_file for c in claims for s in c.sources}
     urls = list(citing)
     if due:
-        urls = due_sources(store.source_schedule(claims, settings.recheck_default), now)
-    return store.fetch_requests(
+        urls = due_sources(store.reader.source_schedule(claims, settings.recheck_default), now)
+    return store.reader.fetch_requests(
         [
             (
                 url,
@@ -188,7 +188,7 @@ def _archive_fallback(
                 cited[source.url] = when
     fallback = ArchiveFallback(verifier, settings.archive_cdx, settings.archive_base)
     recovered = fallback.recover(pending, claims_file.claims, cited)
-    store.record_archive(run_id, recovered)
+    store.writer.record_archive(run_id, recovered)
     for v in recovered:
         current[(v.claim_id, v.url)] = v
 
@@ -199,7 +199,7 @@ def _roll_up_all(
     claims: Sequence[Claim],
     current: dict[tuple[str, str], Verification],
 ) -> list[ClaimOutcome]:
-    previous = store.previous_claim_statuses(run_id)
+    previous = store.reader.previous_claim_statuses(run_id)
     outcomes = []
     for claim in claims:
         checks = [current[(claim.id, s.url)] for s in claim.sources if (claim.id, s.url) in current]
@@ -207,7 +207,7 @@ def _roll_up_all(
         outcomes.append(
             ClaimOutcome(claim.id, roll_up(claim, checks), ClaimStatus(before) if before else None)
         )
-    store.record_claim_results(run_id, [(o.claim_id, o.status.value) for o in outcomes])
+    store.writer.record_claim_results(run_id, [(o.claim_id, o.status.value) for o in outcomes])
     return outcomes
 
 

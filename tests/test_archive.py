@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from factcheck.run import run_check
 from factcheck.settings import Settings
 from factcheck.store.database import Store
 from factcheck.wayback.fallback import Capture, cdx_request, parse_cdx, pick_captures
-from tests.site import Page, Site, serve
+from tests.site import Page, Site
 
 QUOTE = "we will keep every hospital in the region open for the next ten years"
 PAGE = f"<html><body><p>The minister said {QUOTE}.</p></body></html>"
@@ -32,30 +31,36 @@ CDX_LINES = {
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
-    with serve() as s:
-        s.pages["/edited"] = Page("<p>The minister said we will keep most hospitals open.</p>")
-        s.pages["/error-capture"] = Page("gone", status=410)
-        s.pages["/never-archived"] = Page("gone", status=404)
+def pages() -> dict[str, Page]:
+    return {
+        "/edited": Page("<p>The minister said we will keep most hospitals open.</p>"),
+        "/error-capture": Page("gone", status=410),
+        "/never-archived": Page("gone", status=404),
+    }
 
-        def cdx(query: dict[str, str]) -> Page:
-            path = "/" + query["url"].split("/", 3)[3]
-            lines = [line.format(u=query["url"]) for line in CDX_LINES.get(path, [])]
-            return Page("\n".join(lines) + "\n", content_type="text/plain")
 
-        def capture(ts: str, path: str, page: Page) -> None:
-            s.pages[f"/web/{ts}id_/{s.url(path)}"] = page
+@pytest.fixture
+def site(site: Site) -> Site:
+    """The pages, plus a fake CDX API and the captures it lists."""
 
-        capture("20251219093000", "/dead", Page(PAGE))
-        capture("20251218000000", "/edited", Page(PAGE))
-        capture(
-            "20251219000000",
-            "/error-capture",
-            Page("<html><head><title>404 Not Found</title></head><body>Not found</body></html>"),
-        )
-        capture("20251201000000", "/error-capture", Page(PAGE))
-        s.routes_by_query["/cdx"] = cdx
-        yield s
+    def cdx(query: dict[str, str]) -> Page:
+        path = "/" + query["url"].split("/", 3)[3]
+        lines = [line.format(u=query["url"]) for line in CDX_LINES.get(path, [])]
+        return Page("\n".join(lines) + "\n", content_type="text/plain")
+
+    def capture(ts: str, path: str, page: Page) -> None:
+        site.pages[f"/web/{ts}id_/{site.url(path)}"] = page
+
+    capture("20251219093000", "/dead", Page(PAGE))
+    capture("20251218000000", "/edited", Page(PAGE))
+    capture(
+        "20251219000000",
+        "/error-capture",
+        Page("<html><head><title>404 Not Found</title></head><body>Not found</body></html>"),
+    )
+    capture("20251201000000", "/error-capture", Page(PAGE))
+    site.routes_by_query["/cdx"] = cdx
+    return site
 
 
 def test_fallback_verifies_the_quote_in_the_nearest_good_capture(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 
-from factcheck.cli.app import main
-from tests.site import Page, Site, serve
+from tests.site import Page, Site
+
+if TYPE_CHECKING:
+    from tests.conftest import Invoke, WriteClaims
 
 ARTICLE = """<html><head><title>Defence pacts signed</title></head><body>
 <script>var x = "Our forces already work well together";</script>
@@ -23,70 +24,81 @@ the conditions for even more seamless cooperation.&rdquo;</p>
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
-    with serve() as s:
-        s.pages["/article"] = Page(ARTICLE)
-        s.pages["/slow"] = Page("<p>late</p>", delay=3)
-        yield s
+def pages() -> dict[str, Page]:
+    return {"/article": Page(ARTICLE), "/slow": Page("<p>late</p>", delay=3)}
 
 
-def write_claims(tmp_path: Path, site: Site) -> Path:
+@pytest.fixture
+def claims(tmp_path: Path, site: Site, write_claims: WriteClaims) -> Path:
+    """One claim per outcome: verbatim, straight quotes, absent, altered, dead, slow, local."""
     local = tmp_path / "statement.txt"
     local.write_text("The minister said the talks were productive and useful.\n")
-    path = tmp_path / "claims.yaml"
-    path.write_text(
-        f"""claims:
-  - id: verbatim-quote
-    claim: Collins said the forces work well together.
-    quote: "Our forces already work well together, and this agreement will create the conditions for even more seamless cooperation."
-    speaker: Judith Collins
-    sources:
-      - {site.url("/article")}
-  - id: straight-quotes
-    claim: Collins said ties are strong.
-    quote: "New Zealand's ties are \\"stronger than ever\\""
-    sources: [{site.url("/article")}]
-  - id: absent-quote
-    claim: Collins said something else.
-    quote: "We will never sign another agreement with anyone at all"
-    sources: [{site.url("/article")}]
-  - id: altered-quote
-    claim: The ministry has 21 staff.
-    quote: "The ministry said it had 21 staff in Tokyo."
-    sources: [{site.url("/article")}]
-  - id: dead-link
-    claim: A page that is gone.
-    quote: "Some words that were once there"
-    sources: [{site.url("/missing")}]
-  - id: slow-link
-    claim: A page that never answers in time.
-    quote: "late words here"
-    sources: [{site.url("/slow")}]
-  - id: local-file
-    claim: The minister found the talks productive.
-    quote: "the talks were productive and useful"
-    sources: [{local}]
-  - id: no-sources
-    claim: Something nobody sourced.
-    quote: "words with no source"
-""",
-        encoding="utf-8",
+    article = site.url("/article")
+    return write_claims(
+        tmp_path,
+        [
+            {
+                "id": "verbatim-quote",
+                "claim": "Collins said the forces work well together.",
+                "quote": "Our forces already work well together, and this agreement will create "
+                "the conditions for even more seamless cooperation.",
+                "speaker": "Judith Collins",
+                "sources": [article],
+            },
+            {
+                "id": "straight-quotes",
+                "claim": "Collins said ties are strong.",
+                "quote": 'New Zealand\'s ties are "stronger than ever"',
+                "sources": [article],
+            },
+            {
+                "id": "absent-quote",
+                "claim": "Collins said something else.",
+                "quote": "We will never sign another agreement with anyone at all",
+                "sources": [article],
+            },
+            {
+                "id": "altered-quote",
+                "claim": "The ministry has 21 staff.",
+                "quote": "The ministry said it had 21 staff in Tokyo.",
+                "sources": [article],
+            },
+            {
+                "id": "dead-link",
+                "claim": "A page that is gone.",
+                "quote": "Some words that were once there",
+                "sources": [site.url("/missing")],
+            },
+            {
+                "id": "slow-link",
+                "claim": "A page that never answers in time.",
+                "quote": "late words here",
+                "sources": [site.url("/slow")],
+            },
+            {
+                "id": "local-file",
+                "claim": "The minister found the talks productive.",
+                "quote": "the talks were productive and useful",
+                "sources": [str(local)],
+            },
+            {
+                "id": "no-sources",
+                "claim": "Something nobody sourced.",
+                "quote": "words with no source",
+            },
+        ],
     )
-    return path
-
-
-def run(args: list[str]) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def check_args(claims: Path, db: Path) -> list[str]:
     return ["check", "--claims", str(claims), "--db", str(db), "--timeout", "0.5", "--retries", "0"]
 
 
-def test_check_reports_each_status_and_records_them(tmp_path: Path, site: Site) -> None:
-    claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
-    code, out, err = run([*check_args(claims, db), "--json"])
+def test_check_reports_each_status_and_records_them(
+    tmp_path: Path, site: Site, invoke: Invoke, claims: Path
+) -> None:
+    db = tmp_path / "fc.db"
+    code, out, err = invoke(*check_args(claims, db), "--json")
     assert code == 3, err
     summary = json.loads(out)
     statuses = {c["id"]: c["status"] for c in summary["claims"]}
@@ -100,7 +112,7 @@ def test_check_reports_each_status_and_records_them(tmp_path: Path, site: Site) 
         "local-file": "supported",
         "no-sources": "unsourced",
     }
-    code, out, _ = run(["status", "--claims", str(claims), "--db", str(db), "--json"])
+    code, out, _ = invoke("status", "--claims", str(claims), "--db", str(db), "--json")
     assert code == 0
     by_id = {c["id"]: c for c in json.loads(out)["claims"]}
     assert by_id["verbatim-quote"]["sources"][0]["quote_status"] == "verbatim"
@@ -129,10 +141,12 @@ def test_check_reports_each_status_and_records_them(tmp_path: Path, site: Site) 
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_rerun_adds_history_without_duplicating_claims(tmp_path: Path, site: Site) -> None:
-    claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
-    run(check_args(claims, db))
-    run(check_args(claims, db))
+def test_rerun_adds_history_without_duplicating_claims(
+    tmp_path: Path, site: Site, invoke: Invoke, claims: Path
+) -> None:
+    db = tmp_path / "fc.db"
+    invoke(*check_args(claims, db))
+    invoke(*check_args(claims, db))
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 8
     assert con.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 2
@@ -141,35 +155,39 @@ def test_rerun_adds_history_without_duplicating_claims(tmp_path: Path, site: Sit
     assert con.execute("SELECT COUNT(DISTINCT run_id) FROM claim_results").fetchone()[0] == 2
 
 
-def test_show_displays_source_details(tmp_path: Path, site: Site) -> None:
-    claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
-    run(check_args(claims, db))
-    code, out, _ = run(["show", "altered-quote", "--claims", str(claims), "--db", str(db)])
+def test_show_displays_source_details(
+    tmp_path: Path, site: Site, invoke: Invoke, claims: Path
+) -> None:
+    db = tmp_path / "fc.db"
+    invoke(*check_args(claims, db))
+    code, out, _ = invoke("show", "altered-quote", "--claims", str(claims), "--db", str(db))
     assert code == 0
     assert "misquoted" in out and "altered" in out
     assert "12" in out and "21" in out
-    code, out, _ = run(["show", "verbatim-quote", "--claims", str(claims), "--db", str(db)])
+    code, out, _ = invoke("show", "verbatim-quote", "--claims", str(claims), "--db", str(db))
     assert "#:~:text=" in out
-    code, _, err = run(["show", "nope", "--claims", str(claims), "--db", str(db)])
+    code, _, err = invoke("show", "nope", "--claims", str(claims), "--db", str(db))
     assert code == 4 and "nope" in err
 
 
-def test_all_supported_exits_zero(tmp_path: Path, site: Site) -> None:
+def test_all_supported_exits_zero(tmp_path: Path, site: Site, invoke: Invoke) -> None:
     path = tmp_path / "claims.yaml"
     path.write_text(
         'claims:\n  - id: ok\n    claim: c\n    quote: "stronger than ever"\n'
         f"    sources: [{site.url('/article')}]\n"
     )
-    code, out, err = run(check_args(path, tmp_path / "fc.db"))
+    code, out, err = invoke(*check_args(path, tmp_path / "fc.db"))
     assert code == 0, out + err
     assert "supported" in out
 
 
-def test_offline_uses_cached_snapshots(tmp_path: Path, site: Site) -> None:
-    claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
-    run(check_args(claims, db))
+def test_offline_uses_cached_snapshots(
+    tmp_path: Path, site: Site, invoke: Invoke, claims: Path
+) -> None:
+    db = tmp_path / "fc.db"
+    invoke(*check_args(claims, db))
     hits = site.hits.total()
-    code, out, _ = run([*check_args(claims, db), "--offline", "--json"])
+    code, out, _ = invoke(*check_args(claims, db), "--offline", "--json")
     assert site.hits.total() == hits  # nothing fetched
     statuses = {c["id"]: c["status"] for c in json.loads(out)["claims"]}
     assert statuses["verbatim-quote"] == "supported"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import click
 import pytest
-from click.testing import CliRunner
+from webserver import make_pdf
 
 from factcheck.claims.load import load_claims
-from factcheck.cli.common import FactcheckGroup
-from factcheck.cli.draft import register
 from factcheck.draft import (
     SCARE_TAG,
     UNCLOSED_TAG,
@@ -19,6 +17,7 @@ from factcheck.draft import (
     draft_yaml,
     find_quotes,
     merge_into,
+    read_article,
     slugify,
     split_sentences,
     unique_id,
@@ -29,8 +28,11 @@ from factcheck.models import SpecificKind
 from factcheck.specifics import extract_specifics
 from tests.site import Page, serve
 
+if TYPE_CHECKING:
+    from tests.conftest import Invoke
+
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "article.txt"
+SEED = ROOT / "tests" / "data" / "seed" / "article.txt"
 
 
 def quotes_of(text: str) -> list[DraftClaim]:
@@ -39,21 +41,6 @@ def quotes_of(text: str) -> list[DraftClaim]:
 
 def speakers(text: str) -> dict[str, str | None]:
     return {d.quote: d.speaker for d in quotes_of(text) if d.quote}
-
-
-@pytest.fixture
-def cli() -> click.Group:
-    @click.group(cls=FactcheckGroup)
-    def group() -> None:
-        """A stand-in for factcheck's main group (which translates errors to exit codes)."""
-
-    register(group)
-    return group
-
-
-def invoke(cli: click.Group, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 # --- quote finding ----------------------------------------------------------------------------
@@ -447,7 +434,7 @@ def test_merge_refuses_an_invalid_file_and_leaves_it(tmp_path: Path) -> None:
 # --- the seed article -------------------------------------------------------------------------
 
 COLLINS, JT, PENK = "Judith Collins", "Japan Times", "Chris Penk"
-# Every quoted passage of shared/seed/article.txt, in order, with its speaker as the article
+# Every quoted passage of the seed article (tests/data/seed/article.txt), in order, with its speaker as the article
 # attributes it (read by hand); None where the text attributes it to no one.
 SEED_QUOTES = [
     ("Our forces already work well together, and this agreement will create the conditions "
@@ -513,8 +500,8 @@ def test_seed_article_fact_sentences() -> None:
     assert len(facts) == 19
 
 
-def test_seed_article_draft_validates(tmp_path: Path, cli: click.Group) -> None:
-    code, out, err = invoke(cli, "draft", str(SEED))
+def test_seed_article_draft_validates(tmp_path: Path, invoke: Invoke) -> None:
+    code, out, err = invoke("draft", str(SEED))
     assert code == 0
     assert err.startswith("drafted ")
     path = tmp_path / "claims.yaml"
@@ -527,65 +514,159 @@ def test_seed_article_draft_validates(tmp_path: Path, cli: click.Group) -> None:
 # --- the command ----------------------------------------------------------------------------
 
 
-def test_cli_missing_article_exits_4(tmp_path: Path, cli: click.Group) -> None:
-    code, out, err = invoke(cli, "draft", str(tmp_path / "nope.txt"))
+def test_cli_missing_article_exits_4(tmp_path: Path, invoke: Invoke) -> None:
+    code, out, err = invoke("draft", str(tmp_path / "nope.txt"))
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert "no such article file" in err
-    code, _, err = invoke(cli, "draft", str(tmp_path))
+    code, _, err = invoke("draft", str(tmp_path))
     assert code == ExitCode.BAD_INPUT
     assert "directory" in err
 
 
-def test_cli_empty_article_exits_4(tmp_path: Path, cli: click.Group) -> None:
+def test_cli_empty_article_exits_4(tmp_path: Path, invoke: Invoke) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n", "utf-8")
-    code, _, err = invoke(cli, "draft", str(empty))
+    code, _, err = invoke("draft", str(empty))
     assert code == ExitCode.BAD_INPUT
     assert "no text" in err
 
 
-def test_cli_html_file_with_base_url(tmp_path: Path, cli: click.Group) -> None:
+def test_cli_html_file_with_base_url(tmp_path: Path, invoke: Invoke) -> None:
     page = tmp_path / "article.html"
     page.write_text(HTML, "utf-8")
-    code, out, _ = invoke(cli, "draft", str(page), "--base-url", "https://news.example.nz/a")
+    code, out, _ = invoke("draft", str(page), "--base-url", "https://news.example.nz/a")
     assert code == 0
     path = tmp_path / "claims.yaml"
     path.write_text(out, "utf-8")
     loaded = load_claims(path)
     assert loaded.article is not None
     assert loaded.article.title == "Pacts signed"
-    assert loaded.article.url == "https://news.example.nz/a"
+    assert loaded.article.url is None  # --base-url resolves links; it is not the article's address
     urls = {s.url for c in loaded.claims for s in c.sources}
     assert "https://news.example.nz/news/budget.html" in urls
 
 
-def test_cli_fetches_a_url_and_merges(tmp_path: Path, cli: click.Group) -> None:
+def test_cli_fetches_a_url_and_merges(tmp_path: Path, invoke: Invoke) -> None:
     claims = tmp_path / "claims.yaml"
     claims.write_text(EXISTING, "utf-8")
     with serve() as site:
         site.pages["/news/pacts"] = Page(HTML.replace('<base href="/news/">', ""))
         site.pages["/gone"] = Page("missing", 404, "text/plain")
-        code, out, err = invoke(cli, "draft", site.url("/news/pacts"), "--merge", str(claims))
+        code, out, err = invoke("draft", site.url("/news/pacts"), "--merge", str(claims))
         assert code == 0
         assert out == ""
         assert err.startswith(f"updated {claims}: added ")
         merged = load_claims(claims)
         assert site.url("/news/budget.html") in {s.url for c in merged.claims for s in c.sources}
         assert [c.id for c in merged.claims][:2] == ["acsa-seamless", "imminent"]
-        code, out, err = invoke(cli, "draft", site.url("/gone"))
+        code, out, err = invoke("draft", site.url("/gone"))
         assert code == ExitCode.BAD_INPUT
         assert "cannot fetch the article" in err
         assert out == ""
     assert claims.read_text("utf-8").startswith(EXISTING.removesuffix("# end of file\n"))
 
 
-def test_cli_fetches_plain_text_url(cli: click.Group) -> None:
+def test_cli_fetches_plain_text_url(invoke: Invoke) -> None:
     with serve() as site:
         body = "Collins declared: “We are ready.”\nThe budget rose 5% in 2025."
         site.pages["/a.txt"] = Page(body, content_type="text/plain; charset=utf-8")
-        code, out, _ = invoke(cli, "draft", site.url("/a.txt"))
+        code, out, _ = invoke("draft", site.url("/a.txt"))
     assert code == 0
     assert "quote: We are ready." in out
     assert "speaker: Collins" in out
     assert "- 5%" in out
+
+
+# --- issue 20: ordinary news pages ------------------------------------------------------------
+
+
+def draft_html(tmp_path: Path, html: str, *args: str) -> list[DraftClaim]:
+    page = tmp_path / "page.html"
+    page.write_text(html, "utf-8")
+    return draft_claims(read_article(str(page), *args).paragraphs)
+
+
+ASPNET = """<!doctype html><html><head><title>Moon shot</title></head><body>
+<form method="post" action="./story.aspx" id="aspnetForm">
+<input type="hidden" name="__VIEWSTATE" value="abc">
+<div class="main-article"><h1>Moon shot</h1>
+<p>NASA picked five firms for the programme on Monday, the agency said in a statement.</p>
+<p>“We are going back to the moon to stay,” NASA chief Jim Bridenstine said.</p>
+</div></form></body></html>"""
+
+
+def test_article_inside_a_form_is_read(tmp_path: Path) -> None:
+    drafts = draft_html(tmp_path, ASPNET)
+    assert [(d.quote, d.speaker) for d in drafts if d.quote] == [
+        ("We are going back to the moon to stay", "Jim Bridenstine")
+    ]
+
+
+CLUTTERED = """<!doctype html><html><head><title>Flu shots</title></head><body>
+<header><a href="/">News</a> <a href="/health">Health</a></header>
+<div class="sidebar"><h3>Most read</h3><ul>
+<li><a href="/a">Senator calls plan a “disaster” for the state</a></li>
+<li><a href="/b">Why the “golden hour” matters for your photos</a></li></ul></div>
+<article><h1>Doctors offer free flu shots</h1>
+<p>Doctors offered on Tuesday to vaccinate detained migrants against the flu, after three
+children died in custody over the past year.</p>
+<p>“We are physicians, and we cannot stand by while children die of a preventable disease,”
+Dr. Marie DeLuca, an internist in New York, said in an interview.</p>
+<p>The agency said it would not allow the clinic, calling it “not appropriate” for a
+detention setting, and that detainees already get medical care.</p>
+<p>Customs and Border Protection did not answer questions about how many people had been
+vaccinated this season, nor about when it last reviewed its policy on the matter.</p>
+</article>
+<div class="comments"><p>Comments are moderated. Please keep it “civil” and on topic.</p></div>
+<footer><p>About the author: Jane Roe writes about “health policy” for us.</p></footer>
+</body></html>"""
+
+
+def test_page_clutter_is_left_out(tmp_path: Path) -> None:
+    quotes = {d.quote for d in draft_html(tmp_path, CLUTTERED) if d.quote}
+    assert quotes == {
+        "We are physicians, and we cannot stand by while children die of a preventable disease",
+        "not appropriate",
+    }
+
+
+def test_base_url_is_not_the_article_address(tmp_path: Path) -> None:
+    canonical = CLUTTERED.replace(
+        "</title>", '</title><link rel="canonical" href="https://news.example/flu-shots">'
+    )
+    page = tmp_path / "page.html"
+    page.write_text(canonical, "utf-8")
+    found = read_article(str(page), "https://news.example/")
+    assert found.article is not None
+    assert found.article.url == "https://news.example/flu-shots"
+
+
+def test_pdf_article_is_read_as_check_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(make_pdf(['"We will appeal the ruling," Mayor Ann Lee said on May 3, 2024.']))
+    drafts = draft_claims(read_article(str(path)).paragraphs)
+    assert [(d.quote, d.speaker) for d in drafts if d.quote] == [
+        ("We will appeal the ruling", "Ann Lee")
+    ]
+    assert not any("obj" in d.claim for d in drafts)
+
+
+@pytest.mark.parametrize("where", ["new/dir/claims.yaml", "afile.txt/claims.yaml"])
+def test_merge_into_a_missing_or_unwritable_folder(
+    tmp_path: Path, invoke: Invoke, where: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("“We are ready,” Collins said in 2024.", "utf-8")
+    (tmp_path / "afile.txt").write_text("not a folder", "utf-8")
+    target = tmp_path / where
+    code, out, err = invoke("draft", str(article), "--merge", str(target))
+    if where.startswith("new"):
+        assert code == 0
+        assert err.startswith(f"created {target}")
+        assert [c.quote for c in load_claims(target).claims if c.quote] == ["We are ready"]
+    else:
+        assert code == ExitCode.BAD_INPUT
+        assert err.startswith(f"error: cannot write {target}")
+        assert "Traceback" not in err
+    assert out == ""

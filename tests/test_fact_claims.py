@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from factcheck.cli.app import main
-from tests.site import Page, Site, serve
+from tests.site import Page, Site
 
 FBI_PAGE = """<html><body><h1>FBI to open standalone office in Wellington</h1>
 <p>FBI director Kash Patel visited Wellington on 31 July 2025, where he met Defence Minister
@@ -22,12 +21,8 @@ years, including $9 billion of new spending.</p></body></html>"""
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
-    with serve() as s:
-        s.pages["/fbi"] = Page(FBI_PAGE)
-        s.pages["/dmz"] = Page(DMZ_PAGE)
-        s.pages["/budget"] = Page(BUDGET_PAGE)
-        yield s
+def pages() -> dict[str, Page]:
+    return {"/fbi": Page(FBI_PAGE), "/dmz": Page(DMZ_PAGE), "/budget": Page(BUDGET_PAGE)}
 
 
 def test_wrong_month_and_wrong_count_are_partly_with_the_conflict_shown(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
 from factcheck.store.rows import CARRIED_OVER, check_row
 from factcheck.verify import SourceChecker
-from tests.site import Page, Site, serve
+from tests.site import Page, Site
 
 QUOTE = "the bridge will open to traffic in the spring of next year"
 
@@ -35,11 +34,8 @@ def page(sentence: str, extra: str = "") -> Page:
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
-    with serve() as s:
-        for name in ("same", "other", "edited", "removed", "moved"):
-            s.pages[f"/{name}"] = page(QUOTE)
-        yield s
+def pages() -> dict[str, Page]:
+    return {f"/{name}": page(QUOTE) for name in ("same", "other", "edited", "removed", "moved")}
 
 
 def claims_file(tmp_path: Path, site: Site, recheck: str = "7d") -> Path:
@@ -163,7 +159,7 @@ def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
     path, cfg = claims_file(tmp_path, site), settings(tmp_path)
     store = Store.open(cfg.db_path)
     run_check(cfg, load_claims(path), store)
-    before = store.latest_verifications(["same"])
+    before = store.reader.latest_verifications(["same"])
     made: list[Verification] = []
     later = run_check(
         cfg,

@@ -191,7 +191,7 @@ def make_existing_db(path: Path) -> None:
     """A migrated database holding one claim, checkpointed so its bytes are all in the file."""
     store = Store.open(path)
     claim = Claim(id="kept", claim="A claim already recorded.")
-    store.sync_claims(ClaimsFile(path="claims.yaml", claims=(claim,)))
+    store.writer.sync_claims(ClaimsFile(path="claims.yaml", claims=(claim,)))
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.db.execute("PRAGMA journal_mode = DELETE")
     store.close()

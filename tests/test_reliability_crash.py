@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.store.database import Store
+from factcheck.store.writes import Writer
 from tests.site import Page, Site
 from tests.test_crash import N, site, start, wait_for_checks, write_claims
 
@@ -317,7 +318,7 @@ def test_kill_between_snapshot_and_checks_loses_nothing(
         raise _Killed
 
     with monkeypatch.context() as patch:
-        patch.setattr(Store, "record_verifications", killed)
+        patch.setattr(Writer, "record_verifications", killed)
         with pytest.raises(_Killed):
             run_check(settings, claims, store)
     run_check(settings, claims, store, due=True)

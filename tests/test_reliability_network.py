@@ -7,25 +7,22 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 from webserver import TestServer, page, redirect
 
-from factcheck.cli.app import main
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 from tests.test_fetch import tls_server
 
+if TYPE_CHECKING:
+    from tests.conftest import Invoke
+
 __all__ = ["tls_server"]
 SECRETS = {"Authorization": "Bearer s3cret", "Cookie": "session=s3cret"}
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.parametrize(
@@ -41,7 +38,9 @@ def invoke(*args: str) -> tuple[int, str, str]:
         "dict://127.0.0.1:11211/stat",
     ],
 )
-def test_only_http_https_and_local_paths_are_accepted(tmp_path: Path, source: str) -> None:
+def test_only_http_https_and_local_paths_are_accepted(
+    tmp_path: Path, source: str, invoke: Invoke
+) -> None:
     claims = tmp_path / "claims.yaml"
     claims.write_text(f"claims:\n  - id: a\n    claim: x\n    sources: ['{source}']\n")
     code, out, err = invoke("check", "--claims", str(claims), "--db", str(tmp_path / "f.db"))
@@ -51,7 +50,7 @@ def test_only_http_https_and_local_paths_are_accepted(tmp_path: Path, source: st
     assert not (tmp_path / "f.db").exists()
 
 
-def test_a_local_path_is_read_as_a_file(tmp_path: Path) -> None:
+def test_a_local_path_is_read_as_a_file(tmp_path: Path, invoke: Invoke) -> None:
     (tmp_path / "statement.txt").write_text("The minister said the talks were useful.\n")
     claims = tmp_path / "claims.yaml"
     claims.write_text(
@@ -149,7 +148,10 @@ def test_credentials_stay_with_their_origin_across_ports(
 
 
 def test_tls_is_verified_by_default_through_the_cli(
-    tls_server: tuple[TestServer, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tls_server: tuple[TestServer, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    invoke: Invoke,
 ) -> None:
     server, _ = tls_server
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
@@ -180,7 +182,9 @@ def test_refuse_private_refuses_loopback(web_server: TestServer, tmp_path: Path)
     assert fetch_one(url, tmp_path).status is FetchStatus.FETCHED  # off by default
 
 
-def test_cli_can_refuse_private_addresses(web_server: TestServer, tmp_path: Path) -> None:
+def test_cli_can_refuse_private_addresses(
+    web_server: TestServer, tmp_path: Path, invoke: Invoke
+) -> None:
     url = web_server.add("/inside", page("<p>internal</p>"))
     claims = tmp_path / "claims.yaml"
     claims.write_text(

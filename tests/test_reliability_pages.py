@@ -9,14 +9,16 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
-from click.testing import CliRunner
 
-from factcheck.cli.app import main
 from factcheck.formats import FORMATS
 from tests.site import Page, Site, serve
+
+if TYPE_CHECKING:
+    from tests.conftest import Invoke, WriteClaims
 
 EVIL_TITLE = (
     "&lt;script&gt;alert('title')&lt;/script&gt; <b onmouseover=alert(1)>x</b> "
@@ -83,31 +85,28 @@ CLAIMS = {
 }
 
 
-def write_claims(folder: Path, site: Site) -> Path:
-    lines = ["article: {title: '<script>alert(8)</script>', published: 2026-01-16}", "claims:"]
-    for claim_id, (path, quote) in CLAIMS.items():
-        lines += [
-            f"  - id: {claim_id}",
-            f"    claim: {json.dumps('=SUM(1+1) <img src=x onerror=alert(9)> ' + claim_id)}",
-            f"    quote: {json.dumps(quote)}",
-            "    speaker: '@Mallory <script>alert(10)</script>'",
-            f"    sources: [{site.url(path)}]",
-            "    rating: {value: 1, best: 5, label: '<script>alert(11)</script>'}",
-        ]
-    claims = folder / "claims.yaml"
-    claims.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return claims
+def hostile_claims(site: Site) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": claim_id,
+            "claim": "=SUM(1+1) <img src=x onerror=alert(9)> " + claim_id,
+            "quote": quote,
+            "speaker": "@Mallory <script>alert(10)</script>",
+            "sources": [site.url(path)],
+            "rating": {"value": 1, "best": 5, "label": "<script>alert(11)</script>"},
+        }
+        for claim_id, (path, quote) in CLAIMS.items()
+    ]
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def checked(tmp_path: Path, sizes: dict[str, int]) -> Iterator[tuple[Path, Path]]:
+def checked(
+    invoke: Invoke, write_claims: WriteClaims, tmp_path: Path, sizes: dict[str, int]
+) -> Iterator[tuple[Path, Path]]:
     with serve() as site:
         site.pages.update(hostile_pages(**sizes))
-        claims, db = write_claims(tmp_path, site), tmp_path / "fc.db"
+        article = {"title": "<script>alert(8)</script>", "published": "2026-01-16"}
+        claims = write_claims(tmp_path, hostile_claims(site), article)
+        db = tmp_path / "fc.db"
         code, _, err = invoke("check", "--claims", str(claims), "--db", str(db), "--retries", "0")
         assert code in (0, 3), err
         assert "Traceback" not in err
@@ -115,8 +114,10 @@ def checked(tmp_path: Path, sizes: dict[str, int]) -> Iterator[tuple[Path, Path]
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    yield from checked(tmp_path_factory.mktemp("hostile"), SMALL)
+def recorded(
+    invoke: Invoke, write_claims: WriteClaims, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, Path]]:
+    yield from checked(invoke, write_claims, tmp_path_factory.mktemp("hostile"), SMALL)
 
 
 def statuses(db: Path) -> dict[str, tuple[str, str]]:
@@ -137,7 +138,7 @@ def test_quote_only_in_invisible_text_is_not_verified(recorded: tuple[Path, Path
     assert statuses(recorded[1])["hidden"][1] not in ("verbatim", "edited")
 
 
-def report(recorded: tuple[Path, Path], fmt: str) -> str:
+def report(invoke: Invoke, recorded: tuple[Path, Path], fmt: str) -> str:
     claims, db = recorded
     code, out, err = invoke("report", "--format", fmt, "--claims", str(claims), "--db", str(db))
     assert code == 0, err
@@ -145,8 +146,8 @@ def report(recorded: tuple[Path, Path], fmt: str) -> str:
     return out
 
 
-def test_html_report_is_inert(recorded: tuple[Path, Path]) -> None:
-    html = report(recorded, "html")
+def test_html_report_is_inert(recorded: tuple[Path, Path], invoke: Invoke) -> None:
+    html = report(invoke, recorded, "html")
     assert "<script" not in html.lower()
     soup = BeautifulSoup(html, "lxml")
     assert soup.find(["script", "iframe", "img", "object", "embed", "base"]) is None
@@ -158,16 +159,16 @@ def test_html_report_is_inert(recorded: tuple[Path, Path]) -> None:
     assert "alert(1)" in soup.get_text()  # the words are shown, as text
 
 
-def test_markdown_report_is_inert(recorded: tuple[Path, Path]) -> None:
-    text = report(recorded, "md")
+def test_markdown_report_is_inert(recorded: tuple[Path, Path], invoke: Invoke) -> None:
+    text = report(invoke, recorded, "md")
     # CommonMark shows a backslash-escaped "\<" as text; only an unescaped "<" opens a tag
     assert re.search(r"(?<!\\)<script", text, re.IGNORECASE) is None
     assert re.search(r"(?<!\\)<\w+[^>]*\bon\w+=", text, re.IGNORECASE) is None
     assert re.search(r"\]\((?!https?://|#)", text) is None  # every link target is http(s)
 
 
-def test_csv_report_neutralises_formulas(recorded: tuple[Path, Path]) -> None:
-    rows = list(csv.reader(io.StringIO(report(recorded, "csv"))))
+def test_csv_report_neutralises_formulas(recorded: tuple[Path, Path], invoke: Invoke) -> None:
+    rows = list(csv.reader(io.StringIO(report(invoke, recorded, "csv"))))
     assert len(rows) == 1 + len(CLAIMS)
     cells = [cell for row in rows for cell in row]
     assert any("HYPERLINK" in cell for cell in cells)
@@ -175,8 +176,10 @@ def test_csv_report_neutralises_formulas(recorded: tuple[Path, Path]) -> None:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
-def test_ris_report_keeps_one_record_per_source(recorded: tuple[Path, Path]) -> None:
-    text = report(recorded, "ris")
+def test_ris_report_keeps_one_record_per_source(
+    recorded: tuple[Path, Path], invoke: Invoke
+) -> None:
+    text = report(invoke, recorded, "ris")
     lines = [line for line in text.splitlines() if line.strip()]
     for line in lines:
         assert re.match(r"^[A-Z][A-Z0-9]  - ", line), line
@@ -185,8 +188,8 @@ def test_ris_report_keeps_one_record_per_source(recorded: tuple[Path, Path]) -> 
     )
 
 
-def test_bibtex_report_braces_balance(recorded: tuple[Path, Path]) -> None:
-    text = report(recorded, "bibtex")
+def test_bibtex_report_braces_balance(recorded: tuple[Path, Path], invoke: Invoke) -> None:
+    text = report(invoke, recorded, "bibtex")
     entries = re.split(r"(?m)^@", text)[1:]
     assert entries
     for entry in entries:
@@ -199,19 +202,19 @@ def test_bibtex_report_braces_balance(recorded: tuple[Path, Path]) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "csl-json", "claimreview"])
-def test_json_reports_parse(recorded: tuple[Path, Path], fmt: str) -> None:
-    assert json.loads(report(recorded, fmt))
+def test_json_reports_parse(recorded: tuple[Path, Path], fmt: str, invoke: Invoke) -> None:
+    assert json.loads(report(invoke, recorded, fmt))
 
 
-def test_every_format_renders_hostile_records(recorded: tuple[Path, Path]) -> None:
+def test_every_format_renders_hostile_records(recorded: tuple[Path, Path], invoke: Invoke) -> None:
     for fmt in FORMATS:
-        assert report(recorded, fmt).strip(), fmt
+        assert report(invoke, recorded, fmt).strip(), fmt
 
 
 @pytest.mark.slow
-def test_full_size_hostile_pages(tmp_path: Path) -> None:
+def test_full_size_hostile_pages(invoke: Invoke, write_claims: WriteClaims, tmp_path: Path) -> None:
     """100,000 levels, 1,000,000 elements, a 5 MB line: a status each; every format renders."""
-    for recorded_full in checked(tmp_path, FULL):
+    for recorded_full in checked(invoke, write_claims, tmp_path, FULL):
         found = statuses(recorded_full[1])
         assert found["deep"] == ("fetched", "verbatim")
         # 5 MB of text: a source contributes its first 1,000,000 characters (verify.MAX_TEXT_CHARS),
@@ -222,4 +225,4 @@ def test_full_size_hostile_pages(tmp_path: Path) -> None:
         assert any("cut to its first 1,000,000 characters" in r for r in reasons)
         assert found["tiny"] == ("unsupported", "unchecked")  # extract's tag limit refuses it
         for fmt in FORMATS:
-            assert report(recorded_full, fmt).strip(), fmt
+            assert report(invoke, recorded_full, fmt).strip(), fmt

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 
 from factcheck.cli.app import main
 from factcheck.formats import FORMATS
-from tests.site import Page, Site, serve
+from tests.site import Page, Site
+
+if TYPE_CHECKING:
+    from tests.conftest import Invoke
 
 QUOTE = "our schools will stay open all winter"
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
-    with serve() as s:
-        s.pages["/a"] = Page(f"<p>The mayor said {QUOTE}.</p>")
-        yield s
+def pages() -> dict[str, Page]:
+    return {"/a": Page(f"<p>The mayor said {QUOTE}.</p>")}
 
 
 @pytest.fixture
@@ -35,12 +36,9 @@ def args(tmp_path: Path, site: Site) -> list[str]:
     return args
 
 
-def invoke(*argv: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(argv), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def test_reviews_are_recorded_with_who_and_when(args: list[str], tmp_path: Path) -> None:
+def test_reviews_are_recorded_with_who_and_when(
+    args: list[str], tmp_path: Path, invoke: Invoke
+) -> None:
     code, out, _ = invoke(
         "review", "schools", "--accept", "--note", "checked the video", "--by", "Ana", *args
     )
@@ -66,7 +64,7 @@ def test_reviews_are_recorded_with_who_and_when(args: list[str], tmp_path: Path)
     assert json.loads(out)["claims"][0]["status"] == "supported"  # machine status untouched
 
 
-def test_review_shows_in_show_and_every_report(args: list[str]) -> None:
+def test_review_shows_in_show_and_every_report(args: list[str], invoke: Invoke) -> None:
     invoke("review", "schools", "--accept", "--note", "NOTE-FROM-EDITOR", "--by", "Ana", *args)
     _, out, _ = invoke("show", "schools", *args)
     assert "NOTE-FROM-EDITOR" in out and "Ana" in out
@@ -77,7 +75,7 @@ def test_review_shows_in_show_and_every_report(args: list[str]) -> None:
         assert code == 0 and "Ana" in out, fmt
 
 
-def test_rating_reaches_claimreview(args: list[str]) -> None:
+def test_rating_reaches_claimreview(args: list[str], invoke: Invoke) -> None:
     invoke(
         "review",
         "schools",
@@ -98,7 +96,7 @@ def test_rating_reaches_claimreview(args: list[str]) -> None:
 
 
 def test_a_later_machine_change_contradicting_an_accept_is_flagged(
-    args: list[str], site: Site
+    args: list[str], site: Site, invoke: Invoke
 ) -> None:
     invoke("review", "schools", "--accept", "--by", "Ana", *args)
     site.pages["/a"] = Page("<p>The mayor said schools may close in winter.</p>")
@@ -110,7 +108,7 @@ def test_a_later_machine_change_contradicting_an_accept_is_flagged(
     assert "changed after a human accepted it" in out
 
 
-def test_review_errors(args: list[str], site: Site) -> None:
+def test_review_errors(args: list[str], site: Site, invoke: Invoke) -> None:
     code, _, err = invoke("review", "nope", "--accept", *args)
     assert code == 4 and "nope" in err
     code, _, err = invoke("review", "schools", *args)

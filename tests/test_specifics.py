@@ -16,7 +16,7 @@ D, N, M, P, R, NAME = (
     SpecificKind.NAME,
 )
 
-# Fact sentences of the seed article (shared/seed/article.txt), verbatim, with every specific the
+# Fact sentences of the seed article (tests/data/seed/article.txt), verbatim, with every specific the
 # extractor finds: (kind, text as written, normalised value).
 ARTICLE_SENTENCES = [
     (

@@ -22,15 +22,15 @@ def claims(*items: Claim) -> ClaimsFile:
 
 
 def links(store: Store) -> list[tuple[str, str, str | None]]:
-    return [(r["claim_id"], r["url"], r["note"]) for r in store.claim_sources()]
+    return [(r["claim_id"], r["url"], r["note"]) for r in store.reader.claim_sources()]
 
 
 def test_sync_is_idempotent_and_follows_edits(store: Store) -> None:
     a = Claim("a", "Claim A", quote="q", sources=(SourceRef("https://x.org/1", note="n1"),))
     b = Claim("b", "Claim B", sources=(SourceRef("https://x.org/1"), SourceRef("https://x.org/2")))
-    store.sync_claims(claims(a, b))
-    store.sync_claims(claims(a, b))
-    assert [r["id"] for r in store.claim_rows()] == ["a", "b"]
+    store.writer.sync_claims(claims(a, b))
+    store.writer.sync_claims(claims(a, b))
+    assert [r["id"] for r in store.reader.claim_rows()] == ["a", "b"]
     assert links(store) == [
         ("a", "https://x.org/1", "n1"),
         ("b", "https://x.org/1", None),
@@ -39,66 +39,68 @@ def test_sync_is_idempotent_and_follows_edits(store: Store) -> None:
     assert store.db.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 2
 
     edited = Claim("a", "Claim A", quote="q", sources=(SourceRef("https://x.org/3", note="n3"),))
-    store.sync_claims(claims(edited))
-    assert [r["id"] for r in store.claim_rows()] == ["a"]  # b removed from the file
-    removed = store.claim_row("b")
+    store.writer.sync_claims(claims(edited))
+    assert [r["id"] for r in store.reader.claim_rows()] == ["a"]  # b removed from the file
+    removed = store.reader.claim_row("b")
     assert removed is not None and removed["removed_at"] is not None
     assert links(store)[0] == ("a", "https://x.org/3", "n3")
 
 
 def test_fresh_database_passes_integrity_and_has_foreign_keys(store: Store) -> None:
-    assert store.integrity_ok()
+    assert store.reader.integrity_ok()
     fks = {fk.other_table for fk in store.db.table("checks").foreign_keys}
     assert fks == {"runs", "claims", "sources", "snapshots"}
 
 
 def test_stale_running_runs_are_marked_interrupted(store: Store) -> None:
-    first = store.start_run("full", "claims.yaml", "1")
-    second = store.start_run("full", "claims.yaml", "1")
+    first = store.writer.start_run("full", "claims.yaml", "1")
+    second = store.writer.start_run("full", "claims.yaml", "1")
     states = {r["id"]: r["state"] for r in store.db.query("SELECT id, state FROM runs")}
     assert states == {first: "interrupted", second: "running"}
 
 
 def test_named_claims_are_found_even_after_removal_from_the_file(store: Store) -> None:
-    store.sync_claims(claims(Claim("a", "A"), Claim("b", "B")))
-    store.sync_claims(claims(Claim("a", "A")))
-    assert [r["id"] for r in store.claim_rows()] == ["a"]
-    assert [r["id"] for r in store.claim_rows(["b"])] == ["b"]
+    store.writer.sync_claims(claims(Claim("a", "A"), Claim("b", "B")))
+    store.writer.sync_claims(claims(Claim("a", "A")))
+    assert [r["id"] for r in store.reader.claim_rows()] == ["a"]
+    assert [r["id"] for r in store.reader.claim_rows(["b"])] == ["b"]
 
 
 def test_article_header_is_kept_for_reports(store: Store) -> None:
-    assert store.article() is None
+    assert store.reader.article() is None
     header = Article(title="Pacts signed", url="https://x.org/a", published="2026-01-16")
-    store.sync_claims(ClaimsFile(path="claims.yaml", claims=(), article=header))
-    assert store.article() == header
+    store.writer.sync_claims(ClaimsFile(path="claims.yaml", claims=(), article=header))
+    assert store.reader.article() == header
 
 
 def test_a_claims_file_already_synced_is_not_synced_again(store: Store) -> None:
     a = Claim("a", "Claim A", sources=(SourceRef("https://x.org/1"),))
-    store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d1"))
+    store.writer.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d1"))
     store.db.execute("UPDATE claims SET claim = 'changed behind its back'")
-    store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d1"))  # same digest: skipped
-    assert store.claim_row("a")["claim"] == "changed behind its back"  # type: ignore[index]
-    store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d2"))  # another file: synced
-    assert store.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
+    store.writer.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d1"))  # same digest: skipped
+    assert store.reader.claim_row("a")["claim"] == "changed behind its back"  # type: ignore[index]
+    store.writer.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d2"))  # another file: synced
+    assert store.reader.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
     store.db.execute("UPDATE claims SET claim = 'again'")
-    store.sync_claims(claims(a))  # no digest (loaded without the cache): always synced
-    assert store.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
+    store.writer.sync_claims(claims(a))  # no digest (loaded without the cache): always synced
+    assert store.reader.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
     store.db.execute("UPDATE claims SET claim = 'again'")
-    store.sync_claims(ClaimsFile("claims.yaml", (a,), digest="d2"))  # the undigested sync reset it
-    assert store.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
+    store.writer.sync_claims(
+        ClaimsFile("claims.yaml", (a,), digest="d2")
+    )  # the undigested sync reset it
+    assert store.reader.claim_row("a")["claim"] == "Claim A"  # type: ignore[index]
 
 
 def test_claim_results_are_one_row_per_run_and_claim(store: Store) -> None:
-    store.sync_claims(claims(Claim("a", "A"), Claim("b", "B")))
-    run = store.start_run("full", "claims.yaml", "1")
-    store.record_claim_results(run, [("a", "supported"), ("b", "unverified")])
-    store.record_claim_results(run, [("a", "misquoted")])  # a retry of the roll-up updates
+    store.writer.sync_claims(claims(Claim("a", "A"), Claim("b", "B")))
+    run = store.writer.start_run("full", "claims.yaml", "1")
+    store.writer.record_claim_results(run, [("a", "supported"), ("b", "unverified")])
+    store.writer.record_claim_results(run, [("a", "misquoted")])  # a retry of the roll-up updates
     rows = store.db.execute(
         "SELECT claim_id, status FROM claim_results WHERE run_id = ? ORDER BY claim_id", [run]
     ).fetchall()
     assert [tuple(r) for r in rows] == [("a", "misquoted"), ("b", "unverified")]
-    assert store.previous_claim_statuses(run + 1) == {"a": "misquoted", "b": "unverified"}
+    assert store.reader.previous_claim_statuses(run + 1) == {"a": "misquoted", "b": "unverified"}
 
 
 def test_a_checks_columns_are_this_runs_fetch_or_the_carried_over_verdict(store: Store) -> None:

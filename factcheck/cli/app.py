@@ -73,7 +73,7 @@ def factcheck_show(claim_id: str, claims_path: Path, db_path: Path | None) -> No
 
     settings = resolve_settings(claims_path, db_path)
     store = open_store(settings)
-    store.require_claim(claim_id)
+    store.reader.require_claim(claim_id)
     report = build_report(store, claim_ids=[claim_id])
     claim = report.claims[0]
     print_claim(console(), claim, excerpt_contexts(store, settings.cache_dir, claim))
@@ -89,10 +89,10 @@ def factcheck_history(
 ) -> None:
     """Each source's timeline for one claim: when, fetch status, quote status, text changes."""
     from factcheck.cli.display import console, history_table
-    from factcheck.report import source_timelines
+    from factcheck.history import source_timelines
 
     store = open_store(resolve_settings(claims_path, db_path))
-    store.require_claim(claim_id)
+    store.reader.require_claim(claim_id)
     timelines = source_timelines(store, claim_id)
     if as_json:
         emit_json({"id": claim_id, "sources": timelines})
@@ -163,7 +163,7 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
 
     settings = resolve_settings(claims_path, db_path)
     store = open_store(settings)
-    removed, freed = SnapshotCache(settings.cache_dir).prune(store.referenced_hashes())
+    removed, freed = SnapshotCache(settings.cache_dir).prune(store.reader.referenced_hashes())
     click.echo(f"removed {removed} snapshot(s) and text entries, freed {freed:,} bytes")
 
 
@@ -208,8 +208,10 @@ def factcheck_report(
 
     store = open_store(resolve_settings(claims_path, db_path))
     for claim_id in claim_ids:
-        store.require_claim(claim_id)
-    report = build_report(store, article=store.article(), claim_ids=claim_ids, statuses=statuses)
+        store.reader.require_claim(claim_id)
+    report = build_report(
+        store, article=store.reader.article(), claim_ids=claim_ids, statuses=statuses
+    )
     text = FORMATS[fmt].render(report)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
@@ -230,11 +232,11 @@ def factcheck_report(
 def factcheck_diff(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
     """The text around the quote before and after each source's last change."""
     from factcheck.cli.display import console, print_text_changes
-    from factcheck.report import text_changes
+    from factcheck.history import text_changes
 
     settings = resolve_settings(claims_path, db_path)
     store = open_store(settings)
-    store.require_claim(claim_id)
+    store.reader.require_claim(claim_id)
     print_text_changes(console(), text_changes(store, settings.cache_dir, claim_id))
 
 

@@ -38,7 +38,7 @@ def live_sources(
     if db_path.exists():
         store = Store.open(db_path)
         try:
-            latest = store.latest_verifications([c.id for c in chosen])
+            latest = store.reader.latest_verifications([c.id for c in chosen])
         finally:
             store.close()
     status = {url: prev.verification.fetch.status for (_, url), prev in latest.items()}

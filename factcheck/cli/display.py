@@ -13,8 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from factcheck.formats.common import render_word_diff
+from factcheck.history import TextChange
 from factcheck.models import ClaimReport, DiffOp, SourceReport
-from factcheck.report import TextChange
 from factcheck.review import contradicted
 
 STYLES = {

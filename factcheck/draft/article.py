@@ -1,4 +1,4 @@
-"""Reading the article to draft from: a URL, an HTML file or a text file."""
+"""Reading the article to draft from: a URL, an HTML, PDF or text file."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from factcheck.draft.quotes import split_paragraphs
 from factcheck.errors import ExitCode, ExtractError, FactcheckError
 from factcheck.extract.html import HtmlParagraph, extract_source, html_to_text, read_paragraphs
+from factcheck.extract.main_content import article_html
 from factcheck.fetch.decode import decode_body
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.models import Article, FetchRequest, FetchResult
@@ -80,10 +81,14 @@ def _read_file(path: Path, base_url: str | None) -> ArticleInput:
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if path.suffix.lower() in _HTML_SUFFIXES or _looks_html(data):
-        content_type = "text/html"
-        return _from_html(decode_body(data, content_type), base_url, base_url)
-    url = base_url if base_url and base_url.lower().startswith(("http://", "https://")) else None
-    return ArticleInput(_plain(decode_body(data, "text/plain")), Article(url=url) if url else None)
+        return _from_html(decode_body(data, "text/html"), base_url, None)
+    if data.lstrip()[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
+        try:  # read as `check` reads it, never as text ("1 0 obj")
+            page = extract_source(data, "application/pdf", str(path))
+        except ExtractError as exc:
+            raise ArticleError(f"{path}: {exc}") from None
+        return ArticleInput(_plain(page.text), Article(title=page.title))
+    return ArticleInput(_plain(decode_body(data, "text/plain")))
 
 
 def _looks_html(data: bytes) -> bool:
@@ -96,15 +101,19 @@ def _plain(text: str) -> tuple[HtmlParagraph, ...]:
 
 
 def _from_html(html: str, base_url: str | None, url: str | None) -> ArticleInput:
+    """The article body's paragraphs (clutter left out), title, date and address: the URL it
+    was fetched from, else the page's own canonical address; --base-url only resolves links."""
     try:
         page = html_to_text(html)
     except ExtractError as exc:
         raise ArticleError(f"cannot read the article: {exc}") from None
     published = page.metadata.published or ""
     published = published[:10] if re.match(r"\d{4}-\d{2}-\d{2}", published) else ""
-    with_url = url if url and url.lower().startswith(("http://", "https://")) else None
+    address = url or page.metadata.canonical_url
+    with_url = address if address and address.lower().startswith(("http://", "https://")) else None
     article = Article(title=page.title, url=with_url, published=_valid_date(published))
-    return ArticleInput(tuple(read_paragraphs(html, base_url)), article)
+    paragraphs = read_paragraphs(article_html(html) or html, base_url)
+    return ArticleInput(tuple(paragraphs), article)
 
 
 def _valid_date(value: str) -> str | None:

@@ -18,6 +18,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from factcheck.claims.load import load_claims
 from factcheck.draft.drafting import DraftClaim, unique_id
+from factcheck.errors import ExitCode, FactcheckError
 from factcheck.models import Article, Claim
 from factcheck.text import fold
 
@@ -77,6 +78,12 @@ def draft_yaml(
 
 
 # --- merging into an existing claims.yaml -----------------------------------------------------
+
+
+class ClaimsWriteError(FactcheckError):
+    """The claims file to merge into cannot be written (its folder is not a folder)."""
+
+    exit_code = ExitCode.BAD_INPUT
 
 
 @dataclass(frozen=True)
@@ -186,14 +193,21 @@ def _dump(yaml: YAML, data: object) -> str:
 
 
 def _write_checked(path: Path, text: str, encoding: str) -> None:
-    """Write `text` beside `path`, check it loads as a claims file, then move it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".draft-", suffix=".yaml")
+    """Write `text` beside `path` (its folder created if missing), check it loads as a claims
+    file, then move it into place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".draft-", suffix=".yaml")
+    except OSError as exc:
+        raise ClaimsWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
         load_claims(Path(tmp))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise ClaimsWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise

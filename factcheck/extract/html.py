@@ -214,7 +214,7 @@ def _first(*values: str | None) -> str | None:
 
 # Boilerplate around an article: its links are navigation, not sources.
 ARTICLE_SKIP = SKIP | frozenset(
-    ["nav", "header", "footer", "aside", "form", "button", "select", "svg", "iframe"]
+    ["nav", "header", "footer", "aside", "button", "select", "svg", "iframe"]
 )
 _ANY_SPACE = re.compile(r"\s+")
 

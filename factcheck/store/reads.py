@@ -1,4 +1,4 @@
-"""Reads of the recorded history: what a run needs to know of earlier runs, and reports."""
+"""The store's reads: the claims, what a run needs to know of earlier runs, and reports."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from sqlite_utils import Database
 
-from factcheck.models import Claim, FetchRequest, PreviousCheck
+from factcheck.errors import NotFoundError
+from factcheck.models import Article, Claim, FetchRequest, PreviousCheck
 from factcheck.schedule import SourceDue, parse_interval
 from factcheck.store.rows import (
     CARRIED_OVER,
@@ -18,10 +19,46 @@ from factcheck.store.rows import (
 )
 
 
-class HistoryReads:
-    """Reads of earlier checks and runs, and bulk reads for reports (mixed into Store)."""
+class Reader:
+    """Every read of the factcheck database (owned by `Store`)."""
 
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- the claims ----------------------------------------------------------------------
+
+    def claim_rows(self, ids: list[str] | None = None) -> list[Row]:
+        """The claims in the file, in order; named ones even if since removed from the file."""
+        if not ids:
+            return list(
+                self.db.query("SELECT * FROM claims WHERE removed_at IS NULL ORDER BY position")
+            )
+        wanted = set(ids)
+        return [
+            r for r in self.db.query("SELECT * FROM claims ORDER BY position") if r["id"] in wanted
+        ]
+
+    def article(self) -> Article | None:
+        """The article header of the claims file last synced, if it had one."""
+        rows = list(self.db.query("SELECT title, url, published FROM articles WHERE id = 1"))
+        if not rows or not any(rows[0].values()):
+            return None
+        return Article(**rows[0])
+
+    def claim_row(self, claim_id: str) -> Row | None:
+        rows = list(self.db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
+        return rows[0] if rows else None
+
+    def require_claim(self, claim_id: str) -> Row:
+        """The claim's row, or NotFoundError (exit 4) naming the id."""
+        row = self.claim_row(claim_id)
+        if row is None:
+            raise NotFoundError(f"no claim with id {claim_id!r}")
+        return row
+
+    def integrity_ok(self) -> bool:
+        rows = list(self.db.query("PRAGMA integrity_check"))
+        return bool(rows) and rows[0]["integrity_check"] == "ok"
 
     # -- what a run needs to know of earlier ones ---------------------------------------
 

@@ -1,4 +1,5 @@
-"""Rows to records and back: JSON columns, check rows and the verifications they hold."""
+"""Every row <-> model mapping of the store: JSON columns, claims, snapshots, checks and the
+verifications they hold, reviews, and the report models rebuilt from recorded rows."""
 
 from __future__ import annotations
 
@@ -7,13 +8,21 @@ from dataclasses import asdict
 from typing import Any
 
 from factcheck.models import (
+    Claim,
+    ClaimReport,
     Difference,
     DiffOp,
     FetchResult,
     FetchStatus,
+    HistoryPoint,
     QuoteMatch,
     QuoteStatus,
+    Rating,
+    Review,
     Segment,
+    SourceMetadata,
+    SourceReport,
+    SourceText,
     Specific,
     SpecificFinding,
     SpecificKind,
@@ -78,6 +87,72 @@ CARRIED_OVER = (
     "matcher_version",
     "claim_hash",
 )
+
+
+def claim_row(claim: Claim, position: int) -> Row:
+    """The claims-table row of one claim of the file (without its timestamps)."""
+    return {
+        "id": claim.id,
+        "claim": claim.claim,
+        "quote": claim.quote,
+        "speaker": claim.speaker,
+        "tags": to_json(list(claim.tags)),
+        "recheck": claim.recheck,
+        "rating": to_json(claim.rating) if claim.rating else None,
+        "evidence": to_json(list(claim.evidence)),
+        "specifics": to_json(list(claim.specifics)),
+        "position": position,
+        "line": claim.line,
+        "removed_at": None,
+    }
+
+
+def snapshot_row(
+    run_id: int,
+    source_id: int,
+    result: FetchResult,
+    text: SourceText | None,
+    text_hash: str | None,
+    known: tuple[str | None, str | None] = (None, None),
+) -> Row:
+    """The snapshots-table row of one fetch; `known` is the (title, metadata) of an earlier
+    snapshot of the same body, for a text not re-parsed."""
+    title, metadata = (text.title, to_json(text.metadata)) if text else known
+    fetched = result.status is FetchStatus.FETCHED
+    return {
+        "source_id": source_id,
+        "run_id": run_id,
+        "fetched_at": result.fetched_at,
+        "fetch_status": str(result.status),
+        "http_status": result.http_status,
+        "final_url": result.final_url,
+        "redirects": to_json(list(result.redirects)),
+        "content_type": result.content_type,
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "body_hash": result.body_hash if fetched else None,
+        "text_hash": text_hash,
+        "size": result.size,
+        "reason": result.reason,
+        "not_modified": int(result.not_modified),
+        "from_cache": int(result.from_cache),
+        "elapsed_ms": result.elapsed_ms,
+        "title": title,
+        "metadata": metadata,
+    }
+
+
+def review_row(review: Review) -> Row:
+    return {
+        "claim_id": review.claim_id,
+        "url": review.url,
+        "decision": review.decision,
+        "note": review.note,
+        "rating": to_json(review.rating) if review.rating else None,
+        "by": review.by,
+        "at": review.at,
+        "machine_status": review.machine_status,
+    }
 
 
 def check_row(run_id: int, source_id: int, snapshot_id: int, v: Verification) -> Row:
@@ -225,3 +300,88 @@ def differences(items: list[dict[str, str]]) -> tuple[Difference, ...]:
 
 def findings_from_json(text: str | None) -> tuple[SpecificFinding, ...]:
     return tuple(finding_from_dict(d) for d in from_json(text, []))
+
+
+# -- report models rebuilt from recorded rows -------------------------------------------------
+
+
+def claim_report(
+    row: Row, results: list[Row], sources: tuple[SourceReport, ...], reviews: list[Row]
+) -> ClaimReport:
+    """A claims row with its claim_results (oldest first), source reports and review rows."""
+    history = tuple(HistoryPoint(r["checked_at"], r["status"]) for r in results)
+    return ClaimReport(
+        id=row["id"],
+        claim=row["claim"],
+        status=results[-1]["status"] if results else "unchecked",
+        quote=row["quote"],
+        speaker=row["speaker"],
+        tags=tuple(from_json(row["tags"], [])),
+        rating=rating_from_json(row["rating"]),
+        sources=sources,
+        reviews=tuple(review_from_row(r) for r in reviews),
+        history=history,
+        checked_at=history[-1].checked_at if history else None,
+    )
+
+
+def source_report(
+    link: Row, check: Row | None, history: tuple[HistoryPoint, ...], health: str
+) -> SourceReport:
+    """A claim's source link with its newest check (joined with its snapshot), if any."""
+    if check is None:
+        return SourceReport(url=link["url"], note=link["note"])
+    meta: dict[str, Any] = from_json(check.get("metadata"), {}) or {}
+    meta["authors"] = tuple(meta.get("authors") or ())
+    return SourceReport(
+        url=link["url"],
+        note=link["note"],
+        fetch_status=check["fetch_status"],
+        http_status=check["http_status"],
+        final_url=check["final_url"],
+        quote_status=check["quote_status"],
+        score=check["score"],
+        excerpt=check["excerpt"],
+        start=check["start"],
+        end=check["end"],
+        diff=diff_ops(from_json(check["diff"], [])),
+        differences=differences(from_json(check["differences"], [])),
+        fragment_url=check["fragment_url"],
+        archive_url=check["archive_url"],
+        archived_at=check["archived_at"],
+        archive_status=check["archive_status"],
+        checked_at=check["checked_at"],
+        reason=check["reason"] or "",
+        metadata=SourceMetadata(**meta),
+        specifics=findings_from_json(check["specifics"]),
+        history=history,
+        health=health,
+        drift=check["drift"],
+    )
+
+
+def source_histories(checks: list[Row]) -> dict[str, tuple[HistoryPoint, ...]]:
+    """Per source URL, each check's status (its fetch status when the fetch failed)."""
+    out: dict[str, list[HistoryPoint]] = {}
+    for r in checks:
+        status = r["quote_status"] if r["fetch_status"] == "fetched" else r["fetch_status"]
+        out.setdefault(r["url"], []).append(HistoryPoint(r["checked_at"], status))
+    return {url: tuple(points) for url, points in out.items()}
+
+
+def review_from_row(r: Row) -> Review:
+    return Review(
+        claim_id=r["claim_id"],
+        decision=r["decision"],
+        by=r["by"],
+        at=r["at"],
+        url=r["url"],
+        note=r["note"],
+        rating=rating_from_json(r["rating"]),
+        machine_status=r["machine_status"],
+    )
+
+
+def rating_from_json(text: str | None) -> Rating | None:
+    data = from_json(text)
+    return Rating(**data) if data else None

@@ -1,21 +1,103 @@
-"""Recording a run's results: sources, snapshots, checks (new or carried over), roll-ups."""
+"""The store's writes, each committed at once: claims sync, runs, a run's results (sources,
+snapshots, checks new or carried over, roll-ups) and reviews."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
 from factcheck.clock import now_iso
-from factcheck.models import FetchResult, FetchStatus, SourceText, Verification
-from factcheck.store.rows import CARRIED_OVER, FRESH_COLUMNS, Row, check_row, to_json
+from factcheck.models import (
+    Article,
+    Claim,
+    ClaimsFile,
+    FetchResult,
+    FetchStatus,
+    Review,
+    SourceText,
+    Verification,
+)
+from factcheck.store.rows import (
+    CARRIED_OVER,
+    FRESH_COLUMNS,
+    Row,
+    check_row,
+    claim_row,
+    review_row,
+    snapshot_row,
+)
 
 
-class Recorder:
-    """The store's writes of run results, each committed at once (mixed into Store)."""
+class Writer:
+    """Every write to the factcheck database (owned by `Store`)."""
 
-    db: Database
-    _source_ids: dict[str, int]  # sources are never deleted, so ids never change
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._source_ids: dict[str, int] = {}  # sources are never deleted: ids never change
+
+    # -- claims -----------------------------------------------------------------
+
+    def sync_claims(self, claims_file: ClaimsFile) -> None:
+        """Bring claims, sources and their links in line with the claims file, in one commit.
+
+        A file with the digest of the last one synced is already in line: nothing to do.
+        """
+        now = now_iso()
+        if claims_file.digest and self._meta("claims_digest") == claims_file.digest:
+            return
+        with immediate(self.db):
+            existing = {r["id"]: r for r in self.db.table("claims").rows}
+            links: dict[str, list[tuple[str, str | None, str | None]]] = {}
+            for r in self.db.query(
+                "SELECT cs.claim_id, s.url, cs.note, cs.accessed FROM claim_sources cs "
+                "JOIN sources s ON s.id = cs.source_id ORDER BY cs.claim_id, cs.position"
+            ):
+                links.setdefault(r["claim_id"], []).append((r["url"], r["note"], r["accessed"]))
+            for position, claim in enumerate(claims_file.claims):
+                self._upsert_claim(claim_row(claim, position), existing.get(claim.id), now)
+                wanted = [(s.url, s.note, s.accessed) for s in claim.sources]
+                if links.get(claim.id, []) != wanted:
+                    self._link_sources(claim)
+            article = claims_file.article or Article()
+            self.db.table("articles").upsert(
+                {"id": 1, **asdict(article), "updated_at": now}, pk="id"
+            )
+            current = {c.id for c in claims_file.claims}
+            for claim_id, old in existing.items():
+                if claim_id not in current and not old["removed_at"]:
+                    self.db.table("claims").update(claim_id, {"removed_at": now})
+            self._set_meta("claims_digest", claims_file.digest)
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._insert("meta", {"key": key, "value": value}, replace=True)
+
+    def _upsert_claim(self, row: Row, old: Row | None, now: str) -> None:
+        if old is None:
+            self.db.table("claims").insert({**row, "created_at": now, "updated_at": now})
+        elif any(old.get(k) != v for k, v in row.items()):
+            self.db.table("claims").update(row["id"], {**row, "updated_at": now})
+
+    def _link_sources(self, claim: Claim) -> None:
+        self.db.execute("DELETE FROM claim_sources WHERE claim_id = ?", [claim.id])
+        for index, source in enumerate(claim.sources):
+            source_id = self.source_id(source.url, is_file=source.is_file, create=True)
+            self.db.table("claim_sources").insert(
+                {
+                    "claim_id": claim.id,
+                    "source_id": source_id,
+                    "note": source.note,
+                    "accessed": source.accessed,
+                    "position": index,
+                },
+                replace=True,
+            )
 
     def source_id(self, url: str, *, is_file: bool = False, create: bool = False) -> int:
         known = self._source_ids.get(url)
@@ -36,6 +118,32 @@ class Recorder:
         table.insert({"url": url, "is_file": int(is_file), "host": host, "created_at": now_iso()})
         return pk_of(table.last_pk)
 
+    # -- runs -------------------------------------------------------------------
+
+    def start_run(self, mode: str, claims_path: str, matcher_version: str) -> int:
+        """Record a new run; runs left 'running' by a killed process are marked interrupted.
+
+        Called under the run lock, so no other run of this database is alive.
+        """
+        table = self.db.table("runs")
+        with immediate(self.db):
+            self.db.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
+            table.insert(
+                {
+                    "started_at": now_iso(),
+                    "claims_path": claims_path,
+                    "mode": mode,
+                    "matcher_version": matcher_version,
+                    "pid": os.getpid(),
+                    "state": "running",
+                }
+            )
+        return pk_of(table.last_pk)
+
+    def finish_run(self, run_id: int, state: str = "done") -> None:
+        with immediate(self.db):
+            self.db.table("runs").update(run_id, {"finished_at": now_iso(), "state": state})
+
     # -- snapshots and checks ---------------------------------------------------
 
     def record_outcome(
@@ -55,34 +163,12 @@ class Recorder:
     def record_snapshot(
         self, run_id: int, result: FetchResult, text: SourceText | None, text_hash: str | None
     ) -> int:
-        title, metadata = (text.title, to_json(text.metadata)) if text else (None, None)
+        known: tuple[str | None, str | None] = (None, None)
         if text is None and result.status is FetchStatus.FETCHED:  # unchanged: not re-parsed
-            title, metadata = self._snapshot_metadata(result.body_hash)
+            known = self._snapshot_metadata(result.body_hash)
+        row = snapshot_row(run_id, self.source_id(result.url), result, text, text_hash, known)
         with immediate(self.db):
-            return self._insert(
-                "snapshots",
-                {
-                    "source_id": self.source_id(result.url),
-                    "run_id": run_id,
-                    "fetched_at": result.fetched_at,
-                    "fetch_status": str(result.status),
-                    "http_status": result.http_status,
-                    "final_url": result.final_url,
-                    "redirects": to_json(list(result.redirects)),
-                    "content_type": result.content_type,
-                    "etag": result.etag,
-                    "last_modified": result.last_modified,
-                    "body_hash": result.body_hash if result.status is FetchStatus.FETCHED else None,
-                    "text_hash": text_hash,
-                    "size": result.size,
-                    "reason": result.reason,
-                    "not_modified": int(result.not_modified),
-                    "from_cache": int(result.from_cache),
-                    "elapsed_ms": result.elapsed_ms,
-                    "title": title,
-                    "metadata": metadata,
-                },
-            )
+            return self._insert("snapshots", row)
 
     def _insert(self, table: str, row: Row, *, replace: bool = False) -> int:
         """A plain INSERT: the hot path skips sqlite-utils' per-call table introspection."""
@@ -167,6 +253,12 @@ class Recorder:
                 "DO UPDATE SET status = excluded.status, checked_at = excluded.checked_at",
                 [(run_id, cid, status, now) for cid, status in statuses],
             )
+
+    # -- reviews ----------------------------------------------------------------
+
+    def add_review(self, review: Review) -> None:
+        with immediate(self.db):
+            self._insert("reviews", review_row(review))
 
 
 def pk_of(value: object) -> int:
