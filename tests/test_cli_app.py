@@ -14,44 +14,28 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from factcheck.cli.app import main
 from factcheck.errors import ExitCode
-from tests.site import Page, Site, serve
+from tests.conftest import Invoke, WriteClaims
+from tests.site import Page, Site
 
 FACTCHECK = [sys.executable, "-m", "factcheck"]
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def write_claims(folder: Path, source: str) -> Path:
-    path = folder / "claims.yaml"
-    path.write_text(
-        "claims:\n"
-        "  - id: talks\n    claim: The talks went well.\n"
-        '    quote: "the talks were productive"\n'
-        f"    sources: [{source!r}]\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def local_claims(tmp_path: Path) -> Path:
-    (tmp_path / "statement.txt").write_text("The minister said the talks were productive.\n")
-    return write_claims(tmp_path, "statement.txt")
+def talks_claims(write_claims: WriteClaims, folder: Path, source: str) -> Path:
+    claim = {"id": "talks", "claim": "The talks went well.", "quote": "the talks were productive"}
+    return write_claims(folder, [{**claim, "sources": [source]}])
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
-    with serve() as s:
-        yield s
+def claims(tmp_path: Path, write_claims: WriteClaims) -> Path:
+    """A claims file whose one source is a local file that supports it."""
+    (tmp_path / "statement.txt").write_text("The minister said the talks were productive.\n")
+    return talks_claims(write_claims, tmp_path, "statement.txt")
 
 
-def test_a_claims_path_that_is_a_folder_is_bad_input(tmp_path: Path) -> None:
+def test_a_claims_path_that_is_a_folder_is_bad_input(tmp_path: Path, invoke: Invoke) -> None:
     code, out, err = invoke("check", "--claims", str(tmp_path))
     assert code == ExitCode.BAD_INPUT
     assert out == ""
@@ -60,16 +44,14 @@ def test_a_claims_path_that_is_a_folder_is_bad_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_claims_file_is_bad_input(tmp_path: Path) -> None:
-    claims = local_claims(tmp_path)
+def test_an_unreadable_claims_file_is_bad_input(claims: Path, invoke: Invoke) -> None:
     claims.chmod(0)
     code, _, err = invoke("check", "--claims", str(claims))
     assert code == ExitCode.BAD_INPUT
     assert "cannot read" in err
 
 
-def test_report_creates_the_output_folder(tmp_path: Path) -> None:
-    claims = local_claims(tmp_path)
+def test_report_creates_the_output_folder(tmp_path: Path, claims: Path, invoke: Invoke) -> None:
     assert invoke("check", "--claims", str(claims))[0] == ExitCode.OK
     target = tmp_path / "missing" / "dir" / "r.md"
     code, out, err = invoke("report", "--claims", str(claims), "-o", str(target))
@@ -78,19 +60,23 @@ def test_report_creates_the_output_folder(tmp_path: Path) -> None:
     assert "the talks were productive" in target.read_text(encoding="utf-8")
 
 
-def test_a_local_path_with_a_space_is_a_path(tmp_path: Path) -> None:
+def test_a_local_path_with_a_space_is_a_path(
+    tmp_path: Path, invoke: Invoke, write_claims: WriteClaims
+) -> None:
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "noem copy.html").write_text("<p>She said the talks were productive.</p>")
     folder = tmp_path / "article"
     folder.mkdir()
-    claims = write_claims(folder, "../pages/noem copy.html")
+    claims = talks_claims(write_claims, folder, "../pages/noem copy.html")
     code, out, err = invoke("check", "--claims", str(claims), "--json")
     assert code == ExitCode.OK, err
     assert '"supported": 1' in out
 
 
-def test_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Invoke
+) -> None:
     """Ctrl-C in any command (here `draft`, which handled errors by hand) is 130, no traceback."""
 
     def interrupted(*_: object) -> None:
@@ -102,7 +88,9 @@ def test_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert err.startswith("interrupted")
 
 
-def test_sigint_during_a_check_exits_130_and_keeps_the_record(tmp_path: Path, site: Site) -> None:
+def test_sigint_during_a_check_exits_130_and_keeps_the_record(
+    tmp_path: Path, site: Site, write_claims: WriteClaims
+) -> None:
     asked = threading.Event()
     site.pages["/slow"] = Page("<p>late</p>", delay=60)
     original = site.routes.answer
@@ -112,7 +100,7 @@ def test_sigint_during_a_check_exits_130_and_keeps_the_record(tmp_path: Path, si
         original(h)  # type: ignore[arg-type]
 
     site.routes.answer = answer  # type: ignore[method-assign]
-    claims = write_claims(tmp_path, site.url("/slow"))
+    claims = talks_claims(write_claims, tmp_path, site.url("/slow"))
     proc = subprocess.Popen(
         [*FACTCHECK, "check", "--claims", str(claims), "--db", str(tmp_path / "factcheck.db")],
         stdout=subprocess.PIPE,
@@ -132,9 +120,8 @@ def test_sigint_during_a_check_exits_130_and_keeps_the_record(tmp_path: Path, si
         assert db.execute("SELECT state FROM runs").fetchall() == [("interrupted",)]
 
 
-def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+def test_a_closed_pipe_is_not_an_error(claims: Path) -> None:
     """`factcheck check | head -1`: stdout closes early; no message, no error exit."""
-    claims = local_claims(tmp_path)
     read_end, write_end = os.pipe()
     os.close(read_end)  # every write to stdout now fails with EPIPE
     try:
@@ -150,8 +137,7 @@ def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
         os.close(write_end)
 
 
-def test_a_run_waiting_for_the_lock_says_so(tmp_path: Path) -> None:
-    claims = local_claims(tmp_path)
+def test_a_run_waiting_for_the_lock_says_so(tmp_path: Path, claims: Path) -> None:
     db = tmp_path / "factcheck.db"
     first_line: list[str] = []
     with Path(f"{db.resolve()}.lock").open("a") as lock:
@@ -198,7 +184,7 @@ def test_every_numeric_option_shows_its_default() -> None:
         assert record is not None and "[default: " in record[1], (name, option.opts)
 
 
-def test_format_help_lists_every_format_one_per_line() -> None:
+def test_format_help_lists_every_format_one_per_line(invoke: Invoke) -> None:
     from factcheck.formats import FORMATS
 
     code, out, _ = invoke("report", "--help")
