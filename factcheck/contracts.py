@@ -46,6 +46,7 @@ def claim_contract(c: ClaimReport) -> dict[str, Any]:
                 "score": s.score,
                 "excerpt": s.excerpt,
                 "fragment_url": s.fragment_url,
+                "differences": [asdict(d) for d in s.differences],
                 "checked_at": s.checked_at,
                 "specifics": [
                     {

@@ -34,6 +34,8 @@ class QuoteStatus(StrEnum):
     VERBATIM = "verbatim"
     EDITED = "edited"  # only acceptable editorial edits
     ALTERED = "altered"  # near-identical but a material change
+    OUT_OF_CONTEXT = "out_of_context"  # found, but the source hedges, negates or frames it
+    PARTIAL = "partial"  # some of its ellipsis-separated segments found, others not
     PARAPHRASE = "paraphrase"  # substantial shared content, not a quotation
     ABSENT = "absent"
     UNCHECKED = "unchecked"  # nothing to check (no quote), or source unreadable
@@ -174,7 +176,10 @@ class DiffOp:
 class Difference:
     """A material difference: it changes what the quote says."""
 
-    kind: str  # "number" | "negation" | "name" | "word"
+    # "number" | "negation" | "name" | "word" | "omission" (source words the quote drops, or
+    # a splice) | "context" (source words that govern the quote) | "missing" (a segment not
+    # found)
+    kind: str
     source: str
     quote: str
 

@@ -8,6 +8,7 @@ from factcheck.models import Claim, ClaimStatus, FetchStatus, QuoteStatus, Verif
 from factcheck.specifics import rollup_specifics
 
 FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
+IN_PART = frozenset({QuoteStatus.OUT_OF_CONTEXT, QuoteStatus.PARTIAL})
 
 
 def roll_up(claim: Claim, verifications: Sequence[Verification]) -> ClaimStatus:
@@ -23,6 +24,8 @@ def roll_up(claim: Claim, verifications: Sequence[Verification]) -> ClaimStatus:
         statuses = {v.match.status for v in readable}
         if statuses & FOUND:
             return ClaimStatus.SUPPORTED
+        if statuses & IN_PART:
+            return ClaimStatus.PARTLY  # never supported (issue 16, points 3 and 4)
         if QuoteStatus.ALTERED in statuses:
             return ClaimStatus.MISQUOTED
         return ClaimStatus.UNVERIFIED

@@ -213,7 +213,7 @@ def test_parse_quote_segments_and_brackets() -> None:
     parsed = parse_quote("[T]he firm … said [Acme] [sic] grew")
     assert [[w.key for w in seg] for seg in parsed.segments] == [
         ["the", "firm"],
-        ["said", "acme", "grew"],
+        ["said", "[acme]", "grew"],  # a stand-in: it matches no source word
     ]
     assert parsed.ellipsis and parsed.brackets
     assert [w.bracket for w in parsed.segments[1]] == [False, True, False]
@@ -244,7 +244,8 @@ def test_any_substring_is_found_verbatim_at_its_offsets(data: st.DataObject) -> 
     quote = NUMBERS_PAGE[start:end]
     assume(collapse_whitespace(quote))
     m = match_quote(quote, NUMBERS_PAGE)
-    assert m.status is QuoteStatus.VERBATIM
+    # Words the page negates or hedges are there, out of context (issue 16, point 3).
+    assert m.status is QuoteStatus.VERBATIM or [d.kind for d in m.differences] == ["context"]
     assert m.start is not None and m.end is not None
     assert m.excerpt == NUMBERS_PAGE[m.start : m.end]
     assert collapse_whitespace(m.excerpt) == collapse_whitespace(quote)

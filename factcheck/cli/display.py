@@ -28,6 +28,8 @@ STYLES = {
     "absent": "yellow",
     "misquoted": "bold red",
     "altered": "bold red",
+    "out_of_context": "yellow",
+    "partial": "yellow",
     "conflict": "bold red",
     "unavailable": "red",
     "error": "bold red",
@@ -167,7 +169,7 @@ def print_source(out: Console, s: SourceReport, context: str | None) -> None:
         out.print(f"    quote:  {styled(s.quote_status)}{score}")
     if context or s.excerpt:
         out.print(f"    found:  …{escape(context or s.excerpt or '')}…")
-    if s.diff and s.quote_status in ("edited", "altered", "paraphrase"):
+    if s.diff and s.quote_status in ("edited", "altered", "partial", "paraphrase"):
         out.print(f"    diff:   {render_diff(s.diff)}")
     for d in s.differences:
         out.print(f"    change: {escape(d.kind)}: {escape(d.source)!r} → {escape(d.quote)!r}")

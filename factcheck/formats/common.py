@@ -34,6 +34,8 @@ QUOTE_STATUS_LABELS: dict[str, str] = {
     QuoteStatus.VERBATIM: "Verbatim",
     QuoteStatus.EDITED: "Edited (acceptable edits only)",
     QuoteStatus.ALTERED: "Altered",
+    QuoteStatus.OUT_OF_CONTEXT: "Out of context (the source hedges, negates or frames it)",
+    QuoteStatus.PARTIAL: "Partly found (some segments missing)",
     QuoteStatus.PARAPHRASE: "Paraphrase",
     QuoteStatus.ABSENT: "Not found in source",
     QuoteStatus.UNCHECKED: "No quoted words to match",
@@ -41,7 +43,14 @@ QUOTE_STATUS_LABELS: dict[str, str] = {
 
 # Statuses whose excerpt is a real span of the source, so a text fragment can point at it.
 FOUND_QUOTE_STATUSES = frozenset(
-    {QuoteStatus.VERBATIM, QuoteStatus.EDITED, QuoteStatus.ALTERED, QuoteStatus.PARAPHRASE}
+    {
+        QuoteStatus.VERBATIM,
+        QuoteStatus.EDITED,
+        QuoteStatus.ALTERED,
+        QuoteStatus.OUT_OF_CONTEXT,
+        QuoteStatus.PARTIAL,
+        QuoteStatus.PARAPHRASE,
+    }
 )
 
 # drift.Drift values (factcheck/drift.py), worded for a reader.

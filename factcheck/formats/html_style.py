@@ -11,6 +11,8 @@ STATUS_COLOURS: dict[str, str] = {
     "paraphrase": "#9a6700",
     "misquoted": "#cf222e",
     "altered": "#cf222e",
+    "out_of_context": "#9a6700",
+    "partial": "#9a6700",
     "unverified": "#bc4c00",
     "absent": "#bc4c00",
     "unavailable": "#6e5494",

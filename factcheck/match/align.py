@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -12,6 +13,7 @@ from factcheck.match.quote import ParsedQuote, QuoteWord
 
 MAX_GAP_TOKENS = 200  # an ellipsis may stand for at most this many source words
 NEAR_SHARE = 0.6  # an altered quote keeps at least this share of its words
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
 
 
 @dataclass
@@ -76,10 +78,31 @@ def _align(page: PageIndex, keys: list[str], place: Place) -> Alignment | None:
             trim_ops(merge_ops(slide_ops(page.keys, ops, side)), page.keys, keys)
             for side in (-1, 1)
         ]
-    best = min(variants, key=untidiness)
+    best = _clip_stand_ins(page, min(variants, key=untidiness), keys)
     if not any(op[0] == "equal" for op in best):
         return None
     return Alignment(best, sum(op[4] - op[3] for op in best if op[0] == "equal"))
+
+
+def _clip_stand_ins(page: PageIndex, ops: list[Op], keys: list[str]) -> list[Op]:
+    """A bracketed stand-in at an edge replaces source words of its own sentence only."""
+    if len(ops) < 2:
+        return ops
+    tag, s1, s2, q1, q2 = ops[0]
+    if tag != "equal" and s2 > s1 and all(k.startswith("[") for k in keys[q1:q2]):
+        while s1 < s2 - 1 and _SENTENCE_BREAK.search(
+            page.text[page.ends[s1] : page.starts[s1 + 1]]
+        ):
+            s1 += 1
+        ops = [(tag, s1, s2, q1, q2), *ops[1:]]
+    tag, s1, s2, q1, q2 = ops[-1]
+    if tag != "equal" and s2 > s1 and all(k.startswith("[") for k in keys[q1:q2]):
+        while s2 > s1 + 1 and _SENTENCE_BREAK.search(
+            page.text[page.ends[s2 - 2] : page.starts[s2 - 1]]
+        ):
+            s2 -= 1
+        ops = [*ops[:-1], (tag, s1, s2, q1, q2)]
+    return ops
 
 
 def _locate(
@@ -146,14 +169,20 @@ def find_chains(
     segs = quote.segments
     chains: list[Chain] = []
     pivots = _pivots(page, segs)
-    for pivot in pivots:
+    found = False  # some pivot has most of its words at some place
+    for k, pivot in enumerate(pivots):
+        if k >= 2 and found:
+            break
         pivot_places = places if places is not None and pivot == pivots[0] else None
         if pivot_places is None:
             pivot_places = find_places(page, [w.key for w in segs[pivot]])
         for cand in _align_places(page, segs[pivot], pivot_places, 0, len(page.keys), False):
+            found = found or cand.equal >= NEAR_SHARE * len(segs[pivot])
             chain = _chain_around(page, segs, pivot, cand)
             if chain not in chains:
                 chains.append(chain)
+        if k == len(pivots) - 1 and not found:  # the pivots are not there: try the others,
+            pivots += [i for i in range(len(segs)) if i not in pivots]  # for a partial find
     return chains
 
 

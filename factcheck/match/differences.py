@@ -4,38 +4,41 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from factcheck.match.align import Chain
 from factcheck.match.candidates import PageIndex
+from factcheck.match.meaning import (
+    NEGATIONS,
+    STOPWORDS,
+    Omission,
+    is_name,
+    is_number,
+    judge_gap,
+)
 from factcheck.match.opcodes import Op
 from factcheck.match.quote import ParsedQuote, QuoteWord, quote_span
 from factcheck.models import Difference, DiffOp
 from factcheck.text import fold
 
+ANCHOR_WORDS = 2  # matched words on each side that make a paraphrase's pair a real one
 _EDITORIAL_SPAN = 4  # a [bracket] may stand in for up to this many source words
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+class Change(NamedTuple):
+    """One material change: page words [s1, s2) against quote `words`, both sides' text.
 
+    `kind` is set when the change is known by how it was found (an ellipsis's omission, a
+    missing segment); otherwise `_classify` names it from the words.
+    """
 
-NEGATIONS = _words(
-    "not no never none nobody nothing nowhere neither nor without cannot cant won't "
-    "can't don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't "
-    "shouldn't wouldn't couldn't mustn't needn't ain't n't"
-)
-NUMBER_WORDS = _words(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety hundred thousand million billion trillion dozen dozens half quarter "
-    "first second third fourth fifth once twice double triple percent % $ € £ ¥"
-)
-STOPWORDS = _words(
-    "the a an and or but of to in on at for with by from as is are was were be been it its "
-    "this that these those he she they we you i his her their our my your not no so if then "
-    "than there here which who whom what when where how has have had do does did will would "
-    "can could may might should said says also just more most very about into over after"
-)
+    s1: int
+    s2: int
+    words: tuple[QuoteWord, ...]
+    source: str
+    said: str
+    kind: str = ""
+    anchored: bool = True  # between matched words: a word-level difference, not a guess
 
 
 @dataclass
@@ -44,7 +47,7 @@ class Verdict:
 
     chain: Chain
     equal: int
-    material: list[tuple[int, int, tuple[QuoteWord, ...], str, str]]  # s1, s2, words, texts
+    material: list[Change]
     blocks: list[tuple[int, int]]  # (page words, quote words) per material block
     diff: list[DiffOp]
     literal: frozenset[int] = frozenset()  # bracket groups that copy the source's own brackets
@@ -53,25 +56,49 @@ class Verdict:
         """Most matched words, fewest materially changed quote words, fewest changes."""
         return (self.equal - 2 * sum(q for _, q in self.blocks), -len(self.material))
 
+    @property
+    def missing(self) -> list[int]:
+        """The segments not found (in order, near their neighbours)."""
+        return [i for i, a in enumerate(self.chain) if a is None]
+
 
 def judge_chain(page: PageIndex, quote: ParsedQuote, chain: Chain) -> Verdict:
-    """Walk the opcodes of every segment: equal words, editorial edits, material changes."""
+    """Walk the opcodes of every segment: equal words, editorial edits, material changes.
+
+    What each ellipsis drops is judged too (`judge_gap`, issue 16 points 1 and 2).
+    """
     verdict = Verdict(chain, 0, [], [], [], _literal_groups(quote, chain))
     prev_end: int | None = None
     for seg, alignment in zip(quote.segments, chain, strict=True):
         if alignment is None:  # a segment not found near its neighbours
             words = quote_span(quote, seg)
-            verdict.material.append((0, 0, seg, "", words))
+            verdict.material.append(Change(0, 0, seg, "", words, "missing"))
             verdict.blocks.append((0, len(seg)))
             verdict.diff.append(DiffOp("insert", "", words))
             continue
         if prev_end is not None and alignment.start > prev_end:
-            gap = page.text[page.starts[prev_end] : page.starts[alignment.start]]
-            verdict.diff.append(DiffOp("delete", gap.strip(), ""))
+            _judge_gap(page, prev_end, alignment.start, verdict)
         prev_end = alignment.end
-        for tag, s1, s2, q1, q2 in alignment.ops:
-            _judge_op(page, quote, seg, (tag, s1, s2, q1, q2), verdict)
+        ops = alignment.ops
+        for i, op in enumerate(ops):
+            _judge_op(page, quote, seg, op, verdict, _anchored(ops, i))
     return verdict
+
+
+def _anchored(ops: list[Op], i: int) -> bool:
+    """Op i lies between two runs of ANCHOR_WORDS matched words or more: a real pair."""
+    return 0 < i < len(ops) - 1 and all(
+        ops[j][0] == "equal" and ops[j][4] - ops[j][3] >= ANCHOR_WORDS for j in (i - 1, i + 1)
+    )
+
+
+def _judge_gap(page: PageIndex, s1: int, s2: int, verdict: Verdict) -> None:
+    gap = page.text[page.starts[s1] : page.starts[s2]].strip()
+    verdict.diff.append(DiffOp("delete", gap, ""))
+    omission: Omission | None = judge_gap(page, s1, s2)
+    if omission is not None:
+        verdict.material.append(Change(s1, s2, (), omission.dropped, omission.note, "omission"))
+        verdict.blocks.append((1, 0))  # one change however long the gap: an ellipsis
 
 
 def is_content(key: str) -> bool:
@@ -107,6 +134,7 @@ def _judge_op(
     seg: tuple[QuoteWord, ...],
     op: Op,
     verdict: Verdict,
+    anchored: bool = True,
 ) -> None:
     tag, s1, s2, q1, q2 = op
     src = page.text[page.starts[s1] : page.ends[s2 - 1]] if s2 > s1 else ""
@@ -118,15 +146,40 @@ def _judge_op(
     diff_tag = "replace" if s2 > s1 and q2 > q1 else ("delete" if s2 > s1 else "insert")
     verdict.diff.append(DiffOp(diff_tag, src, words))
     src_keys = list(page.keys[s1:s2])
-    if _respaced(src, words) or _editorial(src_keys, seg[q1:q2], verdict.literal):
+    if (
+        _respaced(src, words)
+        or _editorial(src_keys, seg[q1:q2], verdict.literal)
+        or (q1 == q2 and _source_bracket(page.text, page.starts[s1], page.ends[s2 - 1]))
+    ):
         return
-    verdict.material.append((s1, s2, seg[q1:q2], src, words))
-    verdict.blocks.append((s2 - s1, q2 - q1))
+    kind = ""
+    if q1 == q2 and _sentences(page.text, page.starts[s1], page.ends[s2 - 1]):
+        kind = "omission"  # a dropped sentence is one change, however long (issue 16, point 6)
+    elif s1 == s2 and _sentences(quote.text, seg[q1].start, seg[q2 - 1].end):
+        kind = "insertion"
+    verdict.material.append(Change(s1, s2, seg[q1:q2], src, words, kind, anchored))
+    verdict.blocks.append((1, 0) if kind else (s2 - s1, q2 - q1))
 
 
 def _respaced(src: str, said: str) -> bool:
     """The same characters spaced differently (`May 18,2018`): a whitespace edit."""
     return bool(src) and "".join(fold(src).split()) == "".join(fold(said).split())
+
+
+def _source_bracket(text: str, start: int, end: int) -> bool:
+    """The source's own [bracketed insertion] (`this [ACSA] agreement`), left out: editorial."""
+    return text[start - 1 : start] == "[" and text[end : end + 1] == "]"
+
+
+def _sentences(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is one or more whole sentences (of two words or more)."""
+    before = text[:start].rstrip(" \"'“‘”’")
+    after = text[end : end + 3].lstrip("\"'”’)")
+    return (
+        " " in text[start:end].strip()
+        and (not before or before[-1] in ".!?\n")
+        and (after[:1] in (".", "!", "?") or not after)
+    )
 
 
 def _editorial(src_keys: list[str], words: tuple[QuoteWord, ...], literal: frozenset[int]) -> bool:
@@ -135,51 +188,42 @@ def _editorial(src_keys: list[str], words: tuple[QuoteWord, ...], literal: froze
         return True
     if not words or not all(w.bracket and w.group not in literal for w in words):
         return False
-    if any(_is_number(k) for k in src_keys) and any(_is_number(w.key) for w in words):
+    if any(is_number(k) for k in src_keys) and any(is_number(w.key) for w in words):
         return False  # a different number in brackets is still a different number
     return len(src_keys) <= _EDITORIAL_SPAN and not any(k in NEGATIONS for k in src_keys)
 
 
 def list_differences(
-    page: PageIndex, quote: ParsedQuote, verdict: Verdict
+    page: PageIndex, quote: ParsedQuote, verdict: Verdict, anchored_only: bool = False
 ) -> tuple[Difference, ...]:
-    """The verdict's material changes, each with its kind and both sides' words."""
+    """The verdict's material changes, each with its kind and both sides' words.
+
+    `anchored_only`: just the changes between matched words, for a paraphrase, whose other
+    pairs are guesses of the alignment (issue 16, point 6).
+    """
     return tuple(
-        Difference(_classify(page, s1, s2, words, quote.text), src, said)
-        for s1, s2, words, src, said in verdict.material
+        Difference(c.kind or _classify(page, c, quote.text), c.source, c.said)
+        for c in verdict.material
+        if c.anchored or not anchored_only
+        if not anchored_only or c.kind or max(c.s2 - c.s1, len(c.words)) <= _EDITORIAL_SPAN
     )
 
 
-def _classify(
-    page: PageIndex,
-    s1: int,
-    s2: int,
-    words: tuple[QuoteWord, ...],
-    quote_text: str,
-) -> str:
-    """Classify a material change: number, negation, name or (other) word."""
+def _classify(page: PageIndex, change: Change, quote_text: str) -> str:
+    """Classify a material change: number, negation, name, omission or (other) word."""
+    s1, s2, words = change.s1, change.s2, change.words
     src_keys = list(page.keys[s1:s2])
     quote_keys = [w.key for w in words]
     both = src_keys + quote_keys
-    if any(_is_number(k) for k in both):
+    if any(is_number(k) for k in both):
         return "number"
     changed = set(src_keys) ^ set(quote_keys)
     if changed & NEGATIONS or any(k.endswith("n't") for k in changed):
         return "negation"
-    if any(_is_name(page.text, page.starts[i]) for i in range(s1, s2)) or any(
-        _is_name(quote_text, w.start) for w in words
+    if not words:
+        return "omission"  # source words silently dropped (issue 16, point 1)
+    if any(is_name(page.text, page.starts[i]) for i in range(s1, s2)) or any(
+        is_name(quote_text, w.start) for w in words
     ):
         return "name"
     return "word"
-
-
-def _is_number(key: str) -> bool:
-    return key in NUMBER_WORDS or any(c.isdigit() for c in key)
-
-
-def _is_name(text: str, start: int) -> bool:
-    """A capitalised word that does not merely start a sentence."""
-    if not text[start].isupper():
-        return False
-    before = text[max(0, start - 3) : start].rstrip(" \"'“‘(\u00a0")
-    return bool(before) and before[-1] not in ".!?:\n"

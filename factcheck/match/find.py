@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 
 from rapidfuzz.distance import Indel
 
 from factcheck.match.align import NEAR_SHARE, Chain, Place, find_chains, find_places
 from factcheck.match.candidates import PageIndex, index_text
-from factcheck.match.differences import Verdict, content_words, judge_chain, list_differences
+from factcheck.match.differences import (
+    Change,
+    Verdict,
+    content_words,
+    judge_chain,
+    list_differences,
+)
+from factcheck.match.meaning import governing_words
 from factcheck.match.quote import ParsedQuote, parse_quote, plain_keys, quote_span
-from factcheck.models import DiffOp, QuoteMatch, QuoteStatus, Segment
+from factcheck.models import Difference, DiffOp, QuoteMatch, QuoteStatus, Segment
 from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char
 
-MATCHER_VERSION = "3.3"  # 3.3: ellipsis quotes also searched from their rarest segment
+MATCHER_VERSION = "4.0"  # 4.0: omissions, splices, out_of_context and partial (issue 16)
 SHORT_QUOTE_WORDS = 4  # quotes under this many words are matched exactly, never fuzzily
 CONTEXT_CHARS = 32  # TextQuoteSelector prefix/suffix
 _MAX_OCCURRENCES = 1000
@@ -58,19 +66,64 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
     parsed = parse_quote(core)
     n = len(parsed.words)
     chains = find_chains(page, parsed, places) if n else []
+    if len(parsed.segments) > 1:
+        chains = [_found_only(parsed, chain) for chain in chains]
+    chains = [chain for chain in chains if any(chain)]
     if not chains:
         return QuoteMatch(QuoteStatus.ABSENT)
-    most = max(sum(a.equal for a in chain if a is not None) for chain in chains)
-    if most < NEAR_SHARE * n and not _shares_content(page, parsed.keys, *_chain_span(chains[0])):
-        return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / n, 1))
     verdicts = [judge_chain(page, parsed, chain) for chain in chains]
     verdicts.sort(key=Verdict.rank, reverse=True)
     best = verdicts[0]
+    same = sum(1 for v in verdicts if v.rank() == best.rank())
+    if best.missing and _half_found(parsed, best):
+        status = _splice_missing(page, parsed, best) or QuoteStatus.PARTIAL
+        return _result(page, parsed, best, status, same)
+    most = max(sum(a.equal for a in chain if a is not None) for chain in chains)
+    if most < NEAR_SHARE * n and not _shares_content(page, parsed.keys, *_chain_span(chains[0])):
+        return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / n, 1))
     status = _status(page, parsed, best)
     if status is QuoteStatus.ABSENT:
         return QuoteMatch(QuoteStatus.ABSENT, score=_score(page, parsed, best))
-    same = sum(1 for v in verdicts if v.rank() == best.rank())
     return _result(page, parsed, best, status, same)
+
+
+def _found_only(quote: ParsedQuote, chain: Chain) -> Chain:
+    """The chain without segments aligned to a place that lacks most of their words."""
+    return [
+        a if a is not None and a.equal >= min(NEAR_SHARE * len(seg), 2) else None
+        for seg, a in zip(quote.segments, chain, strict=True)
+    ]
+
+
+def _half_found(quote: ParsedQuote, verdict: Verdict) -> bool:
+    """Some segments found, of three words or more, with no change; the others not at all.
+
+    Issue 16, point 4: such a quote is `partial`, not absent.
+    """
+    if any(c.kind != "missing" for c in verdict.material):
+        return False
+    found = sum(len(s) for s, a in zip(quote.segments, verdict.chain, strict=True) if a)
+    return found >= 3
+
+
+def _splice_missing(page: PageIndex, quote: ParsedQuote, verdict: Verdict) -> QuoteStatus | None:
+    """ALTERED if a missing segment is in the source, out of order or far away: a splice.
+
+    Its change becomes an omission that says so (issue 16, point 2).
+    """
+    spliced = False
+    for k, change in enumerate(verdict.material):
+        keys = [w.key for w in change.words]
+        if len(keys) < 2:
+            continue
+        place = max(find_places(page, keys), key=lambda p: p.equal, default=None)
+        if place is None or place.equal < max(2, NEAR_SHARE * len(keys)):
+            continue
+        where = page.text[page.starts[place.start] : page.ends[place.end - 1]]
+        note = "… joins words from elsewhere in the source, out of order or far apart"
+        verdict.material[k] = change._replace(kind="omission", source=where, said=note)
+        spliced = True
+    return QuoteStatus.ALTERED if spliced else None
 
 
 def _exact(page: PageIndex, core: str) -> QuoteMatch | None:
@@ -86,20 +139,35 @@ def _exact(page: PageIndex, core: str) -> QuoteMatch | None:
         pos = page.collapsed.find(core, pos + len(core))
     if not hits:
         return None
-    pos = next((h for h in hits if _on_boundaries(page.collapsed, h, h + len(core))), hits[0])
-    start, end = page.original(pos), page.original(pos + len(core) - 1) + 1
+    spans = [
+        (page.original(h), page.original(h + len(core) - 1) + 1)
+        for h in hits
+        if _on_boundaries(page.collapsed, h, h + len(core))
+    ] or [(page.original(hits[0]), page.original(hits[0] + len(core) - 1) + 1)]
+    short = len(core.split()) <= SHORT_QUOTE_WORDS
+    governed = [_governed(page, start, end, short) for start, end in spans]
+    free = next((i for i, g in enumerate(governed) if not g), None)
+    start, end = spans[0 if free is None else free]
     excerpt = page.text[start:end]
     return QuoteMatch(
-        QuoteStatus.VERBATIM,
+        QuoteStatus.VERBATIM if free is not None else QuoteStatus.OUT_OF_CONTEXT,
         100.0,
         excerpt,
         start,
         end,
         (DiffOp("equal", excerpt, core),),
+        differences=() if free is not None else (Difference("context", governed[0], core),),
         occurrences=len(hits),
         prefix=_prefix(page.text, start),
         suffix=_suffix(page.text, end),
     )
+
+
+def _governed(page: PageIndex, start: int, end: int, short: bool) -> str:
+    """The source words governing text[start:end] (`could be imminent`), '' if none do."""
+    w0 = bisect_left(page.ends, start + 1)
+    w1 = bisect_left(page.starts, end)
+    return governing_words(page, w0, w1, short) if w1 > w0 else ""
 
 
 def _may_be_verbatim(page: PageIndex, core: str) -> bool:
@@ -188,6 +256,11 @@ def _result(
     if verdict.chain[-1] is not None:
         end = _extend_forward(page.text, end, quote.text[words[-1].end :])
     excerpt = page.text[start:end]
+    if status is QuoteStatus.EDITED:
+        governed = _governed(page, start, end, len(words) <= SHORT_QUOTE_WORDS)
+        if governed:
+            status = QuoteStatus.OUT_OF_CONTEXT
+            verdict.material.append(Change(0, 0, (), governed, quote.text, "context"))
     segments = tuple(
         Segment(quote_span(quote, seg), page.starts[a.start], page.ends[a.end - 1])
         for seg, a in zip(quote.segments, verdict.chain, strict=True)
@@ -200,7 +273,9 @@ def _result(
         start=start,
         end=end,
         diff=tuple(verdict.diff),
-        differences=list_differences(page, quote, verdict),
+        differences=list_differences(
+            page, quote, verdict, anchored_only=status is QuoteStatus.PARAPHRASE
+        ),
         normalisations=_normalisations(quote, excerpt),
         occurrences=same,
         segments=segments,

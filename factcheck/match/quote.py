@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -13,6 +14,7 @@ ELLIPSIS_RE = re.compile(r"[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\
 _BRACKET_RE = re.compile(r"\[([^\[\]]{0,80})\]")
 _SIC_RE = re.compile(r"\s*sic!?\s*", re.IGNORECASE)
 _DOTS = re.compile(r"\.\s?\.")  # with `[` and `…`: all parse_quote may treat as editorial
+STAND_IN_WORDS = 4  # a bracket may stand in for a pronoun or a short noun phrase
 _POSSESSIVE = re.compile(r"(?:['’ʼ]s?)?")
 
 
@@ -105,7 +107,21 @@ def _segment_words(quote: str, mask: list[int], lo: int, hi: int) -> tuple[Quote
         outside = "".join(quote[i] for i in idx if not mask[i])
         bracket = group > 0 and _POSSESSIVE.fullmatch(outside) is not None
         words.append(QuoteWord(token_key(m.group()), idx[0], idx[-1] + 1, bracket, group))
-    return tuple(words)
+    return tuple(_stand_ins(words))
+
+
+def _stand_ins(words: list[QuoteWord]) -> list[QuoteWord]:
+    """Words of short bracket groups keyed `[key]`: stand-ins that match no source word.
+
+    `[The government] will` must not align its `the` with some earlier `the` of the page
+    (issue 16, point 5); a long bracket group may copy the source's own brackets and keeps
+    its keys (`_literal_groups`).
+    """
+    sizes = Counter(w.group for w in words if w.bracket)
+    return [
+        w._replace(key=f"[{w.key}]") if w.bracket and sizes[w.group] <= STAND_IN_WORDS else w
+        for w in words
+    ]
 
 
 def quote_span(quote: ParsedQuote, words: tuple[QuoteWord, ...]) -> str:

@@ -32,7 +32,9 @@ FALLBACK_FETCH = frozenset(
         FetchStatus.REDIRECT_LOOP,
     }
 )
-FALLBACK_QUOTE = frozenset({QuoteStatus.ABSENT, QuoteStatus.PARAPHRASE, QuoteStatus.ALTERED})
+FALLBACK_QUOTE = frozenset(
+    {QuoteStatus.ABSENT, QuoteStatus.PARAPHRASE, QuoteStatus.ALTERED, QuoteStatus.PARTIAL}
+)
 TIMESTAMP = "%Y%m%d%H%M%S"
 MAX_CAPTURES = 3  # archived error pages are skipped, up to this many tries per source
 
