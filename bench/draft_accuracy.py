@@ -110,7 +110,7 @@ def draft_all(files: dict[str, Path]) -> None:
     for page_id, path in sorted(files.items()):
         try:
             drafts = draft_claims(read_article(str(path)).paragraphs)
-        except Exception as exc:  # noqa: BLE001 - the loop reports every failure
+        except Exception as exc:  # the loop reports every failure
             errors += 1
             print(f"  error {page_id[:8]}: {type(exc).__name__}: {exc}")
             continue

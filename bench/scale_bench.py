@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fetch_bench import serve  # noqa: E402
+from fetch_bench import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MB = 300

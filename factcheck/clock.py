@@ -12,11 +12,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def to_iso(moment: datetime) -> str:
-    """Format an aware datetime as e.g. 2026-01-16T09:30:00Z."""
-    return moment.astimezone(UTC).strftime(FORMAT)
-
-
 def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 

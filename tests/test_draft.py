@@ -377,7 +377,7 @@ claims:
   - id: imminent
     claim: Something else entirely.
 # end of file
-"""  # noqa: E501 - a long line that a merge must not refold
+"""  # a long line that a merge must not refold
 
 
 def test_merge_keeps_comments_ids_and_adds_only_new_claims(tmp_path: Path) -> None:

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from factcheck.clock import to_iso
+from factcheck.clock import FORMAT
 from factcheck.schedule import SourceDue, due_sources, parse_interval, source_health
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def ago(**delta: float) -> str:
-    return to_iso(NOW - timedelta(**delta))
+    return (NOW - timedelta(**delta)).strftime(FORMAT)
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: TestServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib name
         pass
 
     def setup(self) -> None:
@@ -44,7 +44,7 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.connections += 1
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:  # stdlib name
         path = self.path.split("?")[0] if self.path.startswith("/") else self.path
         with self.server.lock:
             self.server.hits[path] += 1

@@ -78,7 +78,7 @@ class _StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             click.echo(self.format(record), err=True)
-        except Exception:  # noqa: BLE001 - logging must never stop a run
+        except Exception:  # logging must never stop a run
             self.handleError(record)
 
 

@@ -31,7 +31,7 @@ def _info(reader: PdfReader, name: str) -> Any:
     try:
         meta = reader.metadata
         return getattr(meta, name) if meta is not None else None
-    except Exception:  # noqa: BLE001 - a broken info dictionary must not lose the text
+    except Exception:  # a broken info dictionary must not lose the text
         return None
 
 
@@ -64,14 +64,14 @@ def _open(body: bytes) -> PdfReader:
         return reader
     except ExtractError:
         raise
-    except Exception as err:  # noqa: BLE001 - pypdf raises many kinds on broken files
+    except Exception as err:  # pypdf raises many kinds on broken files
         raise ExtractError(f"unreadable PDF: {err}") from err
 
 
 def _page_text(reader: PdfReader, index: int) -> str:
     try:
         return (reader.pages[index].extract_text() or "").strip()
-    except Exception:  # noqa: BLE001 - one broken page must not lose the others
+    except Exception:  # one broken page must not lose the others
         return ""
 
 
@@ -84,7 +84,7 @@ def pdf_to_text(body: bytes) -> SourceText:
     reader = _open(body)
     try:
         count = min(len(reader.pages), MAX_PAGES)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         raise ExtractError(f"unreadable PDF page tree: {err}") from err
     parts: list[str] = []
     starts: list[int] = []

@@ -123,5 +123,5 @@ def decode_body(body: bytes, content_type: str | None) -> str:
         if (text := _strict(body, meta)) is not None:
             return text
         return _detect(body)
-    except Exception:  # noqa: BLE001 - decoding must never stop a run
+    except Exception:  # decoding must never stop a run
         return body.decode("utf-8", "replace")

@@ -71,7 +71,7 @@ class Fetcher:
                 await results.put(await run.fetch(req))
             except CacheError as err:
                 await results.put(err)
-            except Exception as err:  # noqa: BLE001 - never lose a request to a bug
+            except Exception as err:  # never lose a request to a bug
                 # a bug of ours, not the source's failure: never `unreachable` (issue 15)
                 log.error("internal error fetching %s", req.url, exc_info=err)
                 reason = f"internal error: {type(err).__name__}: {err}"
@@ -142,7 +142,7 @@ class Fetcher:
             asyncio.run(run())
         except asyncio.CancelledError:
             pass  # the caller stopped the run
-        except BaseException as err:  # noqa: BLE001 - handed to the caller's thread
+        except BaseException as err:  # handed to the caller's thread
             handoff.items.put(err)
         handoff.items.put(_END)
 

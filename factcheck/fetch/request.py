@@ -156,7 +156,7 @@ class FetchRun:
         except TimeoutError:
             reason = f"no complete response within {self.s.request_deadline:g} s"
             return _final(t, FetchStatus.TIMEOUT, reason, url, retryable=True)
-        except Exception as err:  # noqa: BLE001 - every failure becomes a status
+        except Exception as err:  # every failure becomes a status
             status, reason, retry = classify_error(err)
             if status is FetchStatus.ERROR:
                 log.error("internal error fetching %s", url, exc_info=err)
@@ -262,7 +262,7 @@ class FetchRun:
                 async with self.clients.open(url, {"User-Agent": self.s.user_agent}) as reply:
                     body = await reply.read(ROBOTS_MAX_BYTES) or b""
                     return reply.status, body.decode("utf-8", "replace")
-        except Exception:  # noqa: BLE001 - no answer: the caller decides
+        except Exception:  # no answer: the caller decides
             return None, ""
         finally:
             gate.release()

@@ -297,5 +297,5 @@ def get_once(
             client.stream("GET", url, headers=dict(headers)) as resp,
         ):
             return Answer(resp.status_code, resp.reason_phrase, dict(resp.headers))
-    except Exception as err:  # noqa: BLE001 - every failure becomes an answer
+    except Exception as err:  # every failure becomes an answer
         return Answer(None, error=classify_error(err)[1])

@@ -101,13 +101,8 @@ def _judge_gap(page: PageIndex, s1: int, s2: int, verdict: Verdict) -> None:
         verdict.blocks.append((1, 0))  # one change however long the gap: an ellipsis
 
 
-def is_content(key: str) -> bool:
-    """A word that carries meaning: not a stopword, not a one- or two-letter word."""
-    return len(key) > 2 and key not in STOPWORDS
-
-
 def content_words(keys: list[str]) -> set[str]:
-    """The distinct content words (`is_content`) among `keys`."""
+    """The distinct words that carry meaning among `keys`: not stopwords, over two letters."""
     return {k for k in set(keys).difference(STOPWORDS) if len(k) > 2}
 
 

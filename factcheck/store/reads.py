@@ -56,10 +56,6 @@ class Reader:
             raise NotFoundError(f"no claim with id {claim_id!r}")
         return row
 
-    def integrity_ok(self) -> bool:
-        rows = list(self.db.query("PRAGMA integrity_check"))
-        return bool(rows) and rows[0]["integrity_check"] == "ok"
-
     # -- what a run needs to know of earlier ones ---------------------------------------
 
     def fetch_requests(self, wanted: list[tuple[str, bool, bool]]) -> list[FetchRequest]:
