@@ -8,12 +8,22 @@ from functools import lru_cache
 
 from factcheck.match.find import MATCHER_VERSION
 from factcheck.models import Claim, FetchResult, FetchStatus, PreviousCheck
+from factcheck.specifics import SPECIFICS_VERSION
 
 
 @lru_cache(maxsize=65_536)
 def claim_fingerprint(claim: Claim) -> str:
     """Changes whenever the words a check looks for change."""
-    words = json.dumps([claim.claim, claim.quote, claim.evidence, claim.specifics])
+    words = json.dumps(
+        [
+            claim.claim,
+            claim.quote,
+            claim.evidence,
+            claim.specifics,
+            claim.published,
+            SPECIFICS_VERSION,
+        ]
+    )
     return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 

@@ -88,6 +88,7 @@ class Claim:
     evidence: tuple[str, ...] = ()
     specifics: tuple[str, ...] = ()
     line: int = 0  # line in claims.yaml where the claim starts
+    published: str | None = None  # the article's date: "last month", "in August" resolve to it
 
 
 @dataclass(frozen=True)
@@ -280,6 +281,31 @@ class SpecificFinding:
     found_text: str = ""  # what the source says (the match, or the conflicting value)
     start: int | None = None
     end: int | None = None
+    sentence: str = ""  # the source's sentence holding it (quoted for a conflict)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One specific of a fact claim across the claim's sources (issue 18)."""
+
+    specific: Specific
+    role: str  # number, date, person, organisation, place, context (a place that does not decide)
+    status: str  # SpecificStatus value across all readable sources
+    cells: tuple[SpecificFinding | None, ...] = ()  # one per claim source; None: not read
+
+
+@dataclass(frozen=True)
+class EvidenceReport:
+    """One `evidence:` passage of a claim against one source, reported like a quote."""
+
+    passage: str
+    status: str  # QuoteStatus value
+    score: float = 0.0
+    excerpt: str = ""
+    start: int | None = None
+    end: int | None = None
+    diff: tuple[DiffOp, ...] = ()
+    fragment_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -329,6 +355,7 @@ class SourceReport:
     history: tuple[HistoryPoint, ...] = ()
     health: str | None = None  # ok, failing, dead, blocked (re-check history)
     drift: str | None = None
+    evidence: tuple[EvidenceReport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,6 +371,8 @@ class ClaimReport:
     reviews: tuple[Review, ...] = ()
     history: tuple[HistoryPoint, ...] = ()  # claim status per run, oldest first
     checked_at: str | None = None
+    coverage: tuple[CoverageRow, ...] = ()  # a fact claim's specifics x sources
+    verdict: str = ""  # which specifics decided a fact claim's status
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,25 @@ and `show` (a source's history and text changes, for `history` and `diff`, are i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from factcheck.clock import now_iso
-from factcheck.models import Article, ClaimReport, Report
+from factcheck.match.fragments import text_fragment_url
+from factcheck.models import Article, ClaimReport, EvidenceReport, Report, SourceReport
 from factcheck.schedule import source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
+from factcheck.specifics.coverage import cover
 from factcheck.store.database import Store
-from factcheck.store.rows import Row, claim_report, source_histories, source_report
+from factcheck.store.rows import (
+    Row,
+    claim_report,
+    from_json,
+    matches_from_json,
+    source_histories,
+    source_report,
+)
 
 DEAD_FAILURES = Settings().dead_after_failures
 DEAD_DAYS = Settings().dead_after_days
@@ -52,10 +62,47 @@ def build_report(
             )
             for link in links.get(cid, [])
         )
-        claim = claim_report(row, results.get(cid, []), sources, reviews.get(cid, []))
+        passages = from_json(row.get("evidence"), []) or []
+        sources = tuple(
+            _with_evidence(s, passages, checks.get(s.url)) if passages else s for s in sources
+        )
+        claim = _with_coverage(
+            claim_report(row, results.get(cid, []), sources, reviews.get(cid, []))
+        )
         if not statuses or claim.status in statuses:
             claims.append(claim)
     return Report(generated_at=now_iso(), claims=tuple(claims), article=article)
+
+
+def _with_coverage(claim: ClaimReport) -> ClaimReport:
+    """A fact claim with its specifics x sources table and what decided its status."""
+    if claim.quote or not any(s.specifics for s in claim.sources):
+        return claim
+    readable = [s.specifics if s.fetch_status == "fetched" else None for s in claim.sources]
+    coverage = cover(claim.claim, readable)
+    return replace(claim, coverage=coverage.rows, verdict=coverage.verdict)
+
+
+def _with_evidence(source: SourceReport, passages: list[str], check: Row | None) -> SourceReport:
+    """The claim's `evidence:` passages against one source, each with its own link."""
+    if check is None:
+        return source
+    page = check["final_url"] or check["url"]
+    web = page.startswith(("http://", "https://"))
+    evidence = tuple(
+        EvidenceReport(
+            passage,
+            m.status.value,
+            m.score,
+            m.excerpt,
+            m.start,
+            m.end,
+            m.diff,
+            text_fragment_url(page, m) if web else None,
+        )
+        for passage, m in zip(passages, matches_from_json(check["evidence"]), strict=False)
+    )
+    return replace(source, evidence=evidence)
 
 
 def _grouped(rows: list[Row]) -> dict[str, list[Row]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from factcheck.models import Claim, ClaimStatus, FetchStatus, QuoteStatus, Verification
-from factcheck.specifics import rollup_specifics
+from factcheck.specifics.coverage import cover
 
 FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
 IN_PART = frozenset({QuoteStatus.OUT_OF_CONTEXT, QuoteStatus.PARTIAL})
@@ -35,13 +35,11 @@ def roll_up(claim: Claim, verifications: Sequence[Verification]) -> ClaimStatus:
 
 
 def _roll_up_specifics(claim: Claim, readable: Sequence[Verification]) -> ClaimStatus:
+    """Across all readable sources: every deciding specific found somewhere and none
+    contradicted is `supported` (issue 18, point 1; specifics/coverage.py)."""
     if not any(v.specifics for v in readable):
         if claim.evidence:
             found = any(e.status in FOUND for v in readable for e in v.evidence)
             return ClaimStatus.PARTLY if found else ClaimStatus.UNVERIFIED
         return ClaimStatus.UNCHECKED
-    verdicts = {rollup_specifics(v.specifics) for v in readable}
-    for status in (ClaimStatus.SUPPORTED, ClaimStatus.PARTLY):
-        if status.value in verdicts:
-            return status
-    return ClaimStatus.UNVERIFIED
+    return cover(claim.claim, [v.specifics for v in readable]).status

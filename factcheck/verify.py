@@ -26,11 +26,17 @@ from factcheck.models import (
     QuoteStatus,
     SourceMetadata,
     SourceText,
+    SpecificFinding,
     Verification,
 )
 from factcheck.rollup import FOUND
 from factcheck.snapshots.cache import SnapshotCache
-from factcheck.specifics import extract_specifics, find_specifics
+from factcheck.specifics import (
+    about_publication,
+    best_passage,
+    extract_specifics,
+    find_specifics,
+)
 
 UNCHECKED_MATCH = QuoteMatch(status=QuoteStatus.UNCHECKED)
 MAX_TEXT_CHARS = 1_000_000  # ~150,000 words: far beyond any article, bounds matching memory
@@ -236,7 +242,11 @@ def _check_in_worker(
 
 
 def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verification:
-    """Match a claim's quote, evidence passages and specifics against one source text."""
+    """Match a claim's quote, evidence passages and specifics against one source text.
+
+    A fact claim (no quote) gets the passage holding most of its specifics as its excerpt
+    and link (issue 18, point 2); its quote status stays `unchecked`.
+    """
     link_url = base.fetch.final_url or base.url
     match = match_quote(claim.quote, text.text) if claim.quote else UNCHECKED_MATCH
     evidence = tuple(match_quote(passage, text.text) for passage in claim.evidence)
@@ -244,17 +254,42 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
     specifics = (
         ()
         if claim.quote and not claim.specifics
-        else find_specifics(extract_specifics(claim.claim, claim.specifics), text.text)
+        else find_specifics(
+            extract_specifics(claim.claim, claim.specifics, claim.published),
+            text.text,
+            text.metadata.published,
+            about_publication(claim.claim),
+        )
     )
-    fragment_match = (
-        match if match.status in FOUND else next((e for e in evidence if e.status in FOUND), None)
-    )
+    if not claim.quote:
+        match = passage_match(specifics, text)
+    proved = match.status in FOUND or (match.status is QuoteStatus.UNCHECKED and match.excerpt)
+    shown = match if proved else next((e for e in evidence if e.status in FOUND), None)
     fragment = (
-        text_fragment_url(link_url, fragment_match)
-        if fragment_match is not None and link_url.startswith(("http://", "https://"))
+        text_fragment_url(link_url, replace(shown, status=QuoteStatus.VERBATIM))
+        if shown is not None and link_url.startswith(("http://", "https://"))
         else None
     )
     return replace(base, match=match, evidence=evidence, specifics=specifics, fragment_url=fragment)
+
+
+def passage_match(specifics: Sequence[SpecificFinding], source: SourceText) -> QuoteMatch:
+    """The fact claim's proving passage in `text` as an unchecked match with an excerpt."""
+    text = source.text
+    span = best_passage(specifics, text, source.metadata.published)
+    if span is None:
+        return UNCHECKED_MATCH
+    start, end = span
+    excerpt = text[start:end]
+    return QuoteMatch(
+        status=QuoteStatus.UNCHECKED,
+        excerpt=excerpt,
+        start=start,
+        end=end,
+        occurrences=text.count(excerpt),
+        prefix=text[max(0, start - 32) : start],
+        suffix=text[end : end + 32],
+    )
 
 
 def claims_by_source(claims: Sequence[Claim]) -> dict[str, list[Claim]]:

@@ -243,7 +243,7 @@ def test_titles_are_dropped_from_names() -> None:
         ("2.5 per cent", "2.5pct"),
         ("2032–2033", "2032/33"),
         ("2032–2033", "FY2032-33"),
-        ("from 12 soldiers to 53", "from 12 to up to 53 personnel"),
+        ("from 12 soldiers to up to 53", "from 12 to up to 53 personnel"),
     ],
 )
 def test_normalisation_pairs_are_found(a: str, b: str) -> None:
@@ -285,7 +285,7 @@ def test_pinned_specifics_replace_extraction_and_are_classified() -> None:
 
 FBI_PAGE = (
     "FBI opens New Zealand office, citing China threat\n"
-    "WELLINGTON, 31 July 2025 — FBI Director Kash Patel on Thursday opened the bureau's first "
+    "WELLINGTON (AFP) — FBI Director Kash Patel on 31 July 2025 opened the bureau's first "
     "standalone office in Wellington, meeting Defence Minister Judith Collins. The move was first "
     "flagged in June 2025."
 )
@@ -344,13 +344,18 @@ def test_wrong_count_is_a_conflict() -> None:
 
 
 def test_right_count_is_found_with_offsets() -> None:
-    findings = find_specifics(
-        extract_specifics("from 12 soldiers to 53", ["from 12 soldiers to 53"]), UNC_PAGE
-    )
+    findings = find_specifics(extract_specifics("", ["from 12 soldiers to up to 53"]), UNC_PAGE)
     (count,) = findings
     assert count.status is SpecificStatus.FOUND
     start = UNC_PAGE.index("from 12")
     assert (count.start, count.end, count.found_text) == (start, start + 19, "from 12 to up to 53")
+
+
+def test_exact_count_against_a_limit_is_a_conflict() -> None:
+    """'from 12 to 53' is not 'from 12 to up to 53': the source gives a ceiling (issue 18)."""
+    (count,) = find_specifics(extract_specifics("", ["from 12 soldiers to 53"]), UNC_PAGE)
+    assert (count.status, count.found_text) == (SpecificStatus.CONFLICT, "from 12 to up to 53")
+    assert "Korea from 12 to up to 53" in count.sentence
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from functools import lru_cache
 from importlib import resources
@@ -143,7 +143,8 @@ class _Checker:
             self.add(claims_node, f"'claims' must be a list, not {claims_node.describe}")
             return (), article
         claims = [self.claim(node, n) for n, node in enumerate(claims_node.items, 1)]
-        return tuple(c for c in claims if c is not None), article
+        published = article.published if article else None
+        return tuple(replace(c, published=published) for c in claims if c is not None), article
 
     def mapping(self, node: Node, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
         """Keys to values; reports non-text, duplicate and unknown keys."""

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from factcheck.formats.common import render_word_diff
 from factcheck.history import TextChange
-from factcheck.models import ClaimReport, DiffOp, SourceReport
+from factcheck.models import ClaimReport, DiffOp, SourceReport, SpecificFinding
 from factcheck.review import contradicted
 
 STYLES = {
@@ -152,14 +152,38 @@ def print_claim(out: Console, claim: ClaimReport, contexts: dict[str, str]) -> N
         note = f" — {escape(review.note)}" if review.note else ""
         target = f" ({escape(review.url)})" if review.url else ""
         out.print(f"  human:   {escape(review.decision)}{target} by {escape(review.by)}{note}")
+    if claim.coverage:
+        print_coverage(out, claim)
     if not claim.sources:
         out.print("  no sources")
-    for source in claim.sources:
-        print_source(out, source, contexts.get(source.url))
+    for n, source in enumerate(claim.sources, 1):
+        label = f"S{n} " if claim.coverage else ""
+        print_source(out, source, None if claim.coverage else contexts.get(source.url), label)
 
 
-def print_source(out: Console, s: SourceReport, context: str | None) -> None:
-    out.print(f"\n  [bold]{escape(s.url)}[/bold]")
+def print_coverage(out: Console, claim: ClaimReport) -> None:
+    """A fact-checker's note: the verdict, what decided it, and specifics x sources."""
+    out.print(f"  verdict: {styled(claim.status)} — {escape(claim.verdict)}")
+    table = Table("specific", "kind", box=None, pad_edge=False)
+    for n in range(1, len(claim.sources) + 1):
+        table.add_column(f"S{n}")
+    for row in claim.coverage:
+        cells = [_cell(c) for c in row.cells]
+        table.add_row(escape(row.specific.text), escape(row.role), *cells)
+    out.print()
+    out.print(table)
+
+
+def _cell(finding: SpecificFinding | None) -> str:
+    if finding is None:
+        return "[dim]not read[/dim]"
+    if finding.status.value == "conflict":
+        return f"{styled('conflict')}: {escape(finding.found_text)}"
+    return styled(finding.status.value)
+
+
+def print_source(out: Console, s: SourceReport, context: str | None, label: str = "") -> None:
+    out.print(f"\n  [bold]{escape(label)}{escape(s.url)}[/bold]")
     http = f" (HTTP {s.http_status})" if s.http_status else ""
     out.print(f"    fetch:  {styled(s.fetch_status or 'never checked')}{http} {escape(s.reason)}")
     if s.final_url and s.final_url != s.url:
@@ -167,18 +191,34 @@ def print_source(out: Console, s: SourceReport, context: str | None) -> None:
     if s.quote_status and s.quote_status != "unchecked":
         score = f" score {s.score:.0f}" if s.score is not None else ""
         out.print(f"    quote:  {styled(s.quote_status)}{score}")
-    if context or s.excerpt:
+    if label and s.excerpt:
+        out.print(f"    passage: “{escape(s.excerpt)}” (characters {s.start}-{s.end})")
+    elif context or s.excerpt:
         out.print(f"    found:  …{escape(context or s.excerpt or '')}…")
     if s.diff and s.quote_status in ("edited", "altered", "partial", "paraphrase"):
         out.print(f"    diff:   {render_diff(s.diff)}")
     for d in s.differences:
         out.print(f"    change: {escape(d.kind)}: {escape(d.source)!r} → {escape(d.quote)!r}")
     for f in s.specifics:
-        where = f" ({escape(f.found_text)})" if f.found_text else ""
-        out.print(
-            f"    {escape(f.specific.kind.value):7} {escape(f.specific.text)}: "
-            f"{styled(f.status.value)}{where}"
-        )
+        if label and f.status.value == "conflict":
+            out.print(
+                f"    conflict: {escape(f.specific.text)} — source says “{escape(f.found_text)}”:"
+                f" «{escape(f.sentence)}»"
+            )
+        elif not label:
+            where = f" ({escape(f.found_text)})" if f.found_text else ""
+            out.print(
+                f"    {escape(f.specific.kind.value):7} {escape(f.specific.text)}: "
+                f"{styled(f.status.value)}{where}"
+            )
+    for e in s.evidence:
+        out.print(f"    evidence: “{escape(e.passage)}”: {styled(e.status)}")
+        if e.excerpt:
+            out.print(f"      found: “{escape(e.excerpt)}”")
+        if e.diff and e.status in ("edited", "altered", "paraphrase"):
+            out.print(f"      diff:  {render_diff(e.diff)}")
+        if e.fragment_url:
+            out.print(f"      link:  {escape(e.fragment_url)}", soft_wrap=True)
     if s.fragment_url:
         out.print(f"    link:   {escape(s.fragment_url)}", soft_wrap=True)
     if s.archive_url:

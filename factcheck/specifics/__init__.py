@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from factcheck.specifics.extraction import extract_specifics
+from factcheck.specifics.extraction import about_publication, extract_specifics
 from factcheck.specifics.lookup import find_specifics, rollup_specifics
+from factcheck.specifics.passage import best_passage
 
-__all__ = ["extract_specifics", "find_specifics", "rollup_specifics"]
+# Part of every claim fingerprint: a change here re-checks fact claims on unchanged pages.
+SPECIFICS_VERSION = "2"  # 2: roll-up across sources, passages, pairs, datelines (issue 18)
+
+__all__ = [
+    "SPECIFICS_VERSION",
+    "about_publication",
+    "best_passage",
+    "extract_specifics",
+    "find_specifics",
+    "rollup_specifics",
+]

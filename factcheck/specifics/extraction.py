@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from factcheck.models import Specific, SpecificKind
 from factcheck.specifics.names import claim_names, is_sentence_start, name_value
+from factcheck.specifics.relative import article_date, relative_hits, with_year
 from factcheck.specifics.scan import SCANNERS, Hit, drop_overlaps
 from factcheck.specifics.values import unit_after
 from factcheck.specifics.vocabulary import ONE_SKIP
 
 K = SpecificKind
+_PUBLICATION = re.compile(
+    r"\b(?:published|reported|posted|wrote|printed|broadcast|aired|dated|issued)\b", re.I
+)
+
+
+def about_publication(claim: str) -> bool:
+    """Whether a claim's date may be when a page appeared ('the report published on …')."""
+    return bool(_PUBLICATION.search(claim))
 
 
 def _with_unit(text: str, h: Hit) -> Hit:
@@ -48,20 +58,29 @@ def _numeric_hits(text: str, claim_rules: bool) -> list[Hit]:
     return drop_overlaps(hits, len(text))
 
 
-def extract_specifics(claim: str, pinned: Sequence[str] = ()) -> tuple[Specific, ...]:
+def extract_specifics(
+    claim: str, pinned: Sequence[str] = (), published: str | None = None
+) -> tuple[Specific, ...]:
     """The checkable specifics of a claim, in claim order; `pinned` (claims.yaml) replaces them.
 
     Each pinned string becomes one specific, classified and normalised like extracted ones.
+    With the article's `published` date, 'last month' and a month without a year become
+    dates in the year the article means (relative.py).
     """
+    day = article_date(published)
     if pinned:
-        return tuple(_classify(p.strip()) for p in pinned if p.strip())
+        given = tuple(_classify(p.strip()) for p in pinned if p.strip())
+        return tuple(with_year(s, claim, day) for s in given) if day else given
     hits = _numeric_hits(claim, claim_rules=True)
+    if day:
+        hits = drop_overlaps([*relative_hits(claim, day), *hits], len(claim))
     taken = bytearray(len(claim))
     for h in hits:
         taken[h.start : h.end] = b"\x01" * (h.end - h.start)
     found = [(h.start, Specific(h.kind, claim[h.start : h.end], h.value)) for h in hits]
     unique: dict[tuple[SpecificKind, str], Specific] = {}
     for _, s in sorted(found + claim_names(claim, bytes(taken)), key=lambda p: p[0]):
+        s = with_year(s, claim, day) if day else s
         unique.setdefault((s.kind, s.value), s)
     return tuple(unique.values())
 

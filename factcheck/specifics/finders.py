@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from factcheck.models import Specific, SpecificFinding, SpecificKind, SpecificStatus
+from factcheck.specifics.patterns import BOUNDS
 from factcheck.specifics.scan import Hit
 from factcheck.specifics.source import Source, name_spans_in
 from factcheck.specifics.values import canon
@@ -63,7 +64,7 @@ def _date_comparable(c: _DateT, s: _DateT) -> bool:
 
 def _find_date(spec: Specific, src: Source) -> tuple[SpecificFinding | None, list[Hit]]:
     c = _date(spec.value)
-    hits = src.hits(K.DATE)
+    hits = src.event_dates()
     if c is None:
         return None, []
     for strict in (True, False):
@@ -73,6 +74,19 @@ def _find_date(spec: Specific, src: Source) -> tuple[SpecificFinding | None, lis
                 return _found(spec, src, h.start, h.end), []
     rivals = [h for h in hits if (s := _date(h.value)) and _date_comparable(c, s)]
     return None, rivals
+
+
+def find_publication_date(spec: Specific, src: Source) -> SpecificFinding | None:
+    """A claim about when the page appeared: its dateline, byline or metadata date."""
+    c = _date(spec.value)
+    for h in src.hits(K.DATE):
+        s = _date(h.value)
+        if c and s and src.in_dateline(h) and _date_match(c, s, False):
+            return _found(spec, src, h.start, h.end)
+    s = _date(src.published) if src.published else None
+    if c and s and _date_match(c, s, False):
+        return SpecificFinding(spec, SpecificStatus.FOUND, f"published {src.published} (metadata)")
+    return None
 
 
 def _same_currency(a: str, b: str) -> bool:
@@ -128,8 +142,26 @@ def _find_number(spec: Specific, src: Source) -> tuple[SpecificFinding | None, l
             rivals.append(with_unit)
     if same:
         h = min(same)[2]
+        if _bounded_otherwise(spec, src, h):
+            return None, [h]
         return _found(spec, src, h.start, h.end), []
     return None, rivals
+
+
+def _bound(text: str) -> str | None:
+    """'max' for 'up to 53', 'min' for 'more than 53', 'lt' for 'fewer than 53': the bound
+    word before the last number of `text`, if any."""
+    numbers = list(re.finditer(r"\d+(?:[.,]\d+)*", text))
+    if not numbers:
+        return None
+    m = BOUNDS.search(text[: numbers[-1].start()])
+    return m.lastgroup if m else None
+
+
+def _bounded_otherwise(spec: Specific, src: Source, h: Hit) -> bool:
+    """The source gives the same number as a limit the claim does not: '53' vs 'up to 53'."""
+    said = _bound(src.text[max(0, h.start - 25) : h.end])
+    return said is not None and said != _bound(spec.text)
 
 
 def _find_range(spec: Specific, src: Source) -> tuple[SpecificFinding | None, list[Hit]]:
@@ -141,9 +173,13 @@ def _find_range(spec: Specific, src: Source) -> tuple[SpecificFinding | None, li
     for h in src.hits(K.RANGE):
         s = _RANGE_V.match(h.value)
         if s and (Decimal(s[1]), Decimal(s[2])) == (lo, hi):
+            if _bounded_otherwise(spec, src, h):
+                return None, [h]
             return _found(spec, src, h.start, h.end), []
         if s and (Decimal(s[1]) == lo) != (Decimal(s[2]) == hi):
             rivals.append(h)
+    if rivals:  # the source pairs one end with another number: '9 to 4' for '9 to 5'
+        return None, rivals
     ends = _endpoints(src)
     at_lo = [h for h in ends if h.value == canon(lo)]
     at_hi = [h for h in ends if h.value == canon(hi)]
@@ -158,7 +194,7 @@ def _find_range(spec: Specific, src: Source) -> tuple[SpecificFinding | None, li
         for h in ends
         if h.value not in known and 0 < abs(h.start - a.start) <= NEAR // 2
     ]
-    return None, rivals or near
+    return None, near
 
 
 def _endpoints(src: Source) -> list[Hit]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from factcheck.models import ClaimStatus, Specific, SpecificFinding, SpecificKind, SpecificStatus
-from factcheck.specifics.finders import FINDERS, NEAR, find_name
+from factcheck.specifics.finders import FINDERS, NEAR, find_name, find_publication_date
 from factcheck.specifics.scan import Hit
 from factcheck.specifics.source import Source, name_spans_in
 
 K = SpecificKind
+MAX_SENTENCE = 400  # characters of a source sentence kept with a finding
 
 
 def _conflict(spec: Specific, src: Source, h: Hit) -> SpecificFinding:
@@ -49,19 +51,29 @@ def _nearest(
 _NEED_ANCHOR = {K.DATE, K.MONEY, K.PERCENT}
 
 
-def find_specifics(specifics: Sequence[Specific], text: str) -> tuple[SpecificFinding, ...]:
+def find_specifics(
+    specifics: Sequence[Specific],
+    text: str,
+    published: str | None = None,
+    publication: bool = False,
+) -> tuple[SpecificFinding, ...]:
     """Look each specific up in a source text: found (where), missing, or conflict (rival value).
 
     A conflict is a different value of the same kind next to the same unit, or near another of
     the claim's specifics that this source confirms; `found_text` then holds the source's wording.
+    Dates in the page's dateline or byline, or its `published` metadata, date the page: they
+    count only for a claim about `publication` ('published on 18 November').
     """
-    src = _source(text)
+    src = source_of(text, published)
     results: list[tuple[Specific, SpecificFinding | None, list[Hit]]] = []
     for spec in specifics:
         if spec.kind is K.NAME or spec.kind not in FINDERS:
             results.append((spec, find_name(spec, src), []))
-        else:
-            results.append((spec, *FINDERS[spec.kind](spec, src)))
+            continue
+        finding, rivals = FINDERS[spec.kind](spec, src)
+        if finding is None and publication and spec.kind is K.DATE:
+            finding = find_publication_date(spec, src)
+        results.append((spec, finding, [] if finding else rivals))
     anchors: list[_Anchor] = []
     for i, (spec, finding, _) in enumerate(results):
         if finding is None or finding.start is None or finding.end is None:
@@ -73,18 +85,28 @@ def find_specifics(specifics: Sequence[Specific], text: str) -> tuple[SpecificFi
     for spec, finding, rivals in results:
         rival = None if finding else _nearest(rivals, anchors, src, spec.kind in _NEED_ANCHOR)
         if finding:
-            out.append(finding)
+            out.append(_with_sentence(finding, src))
         elif rival:
-            out.append(_conflict(spec, src, rival))
+            out.append(_with_sentence(_conflict(spec, src, rival), src))
         else:
             out.append(SpecificFinding(spec, SpecificStatus.MISSING))
     return tuple(out)
 
 
+def _with_sentence(finding: SpecificFinding, src: Source) -> SpecificFinding:
+    """The finding with the source's sentence around it (cut to MAX_SENTENCE characters)."""
+    if finding.start is None or finding.end is None:
+        return finding  # found in the page's metadata
+    start, end = src.sentence_span(src.sentence(finding.start))
+    start = max(start, finding.start - MAX_SENTENCE // 2)
+    end = min(end, max(finding.end, start + MAX_SENTENCE))
+    return replace(finding, sentence=" ".join(src.text[start:end].split()))
+
+
 @lru_cache(maxsize=8)
-def _source(text: str) -> Source:
+def source_of(text: str, published: str | None = None) -> Source:
     """Claims citing one page share its scans (each kind is scanned once per text)."""
-    return Source(text)
+    return Source(text, published)
 
 
 def rollup_specifics(findings: Sequence[SpecificFinding]) -> ClaimStatus:

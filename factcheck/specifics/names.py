@@ -156,6 +156,8 @@ def _core_names(claim: str, run: list[tuple[int, str]]) -> Iterator[tuple[int, i
             run = run[1:][-2:] if len(run) > 3 else []
     while run and run[-1][1] in CONNECTORS:
         run = run[:-1]
+    while run and run[0][1] in CONNECTORS:  # '… and the SOVFA'
+        run = run[1:]
     if len(run) > 1 and all(is_acronym(w) for _, w in run):
         for start, w in run:
             if w not in NOT_NAMES:

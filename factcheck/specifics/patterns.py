@@ -64,7 +64,19 @@ RANGES = [
         r"(?<![\w.,/–—-])(?:FY\s?)?(?P<lo>\d{1,3}(?:,\d{3})+|\d+)(?P<sep>\s?[–—‒-]\s?|/)"
         r"(?P<hi>\d{1,3}(?:,\d{3})+|\d+)(?!\w|[.,/–—-]\d)"
     ),
+    # a pair in order: a vote or score '9 to 4' (a dash pair '9-4' is matched above)
+    re.compile(
+        r"(?<![\w.,/–—$-])(?P<lo>\d{1,3}(?:,\d{3})+|\d+)\s+to\s+(?P<hi>\d{1,3}(?:,\d{3})+|\d+)"
+        r"(?!\w|[.,/–—-]\d)"
+    ),
 ]
+# Bounds that make a number a limit, not a count: 'up to 53' is not '53' (issue 18, point 3).
+BOUNDS = re.compile(
+    r"\b(?:(?P<max>up\s+to|as\s+many\s+as|at\s+most|no\s+more\s+than|a\s+maximum\s+of)|"
+    r"(?P<min>more\s+than|at\s+least|over|upwards\s+of|a\s+minimum\s+of)|"
+    r"(?P<lt>fewer\s+than|less\s+than|under|below))\s+$",
+    re.I,
+)
 NUMBER = re.compile(
     rf"(?<![\w.,$£€¥/])(?<![A-Za-z]-)(?:(?P<q>{_QUAL})\s+)?(?P<n>\d+(?:st|nd|rd|th)|{_DIG}"
     rf"(?:\s+(?:thousand|million|billion|trillion)(?!\w))?|\b{_WORD_ORD}|\b{_WNUM})(?!\w|[.,]\d|%)",

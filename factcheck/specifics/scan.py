@@ -71,8 +71,9 @@ def _scan_ranges(text: str) -> Iterator[Hit]:
             if sep and hi < lo and len(m["hi"]) == 2 and len(m["lo"]) == 4:
                 hi += lo // 100 * 100
             year_like = len(m["lo"]) == 4 and m["lo"][:2] in ("19", "20")
-            if hi <= lo or (sep == "/" and not year_like):
-                continue
+            ordered = "sep" not in m.groupdict() or (sep in "–—‒-" and not year_like)
+            if hi == lo or (hi < lo and not ordered) or (sep == "/" and not year_like):
+                continue  # a pair in order ('voted 9-4') may go down; a span may not
             unit = m.groupdict().get("mid") or ""
             value = f"{canon(lo)}..{canon(hi)}"
             head = [w for w in unit.split() if is_plural(w.lower()) or w.lower() in COLLECTIVE]

@@ -77,6 +77,12 @@ INSTITUTIONS = _wordset(
     "agreement treaty act accord pact ministry department commission council committee office "
     "affairs services service institute forces"
 )
+ORG_WORDS = INSTITUTIONS | _wordset(
+    "agency bureau force navy army party union association federation league fund bank "
+    "court parliament police corporation company group university council command"
+)
+# Words before a place that make it where the event happened, not background (roles.py).
+LOCATIVE = _wordset("in at to into from visited visit visiting toured near outside")
 NOT_NAMES = {"GDP", "GNP", "CEO", "AM", "PM", "TV", "OK", "I"}
 _ALIASES = [
     ("US", "U.S.", "USA", "United States"),

@@ -287,6 +287,7 @@ def finding_from_dict(d: dict[str, Any]) -> SpecificFinding:
         found_text=d.get("found_text", ""),
         start=d.get("start"),
         end=d.get("end"),
+        sentence=d.get("sentence", ""),
     )
 
 
@@ -385,3 +386,7 @@ def review_from_row(r: Row) -> Review:
 def rating_from_json(text: str | None) -> Rating | None:
     data = from_json(text)
     return Rating(**data) if data else None
+
+
+def matches_from_json(text: str | None) -> tuple[QuoteMatch, ...]:
+    return tuple(_match_from_dict(d) for d in from_json(text, []))
