@@ -8,18 +8,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from factcheck.claims.load import MAX_TEXT  # longer text fields are rejected
+from factcheck.draft.facts import fact_specifics
+from factcheck.draft.people import People, find_people
 from factcheck.draft.quotes import QuoteSpan, find_quotes, split_paragraphs, split_sentences
-from factcheck.draft.speakers import MASK, People, Subject, attribute, find_people
+from factcheck.draft.speakers import MASK, Subject, attribute, trailing_subject
 from factcheck.extract.html import HtmlParagraph
-from factcheck.models import SpecificKind
-from factcheck.specifics import extract_specifics
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-SCARE_WORDS = 2  # an unattributed quote of at most this many words is a scare quote
+SCARE_WORDS = 3  # an unattributed quote of at most this many words is a scare quote
 SCARE_TAG = "scare-quote"
 UNCLOSED_TAG = "unclosed-quote"
 
@@ -63,13 +63,12 @@ def draft_claims(article: str | Sequence[HtmlParagraph]) -> list[DraftClaim]:
     )
     texts = [p.text for p in paras]
     found = [f for i, text in enumerate(texts) for f in _scan_paragraph(text, i)]
-    subjects = [f.subject[1] for f in found if f.subject and f.subject[0] == "name"]
-    people = find_people(texts, subjects)
+    speakers = _speakers(found, texts)
     drafts: list[DraftClaim] = []
     seen: set[tuple[str, str | None]] = set()
     ids: set[str] = set()
-    for f in found:
-        draft = _draft(f, paras, people)
+    for n, f in enumerate(found):
+        draft = _draft(f, paras, speakers.get(n))
         if draft and (draft.claim, draft.quote) not in seen:
             seen.add((draft.claim, draft.quote))
             slug = unique_id(draft.id, ids)
@@ -112,20 +111,57 @@ def _so_called(text: str, q: QuoteSpan) -> bool:
     return bool(re.search(r"\bso-called\s*$", text[max(0, q.start - 20) : q.start], re.I))
 
 
-def _draft(f: _Found, paras: Sequence[HtmlParagraph], people: People) -> DraftClaim | None:
+def _speakers(found: Sequence[_Found], texts: Sequence[str]) -> dict[int, str | None]:
+    """The speaker of each quote (by index in `found`). A quote that opens its sentence with
+    no attribution of its own goes on with the paragraph's last speaker ('“…,” Mayer said.
+    “Not everyone will succeed.”'); a paragraph that opens with one and credits no one goes
+    on with the previous paragraph's (a quotation running over paragraphs; issue 20, point 1).
+    """
+    spans: list[Sequence[tuple[int, int]]] = [() for _ in texts]
+    masked = list(texts)
+    for f in found:
+        spans[f.paragraph] = f.sentences
+        if f.quote:
+            q, text = f.quote, masked[f.paragraph]
+            masked[f.paragraph] = text[: q.start] + MASK * (q.end - q.start) + text[q.end :]
+    names = [f.subject.text for f in found if f.subject and f.subject.kind == "name"]
+    people = find_people(masked, names)
+    credited = {f.paragraph for f in found if f.quote and f.subject}
+    out: dict[int, str | None] = {}
+    last: str | None = None
+    previous: str | None = None
+    para = -1
+    for n, f in enumerate(found):
+        if f.quote is None:
+            continue
+        if f.paragraph != para:
+            previous, last, para = (last if para == f.paragraph - 1 else None), None, f.paragraph
+        speaker = _speaker(f.subject, f.paragraph, f.sentence[0], people, masked, spans)
+        if f.subject is None and not texts[para][f.sentence[0] : f.quote.start].strip():
+            starts_paragraph = f.quote.start == 0 and para not in credited
+            speaker = last or (previous if starts_paragraph else None)
+            if speaker is None and f.index:
+                a, b = f.sentences[f.index - 1]
+                before = trailing_subject(masked[para][a:b])
+                speaker = _speaker(before, para, a, people, masked, spans)
+        out[n] = speaker
+        last = speaker or last
+    return out
+
+
+def _draft(f: _Found, paras: Sequence[HtmlParagraph], speaker: str | None) -> DraftClaim | None:
     para = paras[f.paragraph]
     claim = para.text[f.sentence[0] : f.sentence[1]].strip()[:MAX_TEXT]
     sources = _links_near(para, f)
     if f.quote is None:
-        if not _has_numbers(_unquoted(para.text, f.sentence, f.inside)):
-            return None  # numbers inside a quotation are checked with the quote
-        specifics = extract_specifics(claim)
-        texts = tuple(dict.fromkeys(s.text for s in specifics))
+        texts = fact_specifics(claim, _unquoted(para.text, f.sentence, f.inside))
+        if texts is None:
+            return None
         return DraftClaim(slugify(claim), claim, sources=sources, specifics=texts)
     quote = f.quote.inner(para.text)[:MAX_TEXT]
-    speaker = _speaker(f, people, [p.text for p in paras])
     tags = [UNCLOSED_TAG] if not f.quote.closed else []
-    if _so_called(para.text, f.quote) or (f.subject is None and len(quote.split()) <= SCARE_WORDS):
+    unattributed = f.subject is None and speaker is None
+    if _so_called(para.text, f.quote) or (unattributed and len(quote.split()) <= SCARE_WORDS):
         tags.insert(0, SCARE_TAG)
     return DraftClaim(slugify(quote), claim, quote, speaker, sources, tuple(tags))
 
@@ -140,16 +176,20 @@ def _unquoted(text: str, sentence: tuple[int, int], quotes: Sequence[QuoteSpan])
     return "".join([*pieces, text[at:b]])
 
 
-def _has_numbers(sentence: str) -> bool:
-    return any(s.kind is not SpecificKind.NAME for s in extract_specifics(sentence))
-
-
-def _speaker(f: _Found, people: People, texts: Sequence[str]) -> str | None:
-    if f.subject is None or f.subject[0] == "common" or f.quote is None:
+def _speaker(
+    who: Subject | None,
+    paragraph: int,
+    sentence_start: int,
+    people: People,
+    texts: Sequence[str],
+    spans: Sequence[Sequence[tuple[int, int]]],
+) -> str | None:
+    """The speaker a subject names: a pronoun resolved, a role in lower case, a full name."""
+    if who is None or who.kind == "common":
         return None
-    kind, text = f.subject
+    kind, text, at = who
     if kind == "pronoun":
-        return people.last_before(texts, f.paragraph, f.quote.start)
+        return people.pronoun(texts, spans, paragraph, sentence_start + at)
     if kind == "role":  # 'The minister' -> 'the minister'
         return " ".join((text[:1].lower() + text[1:]).split())
     return people.canonical(text)

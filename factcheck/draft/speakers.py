@@ -1,158 +1,71 @@
-"""Who a quoted passage is attributed to: names, pronouns and speech verbs."""
+"""Who a quoted passage is attributed to: names, pronouns, descriptions and speech verbs."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from factcheck.specifics.vocabulary import CONNECTORS, TITLES
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_VERBS = (
-    "said says say saying declared declares declaring told tells telling stated states added "
-    "adds argued argues claimed claims insisted insists warned warns wrote writes noted notes "
-    "observed observes explained explains announced announces asserted asserts remarked "
-    "tweeted replied replies responded commented acknowledged admitted conceded suggested "
-    "suggests stressed emphasised emphasized called calls described describes urged urges vowed "
-    "promised predicted recalled maintained maintains cautioned boasted"
+from factcheck.draft.vocabulary import (
+    COMMON_SUBJECTS,
+    CONNECTORS,
+    DETERMINERS,
+    LEADING_STOP,
+    NOT_FIRST,
+    PRONOUNS,
+    SKIP_BEFORE_VERB,
+    SPEECH_VERBS,
+    TITLES,
+    is_person,
 )
+
+
+class Subject(NamedTuple):
+    """Who does a speech verb: a name, a pronoun (at offset `at` of the sentence), a role or
+    description ('the minister', 'one legal expert'), or a common noun naming no one."""
+
+    kind: str  # "name" | "pronoun" | "role" | "common"
+    text: str
+    at: int = 0
+
+
 _VERB = (
-    r"(?:pointed (?:out|to)|points (?:out|to)|quoted as saying|" + "|".join(_VERBS.split()) + ")"
+    r"(?:pointed (?:out|to)|points (?:out|to)|quoted as saying|"
+    + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+    + ")"
 )
 _VERB_RX = re.compile(rf"(?<![\w-]){_VERB}(?![\w-])")
-_SKIP_BEFORE_VERB = _words(
-    "also later then has have had was were is are been being once again earlier further "
-    "first recently previously openly repeatedly reportedly publicly subsequently initially "
-    "separately herself himself explicitly simply had would will did"
-)
-_PRONOUNS = frozenset({"he", "she"})
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'.&-]*|[a-z]+-[A-Z][\w-]*)$")
-_CONNECTORS = CONNECTORS | {"for", "and"}
-_LEADING_STOP = _words(
-    "the a an in on at by for from with as this that then but and or so yet however meanwhile "
-    "now also there here last next today yesterday after before since while when where if "
-    "although though signing speaking writing"
-)
-# People who speak for others or for a paper: titles to a quote, not names.
-_TITLES = TITLES | _words("host leader editor founder reporter correspondent analyst economist")
-_TITLE_RX = "|".join(sorted(_TITLES, key=len, reverse=True))
-_TITLED_NAME = re.compile(
-    rf"\b(?i:{_TITLE_RX})\.?\s+(?:(?:of|for)\s+(?:[A-Z][\w’'-]*\s+){{1,3}}?)?"
-    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})\b"
-)
-_ORG_WORDS = _words(
-    "times post news herald force forces ministry department government agency office party "
-    "group council committee union university institute association police army navy bank "
-    "commission court press service services"
-)
-# Capitalised only because they start a sentence: 'Officials said …' names no one.
-_COMMON_SUBJECTS = _words(
-    "officials critics analysts experts sources reports residents authorities ministers "
-    "observers diplomats witnesses police lawyers scientists researchers economists others "
-    "many some several both"
-)
-_NOT_FIRST = (
-    _TITLES
-    | _LEADING_STOP
-    | _ORG_WORDS
-    | _words(
-        "january february march april may june july august september october november december "
-        "monday tuesday wednesday thursday friday saturday sunday said says told"
-    )
-)
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being"])
+_QUANTIFIERS = DETERMINERS | frozenset(["all", "both", "each", "every"])
+_NOT_NOUN = ("ed", "ing", "al", "ive", "ic", "ful", "ous", "ly")  # not a description's head
+_DESCRIPTION_WORD = re.compile(r"^(?:[a-z][\w’'-]*|\d[\w-]*|[A-Z][A-Za-z]+)$")
 MASK = "\x1f"  # stands in for quoted words, so attribution patterns never read inside quotes
-
-
-@dataclass
-class People:
-    """Named people of the article, for surnames ('Collins') and pronouns ('she said')."""
-
-    full: dict[str, str]  # surname -> full name, first seen
-    mention: re.Pattern[str] | None
-    seen: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # per paragraph
-
-    def canonical(self, name: str) -> str:
-        """The full name for a bare surname the article gives in full, else `name`."""
-        return self.full.get(name, name) if " " not in name else name
-
-    def last_before(self, paragraphs: Sequence[str], index: int, pos: int) -> str | None:
-        """The last person named in the paragraph before `pos`, else in the previous one."""
-        here = self.mentions(paragraphs, index)
-        at = bisect_right(here, (pos,)) - 1
-        if at >= 0:
-            return here[at][1]
-        before = self.mentions(paragraphs, index - 1) if index else []
-        return before[-1][1] if before else None
-
-    def mentions(self, paragraphs: Sequence[str], index: int) -> list[tuple[int, str]]:
-        """Where known people are named in paragraph `index` (cached)."""
-        if index not in self.seen:
-            found = self.mention.finditer(paragraphs[index]) if self.mention else ()
-            self.seen[index] = [(m.start(), self.canonical(m.group().split()[-1])) for m in found]
-        return self.seen[index]
-
-
-def find_people(paragraphs: Sequence[str], subjects: Sequence[str]) -> People:
-    """The article's people: full names of titled names and named subjects, and the given
-    name of a surname-only subject where the article writes it in full somewhere."""
-    full: dict[str, str] = {}
-    names = [m["name"] for p in paragraphs for m in _TITLED_NAME.finditer(p)]
-    for name in [*names, *subjects]:
-        words = name.split()
-        if _is_person(name) and len(words) > 1:
-            full.setdefault(words[-1], name)
-    singles = {s for s in subjects if " " not in s and _is_person(s)}
-    for single in singles - set(full):
-        pair = re.compile(rf"\b([A-Z][a-z’'-]+) {re.escape(single)}\b")
-        first = (
-            m[1] for p in paragraphs for m in pair.finditer(p) if m[1].lower() not in _NOT_FIRST
-        )
-        if given := next(first, None):
-            full[single] = f"{given} {single}"
-    known = sorted(set(full) | set(full.values()) | singles, key=len, reverse=True)
-    rx = re.compile(r"\b(?:" + "|".join(map(re.escape, known)) + r")\b") if known else None
-    return People(full, rx)
-
-
-def _is_person(name: str) -> bool:
-    words = name.split()
-    return (
-        0 < len(words) <= 3
-        and not any(w.isupper() or w.lower() in _ORG_WORDS | _TITLES for w in words)
-        and all(w[:1].isupper() for w in words)
-    )
 
 
 def _clean_name(tokens: list[str]) -> str | None:
     """'NZ Prime Minister Christopher Luxon' -> 'Christopher Luxon'; 'The Japan Times' ->
     'Japan Times'; 'Then Collins' -> 'Collins'."""
-    while tokens and tokens[0].lower() in _LEADING_STOP | _CONNECTORS:
+    while tokens and tokens[0].lower() in LEADING_STOP | CONNECTORS:
         tokens = tokens[1:]
     for i in range(len(tokens) - 1, -1, -1):
         if re.search(r"[’']s?$", tokens[i]) and i < len(tokens) - 1:
             tokens = tokens[i + 1 :]  # "Japan’s Motegi"
             break
-    titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in _TITLES]
+    titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in TITLES]
     if titles and titles[-1] < len(tokens) - 1:
         tokens = tokens[titles[-1] + 1 :]
         if tokens[0] in ("of", "for"):
             tokens = tokens[1:][-2:] if len(tokens) > 3 else []
-    while tokens and tokens[-1].lower() in _CONNECTORS:
+    while tokens and tokens[-1].lower() in CONNECTORS:
         tokens = tokens[:-1]
     return " ".join(tokens) or None
 
 
-def _name_before(text: str) -> str | None:
+def name_before(text: str) -> str | None:
     """The capitalised name that ends `text` (the subject right before a verb), if any."""
     tokens: list[str] = []
     for token in reversed(text.split()):
-        if token[-1] in ",:;)(\x1f" or not (_NAME_TOKEN.match(token) or token in _CONNECTORS):
+        if token[-1] in ",:;)(\x1f" or not (_NAME_TOKEN.match(token) or token in CONNECTORS):
             break
         tokens.insert(0, token)
     return _clean_name(tokens) if tokens and _NAME_TOKEN.match(tokens[-1]) else None
@@ -164,76 +77,166 @@ def _name_after(text: str) -> str | None:
     for i, token in enumerate(text.split()[:8]):
         if i == 0 and token.lower() == "the":
             continue
-        if not (_NAME_TOKEN.match(token) or (tokens and token in _CONNECTORS)):
+        if not (_NAME_TOKEN.match(token) or (tokens and token in CONNECTORS)):
             break
         tokens.append(token)
     return _clean_name(tokens) if tokens else None
 
 
-Subject = tuple[str, str]  # ("name" | "pronoun" | "role" | "common", text)
-
-# 'the minister', 'a government spokesperson', 'the country’s foreign minister': a role, not a
-# name, but what the text says; the checker can put the name in.
 _ROLE = (
     r"(?i:the|a|an|his|her|their|its|our)(?:\s+[a-z][\w’'-]*){0,3}?\s+(?:"
-    + "|".join(sorted(_TITLES | {"official", "officer"}, key=len, reverse=True))
-    + r")(?![\w’'-])"
+    + "|".join(sorted(TITLES, key=len, reverse=True))
+    + r")s?(?![\w’'-])"
 )
 _ROLE_BEFORE = re.compile(rf"(?<![\w-]){_ROLE}$")
 
 
-def _subject(before: str) -> Subject | None:
-    """Who does the verb that follows `before`: a name, a pronoun, a role or a common noun."""
+def _description(words: list[str]) -> str | None:
+    """'the physicians', 'one Weibo commenter', 'The 56-year-old', 'federal prosecutors': the
+    noun phrase ending `words`, led by a determiner or a plural noun (issue 20, point 2)."""
+    phrase: list[str] = []
+    for word in reversed(words[-5:]):
+        if not _DESCRIPTION_WORD.match(word) or word.lower() in LEADING_STOP - DETERMINERS:
+            break
+        phrase.insert(0, word)
+        if word.lower() in DETERMINERS:
+            return " ".join(phrase) if not phrase[-1].endswith(_NOT_NOUN) else None
+    head = phrase[-1] if phrase else ""
+    if head.endswith(_NOT_NOUN) or not head.islower():
+        return None
+    plural = head.endswith("s") and not head.endswith("ss")
+    return " ".join(phrase) if plural and len(phrase) <= (4 if phrase == words else 2) else None
+
+
+def subject(before: str, offset: int = 0, passive: bool = True) -> Subject | None:
+    """Who does the verb that follows `before` (at `offset` of its sentence); no one when
+    the verb is passive ('it has been dubbed')."""
     words = before.split()
-    while words and (
-        words[-1].lower() in _SKIP_BEFORE_VERB or re.fullmatch(r"[a-z]+ly", words[-1])
-    ):
+    if passive and words and words[-1].lower() in _BE | _QUANTIFIERS:
+        return None  # passive ('has been dubbed'), or a noun ('in all states')
+    while words and (words[-1].lower() in SKIP_BEFORE_VERB or re.fullmatch(r"[a-z]+ly", words[-1])):
         words.pop()
     if not words:
         return None
     last = words[-1]
-    if last.lower() in _PRONOUNS:
-        return "pronoun", last.lower()
+    if last.lower() in PRONOUNS:
+        return Subject("pronoun", last.lower(), offset + before.rstrip().rfind(last))
     text = " ".join(words)
+    if text.endswith(",") and (name := _named_in(text.split(",")[0])):
+        return Subject("name", name)  # 'Figgins, who represents Thomas, said'
     appositive = re.search(r"([^,]+),[^,]{1,80},$", text)
-    if appositive and (name := _name_before(appositive.group(1))):
-        return "name", name
-    if name := _name_before(text):
-        return ("common", name) if name.lower() in _COMMON_SUBJECTS else ("name", name)
+    if appositive and (name := name_before(appositive.group(1))):
+        return Subject("name", name)
+    if name := name_before(text):
+        name = name.split(" of the ")[0]
+        if " " not in name and name.lower() in COMMON_SUBJECTS:
+            return Subject("role", name.lower())  # 'Officials said …' names no one
+        return Subject("name", name)
     if role := _ROLE_BEFORE.search(text):
-        return "role", role.group()
-    if re.fullmatch(r"[a-z][\w-]*", last) and last not in _CONNECTORS:
-        return "common", last
+        return Subject("role", role.group())
+    if description := _description(words):
+        return Subject("role", description)
+    if re.fullmatch(r"[a-z][\w-]*", last) and last not in CONNECTORS:
+        return Subject("common", last)
     return None
 
 
+def _after_verb(clause: str) -> Subject | None:
+    """Who a verb after the quote names: 'says veteran industry analyst Ken Doctor', 'said
+    the NZDF', 'said one legal expert', 'wrote 43-year-old Martin Taylor of Aberdeen'."""
+    words = clause.split()
+    for i, word in enumerate(words[:8]):
+        if word.lower() in NOT_FIRST - DETERMINERS and word[:1].isupper():
+            return None  # 'said Tuesday at the conference'
+        if _NAME_TOKEN.match(word) and word[:1].isupper():
+            lead = i == 1 and words[0].lower() == "the"
+            if i and not lead and not is_person(" ".join(words[i : i + 2])):
+                break
+            name = _name_after(re.split(r" (?:of|for|and|from|in) ", " ".join(words[i:]))[0])
+            return Subject("name", name) if name else None
+        if not _DESCRIPTION_WORD.match(word):
+            return None
+    phrase = re.split(r" (?:in|of|at|from|with|who|which|on|for) ", " ".join(words))[0].split()
+    if words and words[0].lower() in DETERMINERS and (described := _description(phrase)):
+        return Subject("role", described)
+    return None
+
+
+def _first_name(text: str) -> str | None:
+    """The first name a sentence gives (of a person or a body), if any."""
+    for run in re.finditer(r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'.-]*|of|for|and))*", text):
+        tokens = run.group().split()
+        while tokens and tokens[0].lower() in NOT_FIRST:
+            tokens = tokens[1:]
+        if tokens and tokens[-1][:1].isupper():
+            return _clean_name(tokens)
+    return None
+
+
+def _named_in(text: str) -> str | None:
+    """A person's name that `text` consists of ('But Montell Figgins'), if any."""
+    tokens = text.split()
+    if not tokens or not all(
+        _NAME_TOKEN.match(t) or t.lower() in LEADING_STOP | CONNECTORS for t in tokens
+    ):
+        return None
+    name = name_before(text)
+    ok = name and is_person(name) and name.split()[0].lower() not in NOT_FIRST
+    return name if ok else None
+
+
+_WORDS = r"(?:[^,.;:!?\x1f]|\.(?=\s[A-Z]))"  # a clause's text ('Dr. Luz Arroyo' included)
 _AFTER = re.compile(
-    rf"[\s,;:—–-]*(?:(?P<verb>{_VERB})\s+(?P<named>(?:the\s+)?[A-Z][^,.;:!?\x1f]*)"
-    rf"|(?P<subj>[^,.;:!?\x1f]{{1,50}}?)\s+{_VERB}(?![\w-]))"
+    rf"[\s,;:—–-]*(?:(?P<verb>{_VERB})\s+(?P<named>[^,.;:!?\x1f]*)"
+    rf"|(?P<subj>{_WORDS}{{1,50}}?(?:,{_WORDS}{{1,100}},)?)\s+{_VERB}(?![\w-]))"
 )
-_ROLE_AFTER = re.compile(rf"[\s,;:—–-]*{_VERB}\s+(?P<role>{_ROLE})")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;:!?\x1f]+)")
+_INVERTED = re.compile(rf",\s+(?:{_VERB})\s+(?P<named>[^,.;:!?\x1f]+)")
 
 
 def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
     """The subject credited with the quote at masked[q_start:q_end], by pattern priority:
     right after it ('…,” she said'), the nearest speech verb before it ('Collins told X
-    that “…”'), 'according to X', then a speech verb later in the sentence."""
+    that “…”'), 'according to X', ', reports Wee' later on, then a later speech verb."""
     after = _AFTER.match(masked, q_end)
-    if after and after["named"] and (name := _name_after(after["named"])):
-        return "name", name
-    if role := _ROLE_AFTER.match(masked, q_end):
-        return "role", role["role"]
-    if after and after["subj"] and (found := _subject(after["subj"])):
+    if after and after["named"] is not None and (found := _after_verb(after["named"])):
+        return _appositive_name(masked, after.end(), found)
+    if after and after["subj"] and (found := subject(after["subj"], after.start("subj"))):
         return found
     for verb in reversed(list(_VERB_RX.finditer(masked, 0, q_start))):
-        found = _subject(masked[: verb.start()])
-        if found:
+        participle = verb.group().endswith("ing")
+        if participle and (name := _first_name(masked[: verb.start()])):
+            return Subject("name", name)  # 'Hawk Sawyer issued a statement, saying “…”'
+        found = subject(masked[: verb.start()], passive=not participle)
+        if found and found.kind != "common":
             return found
+
     if (according := _ACCORDING.search(masked)) and (name := _name_after(according["who"])):
-        return "name", name
+        return Subject("name", name)
+    for inverted in _INVERTED.finditer(masked, q_end):
+        if found := _after_verb(inverted["named"]):
+            return _appositive_name(masked, inverted.end(), found)
     for verb in _VERB_RX.finditer(masked, q_end):
-        found = _subject(masked[q_end : verb.start()])
-        if found and found[0] != "common":
+        found = subject(masked[q_end : verb.start()], q_end)
+        if found and found.kind != "common":
             return found
     return None
+
+
+def _appositive_name(masked: str, end: int, found: Subject) -> Subject:
+    """'said another witness, former adviser Fiona Hill': the name the description gives."""
+    if found.kind != "role":
+        return found
+    chunk = re.match(r",\s*([^,.;:!?\x1f]+)", masked[end:])
+    name = name_before(chunk.group(1)) if chunk else None
+    return Subject("name", name) if name and " " in name and is_person(name) else found
+
+
+_TRAILING = re.compile(rf",\s+(?P<who>{_WORDS}{{1,40}}?)\s+{_VERB}\s*[.:]?$")
+
+
+def trailing_subject(sentence: str) -> Subject | None:
+    """Who a sentence ends by crediting ('Sometimes employees don't follow the rules, he
+    said.'): the speaker of a quotation that follows it unattributed."""
+    found = _TRAILING.search(sentence)
+    return subject(found["who"], found.start("who")) if found else None
