@@ -48,7 +48,7 @@ class SourceOutcome:
     """Everything learned from one source in one run (the body already dropped)."""
 
     fetch: FetchResult
-    text: SourceText | None
+    text: SourceText | None  # from a worker process: title and metadata, without the text
     text_hash: str | None
     verifications: tuple[Verification, ...]
 
@@ -238,7 +238,12 @@ def _check_in_worker(
     global _WORKER_CHECKER
     if _WORKER_CHECKER is None or _WORKER_CHECKER.cache.root != cache_root:
         _WORKER_CHECKER = SourceChecker(SnapshotCache(cache_root))
-    return _WORKER_CHECKER.verify_source(result, claims, previous)
+    outcome = _WORKER_CHECKER.verify_source(result, claims, previous)
+    if outcome.text is None:
+        return outcome
+    # Only the title and metadata are recorded: the text itself stays here and in the text
+    # cache rather than being pickled back to the parent (issue 21, point 2).
+    return replace(outcome, text=replace(outcome.text, text="", page_starts=()))
 
 
 def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verification:

@@ -137,3 +137,42 @@ def test_extract_source_pdf_errors_are_extract_errors() -> None:
 def test_unsupported_content_type_raises() -> None:
     with pytest.raises(ExtractError, match="image/png"):
         extract_source(b"\x89PNG", "image/png", "https://x.example/d.png")
+
+
+# --- lxml's own tree read like BeautifulSoup's (issue 21, point 2) ----------------------------
+
+_PAGES = [
+    ARTICLE,
+    "<p>a <b>bold </b> word</p><pre>  keep\n   this </pre>tail<br><i>after a break</i>",
+    "<div hidden><p>gone</p></div><p style='display: none'>gone too</p><span>shown</span>",
+    "<p>x<!-- c -->y<?pi z?>w</p><ruby>\u6f22<rt>kan</rt><rp>(</rp></ruby>\u5b57",
+    "<html><head><title>t</title></head></html><body><p>body after a closed html</p></body>",
+    "<p>a</p><div><html><body class='x'><p>widget</p></body></html></div><p>b</p>",
+    "plain text, no tags",
+]
+
+
+@pytest.mark.parametrize("html", _PAGES)
+def test_lxml_tree_reads_as_beautifulsoup_does(html: str) -> None:
+    from factcheck.extract.html import soup_text
+    from factcheck.extract.tree import parse_html, read_heads, visible_pieces
+    from factcheck.extract.visible import join_pieces
+
+    roots = parse_html(html)
+    assert roots
+    assert (join_pieces(visible_pieces(roots)), read_heads(roots)) == soup_text(html)
+
+
+def test_content_after_a_closed_html_root_is_read() -> None:
+    html = "<html><head><title>t</title></head></html><body><p>body after html</p></body>"
+    assert html_to_text(html).text == "body after html"
+
+
+def test_nesting_at_libxml2s_depth_limit_falls_back() -> None:
+    # libxml2 keeps 2,047 levels and silently drops the rest of the page, "after" included
+    html = "<span>" * 2046 + "<p>deep</p>" + "</span>" * 2046 + "<p>after</p>"
+    assert html_to_text(html).text == "deep\n\nafter"
+
+
+def test_ruby_annotations_are_not_text() -> None:
+    assert html_to_text("<p><ruby>\u6f22<rt>kan</rt></ruby>\u5b57</p>").text == "\u6f22\u5b57"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,21 +12,21 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
 from factcheck.errors import ExtractError
-from factcheck.models import SourceMetadata, SourceText
+from factcheck.extract.tree import parse_html, read_heads, visible_pieces
+from factcheck.extract.visible import (
+    BLOCK,
+    LINE,
+    PARA,
+    SKIP,
+    Heads,
+    clean,
+    invisible,
+    join_pieces,
+    read_metadata,
+)
+from factcheck.models import SourceText
 
 MAX_TAGS = 250_000  # BeautifulSoup needs ~35 µs a tag: bound the time on hostile pages
-SKIP = frozenset({"script", "style", "noscript", "template", "head"})
-_BLOCK_NAMES = (
-    "address article aside blockquote body caption center dd details dialog dir div dl dt "
-    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend "
-    "li main menu nav ol p pre section summary table tbody td tfoot th thead title tr ul"
-)
-BLOCK = frozenset(_BLOCK_NAMES.split())
-_PARA = "\x00"  # paragraph break placeholder
-_LINE = "\x01"  # <br> placeholder
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-_BREAKS = re.compile(r"[ \x00\x01]*\x00[ \x00\x01]*")
-_LINES = re.compile(r" *\x01 *")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml")
 
 
@@ -59,25 +58,25 @@ def _sniff(body: bytes, url: str) -> str:
 
 
 def html_to_text(html: str) -> SourceText:
-    """Visible text with paragraph breaks between blocks, plus title and metadata."""
+    """Visible text with paragraph breaks between blocks, plus title and metadata.
+
+    Read from lxml's tree; from BeautifulSoup's where lxml gives up (nesting past ~2,048).
+    """
     if html.count("<") > MAX_TAGS:
         raise ExtractError(f"page has more than {MAX_TAGS} tags")
+    roots = parse_html(html)
+    text, heads = (
+        (join_pieces(visible_pieces(roots)), read_heads(roots)) if roots else soup_text(html)
+    )
+    title = clean(heads.title)
+    return SourceText(text=text, title=title or None, metadata=read_metadata(heads))
+
+
+def soup_text(html: str) -> tuple[str, Heads]:
+    """Visible text and head fields through BeautifulSoup's tree (no depth limit)."""
     soup = BeautifulSoup(html, "lxml")
-    title_tag = soup.find("title")
-    title = _clean(title_tag.get_text()) if isinstance(title_tag, Tag) else None
     body = soup.find("body")
-    text = _visible_text(body if isinstance(body, Tag) else soup)
-    return SourceText(text=text, title=title or None, metadata=read_metadata(soup, title))
-
-
-def _visible_text(root: Tag) -> str:
-    pieces: list[str] = []
-    for piece, pre in _walk(root):
-        pieces.append(piece if pre else _HTML_SPACE.sub(" ", piece))
-    joined = _BREAKS.sub(_PARA, "".join(pieces))
-    joined = _LINES.sub("\n", joined)
-    blocks = (block.strip(" ") for block in joined.split(_PARA))
-    return "\n\n".join(block for block in blocks if block.strip())
+    return join_pieces(_walk(body if isinstance(body, Tag) else soup)), _heads(soup)
 
 
 def _walk(root: Tag) -> Iterator[tuple[str, bool]]:
@@ -90,124 +89,46 @@ def _walk(root: Tag) -> Iterator[tuple[str, bool]]:
             name = stack.pop()[1]
             pre -= name == "pre"
             if name in BLOCK:
-                yield _PARA, False
+                yield PARA, False
             continue
         if isinstance(node, Tag):
-            if node.name in SKIP or _hidden(node):
+            if node.name in SKIP or invisible(node.has_attr("hidden"), node.get("style")):
                 continue
             if node.name == "br":
-                yield _LINE, False
+                yield LINE, False
                 continue
             if node.name in BLOCK:
-                yield _PARA, False
+                yield PARA, False
             pre += node.name == "pre"
             stack.append((iter(node.contents), node.name))
-        elif type(node) is NavigableString:
+        elif type(node) is NavigableString:  # not comments, nor ruby annotations (rt, rp)
             yield str(node), pre > 0
 
 
-_INVISIBLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-
-
-def _hidden(tag: Tag) -> bool:
-    """Text no reader sees: the `hidden` attribute or an inline display:none/visibility:hidden.
-
-    A quote found only there must not verify (a page can hide words for machines).
-    """
-    if tag.has_attr("hidden"):
-        return True
-    style = tag.get("style")
-    return isinstance(style, str) and _INVISIBLE.search(style) is not None
-
-
-def _clean(value: str | None) -> str | None:
-    return " ".join(value.split()) if value else None
-
-
-def json_ld(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
-    """Objects of every JSON-LD block, @graph flattened; broken JSON is ignored."""
-    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
-        try:
-            data = json.loads(script.get_text())
-        except (ValueError, RecursionError):
-            continue
-        todo = [data]
-        while todo:
-            item = todo.pop()
-            if isinstance(item, list):
-                todo.extend(reversed(item))
-            elif isinstance(item, dict):
-                yield item
-                if isinstance(item.get("@graph"), list):
-                    todo.extend(reversed(item["@graph"]))
-
-
-_ARTICLE = re.compile(r"Article|Posting|Report|WebPage|BlogPosting", re.IGNORECASE)
-
-
-def read_metadata(soup: BeautifulSoup, title: str | None) -> SourceMetadata:
-    """Title, site, authors, dates, canonical URL and language from meta, OpenGraph, JSON-LD."""
-    meta = _meta_values(soup)
-    ld = next((d for d in json_ld(soup) if _ARTICLE.search(str(d.get("@type", "")))), {})
+def _heads(soup: BeautifulSoup) -> Heads:
+    """The raw head fields, as `read_heads` finds them in lxml's tree."""
+    title = soup.find("title")
     time_tag = soup.find("time", attrs={"datetime": True})
     canonical = soup.find("link", rel="canonical", href=True)
     html_tag = soup.find("html")
-    return SourceMetadata(
-        title=_first(meta.get("og:title"), _text(ld.get("headline")), title),
-        site_name=_first(meta.get("og:site_name"), meta.get("application-name")),
-        authors=_authors(meta, ld),
-        published=_first(
-            meta.get("article:published_time"),
-            _text(ld.get("datePublished")),
-            meta.get("date"),
-            meta.get("dc.date"),
-            _attr(time_tag, "datetime"),
-        ),
-        modified=_first(
-            meta.get("article:modified_time"),
-            meta.get("og:updated_time"),
-            _text(ld.get("dateModified")),
-        ),
-        canonical_url=_first(_attr(canonical, "href"), meta.get("og:url")),
-        language=_first(
-            _attr(html_tag, "lang"), meta.get("content-language"), meta.get("og:locale")
-        ),
+    return Heads(
+        title=title.get_text() if isinstance(title, Tag) else None,
+        metas=[
+            {k: v for k, v in tag.attrs.items() if isinstance(v, str)}
+            for tag in soup.find_all("meta", attrs={"content": True})
+        ],
+        ld_texts=[
+            s.get_text() for s in soup.find_all("script", attrs={"type": "application/ld+json"})
+        ],
+        time=_attr(time_tag, "datetime"),
+        canonical=_attr(canonical, "href"),
+        lang=_attr(html_tag, "lang"),
     )
-
-
-def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for tag in soup.find_all("meta", attrs={"content": True}):
-        key = tag.get("property") or tag.get("name") or tag.get("http-equiv") or tag.get("itemprop")
-        content = _clean(str(tag.get("content")))
-        if isinstance(key, str) and content:
-            values.setdefault(key.strip().lower(), content)
-    return values
-
-
-def _authors(meta: dict[str, str], ld: dict[str, Any]) -> tuple[str, ...]:
-    found = ld.get("author")
-    people = found if isinstance(found, list) else [found]
-    names = [_text(p.get("name") if isinstance(p, dict) else p) for p in people]
-    names += [meta.get("author"), meta.get("article:author"), meta.get("dc.creator")]
-    unique: dict[str, None] = {}
-    for name in names:
-        if name and not name.startswith("http"):
-            unique.setdefault(name, None)
-    return tuple(unique)
-
-
-def _text(value: Any) -> str | None:
-    return _clean(value) if isinstance(value, str) else None
 
 
 def _attr(tag: Any, name: str) -> str | None:
     value = tag.get(name) if isinstance(tag, Tag) else None
-    return _clean(value) if isinstance(value, str) else None
-
-
-def _first(*values: str | None) -> str | None:
-    return next((v for v in values if v), None)
+    return value if isinstance(value, str) else None
 
 
 # --- paragraphs with their links, for drafting claims (issue 7) ------------------------------

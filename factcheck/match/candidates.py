@@ -6,12 +6,13 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import accumulate, chain, repeat
+from collections.abc import Iterable
+from functools import cached_property, lru_cache
+from itertools import accumulate, chain, compress, count, repeat
 from operator import add, itemgetter, sub
+from typing import TypeVar
 
-from factcheck.text import TOKEN_RE, token_key
+from factcheck.text import ASCII_STAND_INS, ASCII_TOKEN_RE, TOKEN_RE, token_key
 
 SLACK = 4  # words a candidate place may drift by (insertions, deletions)
 _ANCHORS = 16  # the quote's rarest words vote for where it is
@@ -21,63 +22,139 @@ _MAX_PLACES = 256  # places a word votes for at most
 _FEW = _MAX_CAST // (_ANCHORS - 1)  # anchors all this rare: every one votes
 _MIN_SUPPORT = 0.4  # share of anchor votes a candidate place needs
 _SPACE_RUN = re.compile(r"\s\s+")  # runs that lose characters when collapsed
-_SPACE_SUB = re.compile(r"\s\s+|[^\S ]")  # every run but a lone space becomes " "
 _TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")  # one group: split keeps the tokens
+_ASCII_SPLIT = re.compile(f"({ASCII_TOKEN_RE.pattern})", re.ASCII)
+_WORD_SPLIT = re.compile(r"(\w+(?:'\w+)*)", re.ASCII)  # the same tokens without $ % 5.1
+_NUMBER_SEP = re.compile(r"\d[.,]\d")
+_T = TypeVar("_T")
 _NOWHERE: list[int] = []  # positions of a word the page lacks (never changed)
 
 
-@dataclass(frozen=True)
 class PageIndex:
-    """Tokens of one text with a position index, built once per text and cached."""
+    """Tokens of one text with a position index, built once per text and cached.
 
-    text: str
-    keys: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-    positions: dict[str, list[int]]
-    collapsed: str
-    runs: tuple[int, ...]  # collapsed offset of each whitespace run of 2+ characters
-    shifts: tuple[int, ...]  # chars removed up to and including that run
+    Each part is built when first asked for, and positions only for the words asked for
+    (`Positions.load`): a page's full index cost more than matching its quotes (issue 21).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def _tokens(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+        # Bulk C-level passes, not Python work per token (issue 3, point 8): the split
+        # alternates the gaps and the tokens, and their running lengths are the offsets.
+        plain = _ascii_stand_in(self.text)
+        if plain is not None:  # lower case is the key of an ASCII token, found in one pass
+            low = plain.lower()
+            parts = _split_ascii(low)
+            keys = parts[1::2]
+        else:
+            parts = _TOKEN_SPLIT.split(self.text)
+            keys = [w.lower() if w.isascii() else token_key(w) for w in parts[1::2]]
+        offsets = list(accumulate(map(len, parts), initial=0))
+        return tuple(keys), tuple(offsets[1:-1:2]), tuple(offsets[2::2])
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Comparison key of every token, in text order."""
+        return self._tokens[0]
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """Start offset of every token in `text`."""
+        return self._tokens[1]
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        """End offset of every token in `text`."""
+        return self._tokens[2]
+
+    @cached_property
+    def positions(self) -> Positions:
+        """Token indexes of each key, ascending."""
+        return Positions(self.keys)
+
+    @cached_property
+    def collapsed(self) -> str:
+        """`text` with every whitespace run as one space (str.split's whitespace is \\s's)."""
+        text = self.text
+        if not text.strip():
+            return " " if text else ""
+        lead = " " if text[0].isspace() else ""
+        return lead + " ".join(text.split()) + (" " if text[-1].isspace() else "")
+
+    @cached_property
+    def _runs(self) -> tuple[list[int], list[int]]:
+        return _space_runs(self.text)
 
     def original(self, pos: int) -> int:
         """Map an offset in `collapsed` back to the original text."""
-        i = bisect_left(self.runs, pos)
-        return pos + (self.shifts[i - 1] if i else 0)
+        runs, shifts = self._runs
+        i = bisect_left(runs, pos)
+        return pos + (shifts[i - 1] if i else 0)
 
 
-@lru_cache(maxsize=16)
+class Positions:
+    """Token indexes of each key (ascending), found for the keys asked for, many in one pass."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self._keys = keys
+        self._found: dict[str, list[int]] = {}
+
+    def load(self, wanted: Iterable[str]) -> None:
+        """Find the tokens of every key in `wanted` not looked up yet: one C-level pass."""
+        new = set(wanted).difference(self._found)
+        if not new:
+            return
+        found = self._found
+        for key in new:
+            found[key] = []
+        keys = self._keys
+        for i in compress(count(), map(new.__contains__, keys)):
+            found[keys[i]].append(i)
+
+    def get(self, key: str, default: _T) -> list[int] | _T:
+        """The key's token indexes, or `default` where the text lacks it."""
+        if key not in self._found:
+            self.load((key,))
+        return self._found[key] or default
+
+    def __contains__(self, key: str) -> bool:
+        return bool(self.get(key, None))
+
+
+@lru_cache(maxsize=2)  # the claims citing a page are matched one after another
 def index_text(text: str) -> PageIndex:
-    """Tokenise and index a text (cached: several quotes are usually checked per page)."""
-    # Bulk C-level passes, not Python work per token (issue 3, point 8): the split
-    # alternates the gaps and the tokens, and their running lengths are the offsets.
-    parts = _TOKEN_SPLIT.split(text)
-    offsets = list(accumulate(map(len, parts), initial=0))
-    keys = [w.lower() if w.isascii() else token_key(w) for w in parts[1::2]]
-    positions: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        positions.setdefault(key, []).append(i)
-    runs, shifts = _space_runs(text)
-    return PageIndex(
-        text,
-        tuple(keys),
-        tuple(offsets[1:-1:2]),
-        tuple(offsets[2::2]),
-        positions,
-        _SPACE_SUB.sub(" ", text),
-        runs,
-        shifts,
-    )
+    """The index of a text (cached: several quotes are usually checked per page)."""
+    return PageIndex(text)
 
 
-def _space_runs(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _ascii_stand_in(text: str) -> str | None:
+    """`text` with typographic marks as their same-length ASCII stand-ins, if then ASCII."""
+    if text.isascii():
+        return text
+    for mark, stand_in in ASCII_STAND_INS:
+        text = text.replace(mark, stand_in)
+    return text if text.isascii() else None
+
+
+def _split_ascii(low: str) -> list[str]:
+    """Gaps and tokens of lower-case ASCII text, by the simplest pattern that finds them."""
+    if "$" in low or "%" in low or _NUMBER_SEP.search(low):
+        return _ASCII_SPLIT.split(low)
+    return _WORD_SPLIT.split(low)
+
+
+def _space_runs(text: str) -> tuple[list[int], list[int]]:
     """Collapsed offsets of the whitespace runs that lose characters, and the running loss.
 
     A run of one character loses none, so `PageIndex.original` needs only the longer ones.
     """
     found = list(_SPACE_RUN.finditer(text))
     lost = list(accumulate(m.end() - m.start() - 1 for m in found))
-    runs = tuple(m.start() - before for m, before in zip(found, [0, *lost], strict=False))
-    return runs, tuple(lost)
+    runs = [m.start() - before for m, before in zip(found, [0, *lost], strict=False)]
+    return runs, lost
 
 
 def vote_diagonals(
@@ -111,6 +188,7 @@ def _anchors(
 
     Rarest first; ties in quote order.
     """
+    page.positions.load(keys)
     if lo <= 0 and hi >= len(page.keys):  # the whole page: few Python steps per word
         found = list(map(page.positions.get, keys, repeat(_NOWHERE)))
         counts = list(map(len, found))
@@ -119,7 +197,7 @@ def _anchors(
         rarest = order[counts.count(0) :][:_ANCHORS]  # words the page lacks sort first
         return [(counts[i], i, found[i]) for i in rarest]
     anchors = []
-    for i, pos in enumerate(map(page.positions.get, keys)):
+    for i, pos in enumerate(map(page.positions.get, keys, repeat(None))):
         if pos is not None:
             inside = pos[bisect_left(pos, lo) : bisect_left(pos, hi)]
             if inside:

@@ -20,7 +20,7 @@ from factcheck.match.differences import (
 from factcheck.match.meaning import governing_words
 from factcheck.match.quote import ParsedQuote, parse_quote, plain_keys, quote_span
 from factcheck.models import Difference, DiffOp, QuoteMatch, QuoteStatus, Segment
-from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char
+from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char, tokenize
 
 MATCHER_VERSION = "4.0"  # 4.0: omissions, splices, out_of_context and partial (issue 16)
 SHORT_QUOTE_WORDS = 4  # quotes under this many words are matched exactly, never fuzzily
@@ -52,6 +52,7 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
     if not core:
         return QuoteMatch(QuoteStatus.UNCHECKED)
     page = index_text(text)
+    page.positions.load(t.key for t in tokenize(core))  # one pass for all the quote's words
     if _may_be_verbatim(page, core):
         exact = _exact(page, core)
         if exact is not None:
@@ -179,7 +180,7 @@ def _may_be_verbatim(page: PageIndex, core: str) -> bool:
     """
     positions = page.positions
     for word in core[:_PROBE_CHARS].lower().split(" ")[1:-1]:
-        if word not in positions and word.isalpha() and word.isascii():
+        if word.isalpha() and word.isascii() and word not in positions:
             return False
     return True
 
