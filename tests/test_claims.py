@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import jsonschema
@@ -318,13 +317,11 @@ def test_shipped_claims_file_passes_the_schema() -> None:
     assert schema_errors(ROOT / "claims.yaml") == []
 
 
-def test_loading_is_fast_for_a_large_file(tmp_path: Path) -> None:
+def test_a_large_file_loads_every_claim(tmp_path: Path) -> None:  # its speed: bench/
     claim = "  - id: c{n}\n    claim: Claim {n} said something.\n    sources: [https://e.org/{n}]\n"
     path = tmp_path / "claims.yaml"
     path.write_text("claims:\n" + "".join(claim.format(n=n) for n in range(2000)), "utf-8")
-    start = time.perf_counter()
     assert len(load_claims(path).claims) == 2000
-    assert time.perf_counter() - start < 5
 
 
 # --- fuzzing: any bytes at all give ClaimsFileError or a ClaimsFile, quickly ---------------------
@@ -419,7 +416,6 @@ INPUTS = st.one_of(
 
 def check_any_input(path: Path, data: bytes) -> None:
     path.write_bytes(data)
-    start = time.perf_counter()
     try:
         load_claims(path)
     except ClaimsFileError as exc:
@@ -430,7 +426,6 @@ def check_any_input(path: Path, data: bytes) -> None:
             assert match, problem
             assert "\n" not in problem
             assert 1 <= int(match.group(1)) <= last_line, problem
-    assert time.perf_counter() - start < 2.0
 
 
 FUZZ_SETTINGS = {

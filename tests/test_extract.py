@@ -100,12 +100,10 @@ def test_nesting_far_beyond_the_recursion_limit() -> None:
     assert html_to_text(html).text == "deep\n\nafter"
 
 
-def test_a_million_tiny_elements_is_refused_quickly() -> None:
+def test_a_million_tiny_elements_is_refused() -> None:
     html = "<p>" + "<b>x</b>" * 1_000_000 + "</p>"
-    started = time.perf_counter()
     with pytest.raises(ExtractError, match="tags"):
         html_to_text(html)
-    assert time.perf_counter() - started < 5
 
 
 def test_many_elements_under_the_limit_still_work() -> None:

@@ -1,4 +1,4 @@
-"""Evidence for a match: W3C TextQuoteSelector and a text-fragment link (issue 3, point 6)."""
+"""A text-fragment link that opens a source with the matched passage highlighted (issue 3)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,6 @@ LONG_EXACT = 150  # longer excerpts are linked as textStart,textEnd
 EDGE_WORDS = 5  # words kept at each end of a textStart,textEnd range
 CONTEXT_WORDS = 3  # words of prefix-/-suffix context
 _NO_EVIDENCE = (QuoteStatus.ABSENT, QuoteStatus.UNCHECKED)
-
-
-def text_quote_selector(match: QuoteMatch) -> dict[str, str]:
-    """A W3C Web Annotation TextQuoteSelector for the matched span (empty if none)."""
-    if match.status in _NO_EVIDENCE or not match.excerpt:
-        return {}
-    return {
-        "type": "TextQuoteSelector",
-        "exact": match.excerpt,
-        "prefix": match.prefix,
-        "suffix": match.suffix,
-    }
 
 
 def text_fragment_url(url: str, match: QuoteMatch) -> str | None:

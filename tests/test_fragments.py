@@ -1,11 +1,11 @@
-"""TextQuoteSelector and text-fragment links (issue 3, point 6)."""
+"""A match's TextQuoteSelector context (exact, prefix, suffix) and text-fragment links."""
 
 from __future__ import annotations
 
 from urllib.parse import unquote
 
 from factcheck.match.find import match_quote
-from factcheck.match.fragments import encode_directive_part, text_fragment_url, text_quote_selector
+from factcheck.match.fragments import encode_directive_part, text_fragment_url
 from factcheck.models import QuoteMatch, QuoteStatus
 
 PAGE = (
@@ -18,18 +18,15 @@ PAGE = (
 
 def test_selector_has_exact_prefix_and_suffix() -> None:
     m = match_quote("the co-operative, founded in 1998, will close", PAGE)
-    selector = text_quote_selector(m)
-    assert selector == {
-        "type": "TextQuoteSelector",
-        "exact": "the co-operative, founded in 1998, will close",
-        "prefix": "Officials said ",
-        "suffix": ".\n\n“We tried everything – really",
-    }
+    assert (m.excerpt, m.prefix, m.suffix) == (
+        "the co-operative, founded in 1998, will close",
+        "Officials said ",
+        ".\n\n“We tried everything – really",
+    )
 
 
 def test_no_evidence_for_absent() -> None:
     m = QuoteMatch(QuoteStatus.ABSENT)
-    assert text_quote_selector(m) == {}
     assert text_fragment_url("https://example.org/a", m) is None
 
 
