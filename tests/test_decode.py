@@ -106,6 +106,8 @@ def test_declared_charset_roundtrips(text: str, charset: str) -> None:
         return
     if charset == "utf-16":
         assert body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    elif body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return  # a byte-order mark beats the header (WHATWG): "þÿ" in cp1252 is FE FF
     decoded = decode_body(body, f"text/plain; charset={charset}")
     if charset == "latin-1":  # browsers read latin-1 labels as windows-1252
         expected = body.decode("cp1252") if _cp1252(body) else body.decode("latin-1")
