@@ -16,6 +16,7 @@ _CITATION = re.compile(r"\((\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\)")
 _ORDINAL = re.compile(
     r"(?i)^(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b"
 )
+_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"\b[^\W\d_]{2,}")
 
 
@@ -23,11 +24,11 @@ def fact_specifics(sentence: str, unquoted: str) -> tuple[str, ...] | None:
     """The specifics to list for a sentence that states a fact, or None when it is no fact
     claim: its numbers are all inside quotations (checked with the quote), or it is a
     timestamp, a list number or a heading ('Published 10:02 a.m. EST Nov. 19, 2019', '10.')."""
-    if not any(_checkable(s) for s in _numeric(unquoted)):
+    specifics = _checkable(sentence)
+    outside = specifics if unquoted == sentence else _checkable(unquoted)
+    if all(s.kind is SpecificKind.NAME for s in outside):
         return None
-    noise = _noise(sentence)
     rest = _CLOCK.sub(" ", sentence)
-    specifics = [s for s in extract_specifics(sentence) if s.text not in noise and _checkable(s)]
     for s in specifics:
         rest = rest.replace(s.text, " ")
     if sum(1 for w in _WORD.findall(rest) if not w[0].isupper() or w.lower() == w.upper()) < 2:
@@ -35,22 +36,16 @@ def fact_specifics(sentence: str, unquoted: str) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(s.text for s in specifics))
 
 
-def _numeric(text: str) -> list[Specific]:
-    noise = _noise(text)
+def _checkable(text: str) -> list[Specific]:
+    """The specifics of `text` but the parts of clock times and citation markers, and an
+    ordinal word's false number ('first day shows')."""
+    noise = {p for m in _CLOCK.finditer(text) for p in m.groups() if p}
+    noise |= {n for m in _CITATION.finditer(text) for n in re.findall(r"\d+", m[1])}
     return [
         s
         for s in extract_specifics(text)
-        if s.kind is not SpecificKind.NAME and s.text not in noise
+        if s.text not in noise
+        and not (
+            s.kind is SpecificKind.NUMBER and _ORDINAL.match(s.text) and not _DIGIT.search(s.text)
+        )
     ]
-
-
-def _noise(text: str) -> set[str]:
-    parts = {p for m in _CLOCK.finditer(text) for p in m.groups() if p}
-    return parts | {n for m in _CITATION.finditer(text) for n in re.findall(r"\d+", m[1])}
-
-
-def _checkable(s: Specific) -> bool:
-    """Not an ordinal word's false number ('first day shows')."""
-    return not (
-        s.kind is SpecificKind.NUMBER and _ORDINAL.match(s.text) and not re.search(r"\d", s.text)
-    )

@@ -61,7 +61,7 @@ def _clean_name(tokens: list[str]) -> str | None:
     return " ".join(tokens) or None
 
 
-def name_before(text: str) -> str | None:
+def _name_before(text: str) -> str | None:
     """The capitalised name that ends `text` (the subject right before a verb), if any."""
     tokens: list[str] = []
     for token in reversed(text.split()):
@@ -108,7 +108,7 @@ def _description(words: list[str]) -> str | None:
     return " ".join(phrase) if plural and len(phrase) <= (4 if phrase == words else 2) else None
 
 
-def subject(before: str, offset: int = 0, passive: bool = True) -> Subject | None:
+def _subject(before: str, offset: int = 0, passive: bool = True) -> Subject | None:
     """Who does the verb that follows `before` (at `offset` of its sentence); no one when
     the verb is passive ('it has been dubbed')."""
     words = before.split()
@@ -119,15 +119,17 @@ def subject(before: str, offset: int = 0, passive: bool = True) -> Subject | Non
     if not words:
         return None
     last = words[-1]
+    if last in ("I", "We", "we"):
+        return Subject("common", last)  # the writer: no one to name
     if last.lower() in PRONOUNS:
         return Subject("pronoun", last.lower(), offset + before.rstrip().rfind(last))
     text = " ".join(words)
     if text.endswith(",") and (name := _named_in(text.split(",")[0])):
         return Subject("name", name)  # 'Figgins, who represents Thomas, said'
     appositive = re.search(r"([^,]+),[^,]{1,80},$", text)
-    if appositive and (name := name_before(appositive.group(1))):
+    if appositive and (name := _name_before(appositive.group(1))):
         return Subject("name", name)
-    if name := name_before(text):
+    if name := _name_before(text):
         name = name.split(" of the ")[0]
         if " " not in name and name.lower() in COMMON_SUBJECTS:
             return Subject("role", name.lower())  # 'Officials said …' names no one
@@ -180,7 +182,7 @@ def _named_in(text: str) -> str | None:
         _NAME_TOKEN.match(t) or t.lower() in LEADING_STOP | CONNECTORS for t in tokens
     ):
         return None
-    name = name_before(text)
+    name = _name_before(text)
     ok = name and is_person(name) and name.split()[0].lower() not in NOT_FIRST
     return name if ok else None
 
@@ -201,13 +203,13 @@ def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
     after = _AFTER.match(masked, q_end)
     if after and after["named"] is not None and (found := _after_verb(after["named"])):
         return _appositive_name(masked, after.end(), found)
-    if after and after["subj"] and (found := subject(after["subj"], after.start("subj"))):
+    if after and after["subj"] and (found := _subject(after["subj"], after.start("subj"))):
         return found
     for verb in reversed(list(_VERB_RX.finditer(masked, 0, q_start))):
         participle = verb.group().endswith("ing")
         if participle and (name := _first_name(masked[: verb.start()])):
             return Subject("name", name)  # 'Hawk Sawyer issued a statement, saying “…”'
-        found = subject(masked[: verb.start()], passive=not participle)
+        found = _subject(masked[: verb.start()], passive=not participle)
         if found and found.kind != "common":
             return found
 
@@ -217,7 +219,7 @@ def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
         if found := _after_verb(inverted["named"]):
             return _appositive_name(masked, inverted.end(), found)
     for verb in _VERB_RX.finditer(masked, q_end):
-        found = subject(masked[q_end : verb.start()], q_end)
+        found = _subject(masked[q_end : verb.start()], q_end)
         if found and found.kind != "common":
             return found
     return None
@@ -228,7 +230,7 @@ def _appositive_name(masked: str, end: int, found: Subject) -> Subject:
     if found.kind != "role":
         return found
     chunk = re.match(r",\s*([^,.;:!?\x1f]+)", masked[end:])
-    name = name_before(chunk.group(1)) if chunk else None
+    name = _name_before(chunk.group(1)) if chunk else None
     return Subject("name", name) if name and " " in name and is_person(name) else found
 
 
@@ -239,4 +241,4 @@ def trailing_subject(sentence: str) -> Subject | None:
     """Who a sentence ends by crediting ('Sometimes employees don't follow the rules, he
     said.'): the speaker of a quotation that follows it unattributed."""
     found = _TRAILING.search(sentence)
-    return subject(found["who"], found.start("who")) if found else None
+    return _subject(found["who"], found.start("who")) if found else None

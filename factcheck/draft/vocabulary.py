@@ -19,10 +19,11 @@ SPEECH_VERBS = words(
     "tweeted replied replies responded commented acknowledged acknowledges admitted conceded "
     "suggested suggests stressed emphasised emphasized called calls described describes urged "
     "urges vowed promised predicted recalled maintained maintains cautioned boasted reported "
-    "reports testified testifies asked asks alleged alleges pledged pledges assured assures "
+    "reports testified testifies written concluded concludes asked asks alleged alleges pledged "
+    "pledges assured assures "
     "blasted dubbed dubs countered complained complains confirmed confirms denied disclosed "
     "revealed reiterated lamented joked mused demanded hinted quipped shouted whispered texted "
-    "saying adding writing telling warning noting arguing explaining asking"
+    "adding writing warning noting arguing explaining asking"
 )
 SKIP_BEFORE_VERB = words(
     "also later then has have had was were is are been being once again earlier further "
@@ -74,6 +75,9 @@ def is_person(name: str) -> bool:
     parts = name.split()
     return (
         0 < len(parts) <= 3
-        and not any(w.isupper() or w.lower().rstrip(".") in ORG_WORDS | TITLES for w in parts)
+        and not any(
+            (w.isupper() and len(w.rstrip(".")) > 1) or w.lower().rstrip(".") in ORG_WORDS | TITLES
+            for w in parts
+        )
         and all(w[:1].isupper() for w in parts)
     )
