@@ -31,6 +31,12 @@ class ClaimsFileError(FactcheckError):
         super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
 
 
+class ReportInputError(FactcheckError):
+    """The recorded data lacks a field the chosen report format requires."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
 class StoreError(FactcheckError):
     """The database cannot be opened or written."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.drift import around, word_diff
-from factcheck.models import DiffOp
+from factcheck.models import DiffOp, redact_url
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
 from factcheck.store.rows import Row
@@ -18,7 +18,7 @@ def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, An
     """Per source, every check oldest first, marking where the extracted text changed."""
     out: dict[str, list[dict[str, Any]]] = {}
     for r in store.reader.check_history([claim_id]):
-        points = out.setdefault(r["url"], [])
+        points = out.setdefault(redact_url(r["url"]), [])
         last_hash = points[-1]["text_hash"] if points else None
         points.append(
             {
@@ -32,7 +32,7 @@ def source_timelines(store: Store, claim_id: str) -> dict[str, list[dict[str, An
                 and last_hash is not None
                 and r["text_hash"] != last_hash,
                 "drift": r["drift"],
-                "archive_url": r["archive_url"],
+                "archive_url": r["archive_url"] and redact_url(r["archive_url"]),
             }
         )
     return out
@@ -76,7 +76,7 @@ def text_changes(store: Store, cache_dir: Path, claim_id: str) -> list[TextChang
         new_text = around(str(new["text"]), start, end)
         changes.append(
             TextChange(
-                url,
+                redact_url(url),
                 before["checked_at"],
                 after["checked_at"],
                 old_text,

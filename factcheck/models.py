@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# `scheme://user:password@` anywhere in a text: the user-info part, up to the first @ before
+# any path, query or fragment (https://url.spec.whatwg.org/#url-writing).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")
+
+
+def redact_url(text: str, mask: str = "***") -> str:
+    """`text` with the user-info of every URL in it replaced by `mask` (dropped when empty):
+    credentials are used for the request and never shown or sent elsewhere (issue 19).
+    """
+    if "@" not in text:
+        return text
+    return _USERINFO.sub(lambda m: m.group(1) + (f"{mask}@" if mask else ""), text)
 
 
 class FetchStatus(StrEnum):
@@ -366,13 +380,14 @@ class ClaimReport:
     quote: str | None = None
     speaker: str | None = None
     tags: tuple[str, ...] = ()
-    rating: Rating | None = None
+    rating: Rating | None = None  # the effective rating: latest `review --rating`, else the file's
     sources: tuple[SourceReport, ...] = ()
     reviews: tuple[Review, ...] = ()
     history: tuple[HistoryPoint, ...] = ()  # claim status per run, oldest first
     checked_at: str | None = None
     coverage: tuple[CoverageRow, ...] = ()  # a fact claim's specifics x sources
     verdict: str = ""  # which specifics decided a fact claim's status
+    rating_by: str | None = None  # who gave `rating` by `review`; None: the claims file
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from factcheck.clock import now_iso
 from factcheck.match.fragments import text_fragment_url
-from factcheck.models import Article, ClaimReport, EvidenceReport, Report, SourceReport
+from factcheck.models import (
+    Article,
+    ClaimReport,
+    EvidenceReport,
+    Report,
+    SourceReport,
+    redact_url,
+)
+from factcheck.review import effective_rating
 from factcheck.schedule import source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
@@ -70,8 +78,44 @@ def build_report(
             claim_report(row, results.get(cid, []), sources, reviews.get(cid, []))
         )
         if not statuses or claim.status in statuses:
-            claims.append(claim)
+            claims.append(shown(claim))
+    if article and article.url:
+        article = replace(article, url=redact_url(article.url))
     return Report(generated_at=now_iso(), claims=tuple(claims), article=article)
+
+
+def shown(claim: ClaimReport) -> ClaimReport:
+    """The claim as every output shows it: its effective rating (and who set it), and no
+    credentials in any URL (issue 19)."""
+    rating, rating_by = effective_rating(claim.rating, claim.reviews)
+    return replace(
+        claim,
+        rating=rating,
+        rating_by=rating_by,
+        sources=tuple(map(redacted, claim.sources)),
+        reviews=tuple(replace(r, url=_masked(r.url)) for r in claim.reviews),
+    )
+
+
+def redacted(source: SourceReport) -> SourceReport:
+    """`source` with user-info masked in its addresses and in its fetch reason."""
+    urls = (source.url, source.final_url, source.fragment_url, source.archive_url, source.reason)
+    links = [e.fragment_url for e in source.evidence]
+    if not any(u and "@" in u for u in (*urls, *links)):
+        return source
+    return replace(
+        source,
+        url=redact_url(source.url),
+        final_url=_masked(source.final_url),
+        fragment_url=_masked(source.fragment_url),
+        archive_url=_masked(source.archive_url),
+        reason=redact_url(source.reason),
+        evidence=tuple(replace(e, fragment_url=_masked(e.fragment_url)) for e in source.evidence),
+    )
+
+
+def _masked(url: str | None) -> str | None:
+    return redact_url(url) if url else url
 
 
 def _with_coverage(claim: ClaimReport) -> ClaimReport:
@@ -126,5 +170,5 @@ def excerpt_contexts(
         if data is None:
             continue
         text = str(data["text"])
-        out[check["url"]] = " ".join(text[max(0, start - width) : end + width].split())
+        out[redact_url(check["url"])] = " ".join(text[max(0, start - width) : end + width].split())
     return out

@@ -22,12 +22,13 @@ from factcheck.models import (
     ClaimsFile,
     ClaimStatus,
     FetchRequest,
+    FetchResult,
     PreviousCheck,
     QuoteStatus,
     Verification,
 )
 from factcheck.rollup import roll_up
-from factcheck.schedule import due_sources
+from factcheck.schedule import due_sources, source_schedule
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
@@ -148,7 +149,8 @@ def _requests(
     is_file = {s.url: s.is_file for c in claims for s in c.sources}
     urls = list(citing)
     if due:
-        urls = due_sources(store.reader.source_schedule(claims, settings.recheck_default), now)
+        schedule = source_schedule(claims, settings.recheck_default, store.reader.last_fetched())
+        urls = due_sources(schedule, now)
     return store.reader.fetch_requests(
         [
             (
@@ -186,7 +188,11 @@ def _archive_fallback(
             when = source.accessed or published
             if when:
                 cited[source.url] = when
-    fallback = ArchiveFallback(verifier, settings.archive_cdx, settings.archive_base)
+
+    def check(result: FetchResult, citing: list[Claim]) -> Sequence[Verification]:
+        return verifier.verify_source(result, citing, {}).verifications
+
+    fallback = ArchiveFallback(verifier.fetcher, check, settings.archive_cdx, settings.archive_base)
     recovered = fallback.recover(pending, claims_file.claims, cited)
     store.writer.record_archive(run_id, recovered)
     for v in recovered:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from factcheck.clock import from_iso
+from factcheck.models import Claim
 
 INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -29,6 +30,19 @@ class SourceDue:
     url: str
     interval: timedelta  # the shortest interval of the claims citing it
     last_checked_at: str | None
+
+
+def source_schedule(
+    claims: Sequence[Claim], default: str, last_fetched: Mapping[str, str]
+) -> list[SourceDue]:
+    """Each source's re-check interval (shortest of its claims') and last check time."""
+    intervals: dict[str, timedelta] = {}
+    for claim in claims:
+        interval = parse_interval(claim.recheck or default)
+        for source in claim.sources:
+            old = intervals.get(source.url)
+            intervals[source.url] = interval if old is None else min(old, interval)
+    return [SourceDue(url, iv, last_fetched.get(url)) for url, iv in intervals.items()]
 
 
 def due_sources(schedule: Sequence[SourceDue], now: datetime) -> list[str]:

@@ -15,7 +15,7 @@ from factcheck.drift import classify_drift
 from factcheck.errors import ExtractError
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.match.find import MATCHER_VERSION, match_quote
-from factcheck.match.fragments import text_fragment_url
+from factcheck.match.fragments import pdf_page_url, text_fragment_url
 from factcheck.models import (
     Claim,
     FetchRequest,
@@ -270,11 +270,11 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
         match = passage_match(specifics, text)
     proved = match.status in FOUND or (match.status is QuoteStatus.UNCHECKED and match.excerpt)
     shown = match if proved else next((e for e in evidence if e.status in FOUND), None)
-    fragment = (
-        text_fragment_url(link_url, replace(shown, status=QuoteStatus.VERBATIM))
-        if shown is not None and link_url.startswith(("http://", "https://"))
-        else None
-    )
+    fragment = None
+    if shown is not None and link_url.startswith(("http://", "https://")):
+        fragment = pdf_page_url(link_url, text.page_starts, shown.start) or text_fragment_url(
+            link_url, replace(shown, status=QuoteStatus.VERBATIM)
+        )
     return replace(base, match=match, evidence=evidence, specifics=specifics, fragment_url=fragment)
 
 

@@ -200,6 +200,8 @@ def sample_report() -> Report:
             id="rumour",
             claim="Taxes will double next year.",
             status="unsourced",
+            rating=Rating(1, 5, 1, "False"),  # report.py puts the latest review's rating here
+            rating_by="lee",
             reviews=(
                 Review(
                     "rumour",
@@ -333,7 +335,7 @@ def test_hostile_source_is_inert_in_html() -> None:
     allowed = {"html", "head", "meta", "title", "style", "body", "div", "h1", "h2", "h3", "h4"}
     allowed |= {"p", "a", "span", "svg", "rect", "text", "title", "section", "article", "ol"}
     allowed |= {"ul", "li", "dl", "dt", "dd", "blockquote", "footer", "sup", "del", "ins"}
-    allowed |= {"strong", "cite"}
+    allowed |= {"strong", "cite", "bdi", "span"}
     assert tags.names <= allowed
     assert not [a for a in tags.attrs if a.startswith("on")]
     assert all(h.startswith(("https://", "#ref-")) for h in tags.hrefs)
@@ -364,7 +366,7 @@ def test_hostile_source_is_neutralised_in_csv() -> None:
 def test_hostile_source_keeps_bibtex_balanced(style: BibStyle) -> None:
     out = BibtexFormat(style).render(sample_report())
     entries = re.split(r"\n(?=@)", out.strip())
-    assert len(entries) == 5
+    assert len([e for e in entries if not e.startswith("@comment")]) == 5
     for entry in entries:
         depth = 0
         for char in entry:
@@ -372,7 +374,7 @@ def test_hostile_source_keeps_bibtex_balanced(style: BibStyle) -> None:
             assert depth >= 0
         assert depth == 0
     assert r"\textbraceright{} \textbackslash{} \textbraceleft{} 50\% \& \$5" in out
-    keys = re.findall(r"^@\w+\{([^,]+),", out, flags=re.M)
+    keys = re.findall(r"^@(?!comment)\w+\{([^,]+),", out, flags=re.M)
     assert len(keys) == len(set(keys)) == 5
     assert "javascript" not in out
 
@@ -406,9 +408,10 @@ def test_text_fragment_terms_are_percent_encoded_per_spec() -> None:
 
 
 @pytest.mark.parametrize("name", ["csl-json", "bibtex", "ris"])
-def test_citations_do_not_publish_local_paths(name: str) -> None:
+def test_citations_give_local_files_as_file_urls(name: str) -> None:
+    """A local file is cited with its path, as a file:// URL (issue 19), not a bare name."""
     out = render(sample_report(), name)
-    assert "interview.txt" in out and "/home/reporter" not in out
+    assert "file:///home/reporter/notes/interview.txt" in out
 
 
 def test_safe_url_refuses_scripts_and_encodes_delimiters() -> None:

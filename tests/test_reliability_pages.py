@@ -104,7 +104,11 @@ def checked(
 ) -> Iterator[tuple[Path, Path]]:
     with serve() as site:
         site.pages.update(hostile_pages(**sizes))
-        article = {"title": "<script>alert(8)</script>", "published": "2026-01-16"}
+        article = {
+            "title": "<script>alert(8)</script>",
+            "url": "https://paper.example/a?x=<y>",  # ClaimReview requires it
+            "published": "2026-01-16",
+        }
         claims = write_claims(tmp_path, hostile_claims(site), article)
         db = tmp_path / "fc.db"
         code, _, err = invoke("check", "--claims", str(claims), "--db", str(db), "--retries", "0")

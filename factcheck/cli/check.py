@@ -11,6 +11,7 @@ import click
 from factcheck.claims.cache import load_claims_cached
 from factcheck.cli.common import claims_option, db_option, emit_json, open_store, resolve_settings
 from factcheck.errors import ExitCode
+from factcheck.formats.interface import plural
 from factcheck.models import ClaimStatus
 from factcheck.settings import Settings
 
@@ -140,7 +141,8 @@ def print_summary(summary: RunSummary) -> None:
     out = console()
     out.print(summary_table([(o.claim_id, o.status.value, o.change) for o in summary.outcomes]))
     counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts().items()))
-    out.print(f"\nrun {summary.run_id}: {summary.sources_checked} sources checked; {counts}")
+    checked = plural(summary.sources_checked, "source")
+    out.print(f"\nrun {summary.run_id}: {checked} checked" + (f"; {counts}" if counts else ""))
     for o in summary.transitions():
         before = o.previous.value if o.previous else "-"
         out.print(f"  {o.change}: {o.claim_id} {before} → {o.status.value}")

@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from factcheck.errors import ExitCode, FactcheckError, NotFoundError
+from factcheck.models import redact_url
 from factcheck.settings import (
     Settings,
     default_cache_dir,
@@ -38,7 +39,7 @@ class FactcheckGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click reports usage errors itself (exit 2)
         except FactcheckError as exc:
-            fail(f"error: {exc}", exc.exit_code)
+            fail(f"error: {redact_url(str(exc))}", exc.exit_code)
         except KeyboardInterrupt:
             fail("interrupted: results recorded so far are kept", ExitCode.INTERRUPTED)
         except BrokenPipeError:  # `factcheck check | head -1`: the reader has had enough

@@ -12,7 +12,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from factcheck.formats.common import render_word_diff
+from factcheck.formats.common import (
+    diff_text,
+    pdf_page,
+    rating_credit,
+    rating_text,
+    render_word_diff,
+)
 from factcheck.history import TextChange
 from factcheck.models import ClaimReport, DiffOp, SourceReport, SpecificFinding
 from factcheck.review import contradicted
@@ -45,7 +51,11 @@ class _Console(Console):
 
 def console(err: bool = False) -> Console:
     # Source text is untrusted: never interpret rich markup or emoji codes in it.
-    return _Console(stderr=err, highlight=False, emoji=False, soft_wrap=not err)
+    # Piped, nothing is cut to a terminal's width: ids and URLs stay whole for grep and scripts.
+    piped = not (sys.stderr if err else sys.stdout).isatty()
+    return _Console(
+        stderr=err, highlight=False, emoji=False, soft_wrap=not err, width=4096 if piped else None
+    )
 
 
 def styled(value: str | None) -> str:
@@ -96,7 +106,10 @@ def summary_table(rows: Sequence[tuple[str, str, str]]) -> Table:
 
 
 def status_table(claims: Sequence[ClaimReport]) -> Table:
-    table = Table("claim", "status", "sources", "human", "checked", box=None, pad_edge=False)
+    table = Table(box=None, pad_edge=False)
+    table.add_column("claim", overflow="fold")  # ids are folded, never cut short
+    for name in ("status", "change", "sources", "human", "checked"):
+        table.add_column(name)
     for c in claims:
         readable = sum(1 for s in c.sources if s.fetch_status == "fetched")
         human = c.reviews[-1].decision if c.reviews else ""
@@ -105,11 +118,20 @@ def status_table(claims: Sequence[ClaimReport]) -> Table:
         table.add_row(
             escape(c.id),
             styled(c.status),
+            escape(change_since_previous(c)),
             f"{readable}/{len(c.sources)} read",
             escape(human),
             escape(c.checked_at or "never"),
         )
     return table
+
+
+def change_since_previous(claim: ClaimReport) -> str:
+    """'new', 'was supported', or '' when the last two runs agree (or it was never checked)."""
+    if len(claim.history) < 2:
+        return "new" if claim.history else ""
+    previous = claim.history[-2].status
+    return "" if previous == claim.status else f"was {previous}"
 
 
 def history_table(url: str, points: Sequence[dict[str, Any]]) -> Table:
@@ -129,8 +151,11 @@ def history_table(url: str, points: Sequence[dict[str, Any]]) -> Table:
     return table
 
 
-def render_diff(ops: Sequence[DiffOp]) -> str:
-    """Word diff as rich markup: deletions (source words) struck red, insertions green."""
+def render_diff(ops: Sequence[DiffOp], out: Console) -> str:
+    """Word diff as rich markup: deletions (source words) struck red, insertions green; without
+    colour (piped, NO_COLOR) `[-old-]{+new+}` as `git diff --word-diff` writes it."""
+    if out.no_color or out.color_system is None:
+        return escape(diff_text(ops))
     return render_word_diff(
         ops,
         escape,
@@ -146,6 +171,9 @@ def print_claim(out: Console, claim: ClaimReport, contexts: dict[str, str]) -> N
         out.print(f"  quote:   “{escape(claim.quote)}”")
     if claim.speaker:
         out.print(f"  speaker: {escape(claim.speaker)}")
+    if claim.rating:
+        credit = rating_credit(claim)
+        out.print(f"  rating:  {escape(rating_text(claim.rating))} ({escape(credit)})")
     if contradicted(claim):
         out.print("  [bold red]the machine status changed after a human accepted it[/bold red]")
     for review in claim.reviews:
@@ -191,12 +219,13 @@ def print_source(out: Console, s: SourceReport, context: str | None, label: str 
     if s.quote_status and s.quote_status != "unchecked":
         score = f" score {s.score:.0f}" if s.score is not None else ""
         out.print(f"    quote:  {styled(s.quote_status)}{score}")
+    page = f"(page {pdf_page(s)}) " if pdf_page(s) else ""
     if label and s.excerpt:
-        out.print(f"    passage: “{escape(s.excerpt)}” (characters {s.start}-{s.end})")
+        out.print(f"    passage: {page}“{escape(s.excerpt)}” (characters {s.start}-{s.end})")
     elif context or s.excerpt:
-        out.print(f"    found:  …{escape(context or s.excerpt or '')}…")
+        out.print(f"    found:  {page}…{escape(context or s.excerpt or '')}…")
     if s.diff and s.quote_status in ("edited", "altered", "partial", "paraphrase"):
-        out.print(f"    diff:   {render_diff(s.diff)}")
+        out.print(f"    diff:   {render_diff(s.diff, out)}")
     for d in s.differences:
         out.print(f"    change: {escape(d.kind)}: {escape(d.source)!r} → {escape(d.quote)!r}")
     for f in s.specifics:
@@ -216,7 +245,7 @@ def print_source(out: Console, s: SourceReport, context: str | None, label: str 
         if e.excerpt:
             out.print(f"      found: “{escape(e.excerpt)}”")
         if e.diff and e.status in ("edited", "altered", "paraphrase"):
-            out.print(f"      diff:  {render_diff(e.diff)}")
+            out.print(f"      diff:  {render_diff(e.diff, out)}")
         if e.fragment_url:
             out.print(f"      link:  {escape(e.fragment_url)}", soft_wrap=True)
     if s.fragment_url:
@@ -233,4 +262,4 @@ def print_text_changes(out: Console, changes: Sequence[TextChange]) -> None:
     for change in changes:
         out.print(f"[bold]{escape(change.url)}[/bold] ({escape(change.drift or 'changed')})")
         out.print(f"  {escape(change.before_at)} → {escape(change.after_at)}")
-        out.print(f"  {render_diff(change.diff)}\n")
+        out.print(f"  {render_diff(change.diff, out)}\n")

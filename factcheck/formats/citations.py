@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from urllib.parse import urlsplit
 
+from nameparser import HumanName
+
 from factcheck.formats.common import date_parts, one_line, safe_url
-from factcheck.models import Report, SourceMetadata, SourceReport
+from factcheck.formats.interface import ReportFormat, plural
+from factcheck.models import Report, SourceMetadata, SourceReport, redact_url
 
 # Archive services by host, for CSL `archive` / RIS `DP`; others are named by their host.
 ARCHIVE_NAMES = {
@@ -21,6 +24,53 @@ ARCHIVE_NAMES = {
     "perma.cc": "Perma.cc",
 }
 _STOP_WORDS = frozenset({"a", "an", "the", "of", "on", "in", "and", "to", "for", "at"})
+# A byline with one of these words names an organisation, not a person.
+_ORG_WORDS_TEXT = """
+news staff agency press reuters associated desk team editorial editors bureau media times post
+herald tribune ministry department office government inc ltd llc co corp university institute
+council association foundation committee organisation organization corporation group service
+network radio tv television channel magazine journal newsroom online daily weekly report
+reporters correspondents wire afp ap bbc cnn
+"""
+_ORG_WORDS = frozenset(_ORG_WORDS_TEXT.split())
+_NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A byline as citation tools want it: a person's family/given parts, else a literal."""
+
+    literal: str
+    family: str = ""
+    given: str = ""
+    suffix: str = ""
+
+    @property
+    def is_person(self) -> bool:
+        return bool(self.family)
+
+
+def parse_name(byline: str, site: str = "") -> Name:
+    """'Laura Winter' -> family Winter, given Laura; 'Reuters Staff' stays a literal.
+
+    A person's byline is 2-5 name-like words with no organisation word and not the site's
+    own name; the parts come from nameparser (particles, suffixes, 'Family, Given').
+    """
+    text = one_line(byline)
+    words = text.replace(",", " ").split()
+    organisation = (
+        not 2 <= len(words) <= 5
+        or text.casefold() == site.casefold()
+        or any(w.strip(".").casefold() in _ORG_WORDS for w in words)
+        or not all(_NAME_WORD.match(w) for w in words)
+    )
+    if organisation:
+        return Name(text)
+    name = HumanName(text)
+    if not name.last or not name.first:
+        return Name(text)
+    given = " ".join(p for p in (name.first, name.middle) if p)
+    return Name(text, family=name.last, given=given, suffix=name.suffix)
 
 
 @dataclass(frozen=True)
@@ -38,9 +88,19 @@ class Citation:
 
     @property
     def title(self) -> str:
-        """The page title; else the URL, or for a local file only its name (paths stay private)."""
+        """The page title; else the URL, or for a local file its name."""
         fallback = self.url if self.link else PurePath(self.url).name
         return one_line(self.metadata.title) or fallback
+
+    @property
+    def file_url(self) -> str | None:
+        """A local file source as a `file://` URL with its path; None for web pages."""
+        if self.link:
+            return None
+        for path in (PurePosixPath(self.url), PureWindowsPath(self.url)):
+            if path.is_absolute():
+                return path.as_uri()
+        return None
 
     @property
     def site(self) -> str:
@@ -49,6 +109,11 @@ class Citation:
     @property
     def authors(self) -> tuple[str, ...]:
         return tuple(a for a in (one_line(name) for name in self.metadata.authors) if a)
+
+    @property
+    def names(self) -> tuple[Name, ...]:
+        """The bylines split into people and organisations."""
+        return tuple(parse_name(a, self.site) for a in self.authors)
 
     @property
     def issued(self) -> list[int] | None:
@@ -99,7 +164,7 @@ def collect_citations(report: Report) -> list[Citation]:
                 best[key] = source
     keys = assign_keys([best[k] for k in best])
     return [
-        Citation(key=cite_key, url=src.url, source=src, claim_ids=tuple(cited_by[k]))
+        Citation(key=cite_key, url=redact_url(src.url), source=src, claim_ids=tuple(cited_by[k]))
         for (k, src), cite_key in zip(best.items(), keys, strict=True)
     ]
 
@@ -150,3 +215,10 @@ def suffix(n: int) -> str:
         n, rem = divmod(n - 1, 26)
         letters = chr(97 + rem) + letters
     return letters
+
+
+class CitationFormat(ReportFormat):
+    """A format with one entry per distinct source: its summary counts sources."""
+
+    def written(self, report: Report) -> str:
+        return plural(len(collect_citations(report)), "source")

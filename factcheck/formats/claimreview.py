@@ -1,30 +1,33 @@
 """schema.org ClaimReview JSON-LD, only for claims a person has rated.
 
 Machine statuses say whether quoted words were found in a source, not whether a claim is
-true, so they never become a `reviewRating` (issue 6, item 6).
+true, so they never become a `reviewRating` (issue 6, item 6). Fields follow Google's
+fact-check structured data: required `claimReviewed`, `reviewRating` (with `alternateName`)
+and `url`; recommended `author` (the fact-checking organisation), `datePublished` and
+`itemReviewed` (a Claim with `appearance`, `author`, `datePublished`).
+https://developers.google.com/search/docs/appearance/structured-data/factcheck
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from factcheck.formats.common import one_line, safe_url
-from factcheck.formats.interface import ReportFormat
-from factcheck.models import ClaimReport, Rating, Report, Review
+from factcheck.formats.common import claim_anchor, date_parts, one_line, safe_url
+from factcheck.formats.interface import MissingFieldError, ReportFormat, plural
+from factcheck.models import ClaimReport, Rating, Report
 
 # Escaped so the output can be pasted into <script type="application/ld+json"> as is.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def human_rating(claim: ClaimReport) -> tuple[Rating, Review | None] | None:
-    """The latest rating a person gave: a rating review, else claims.yaml `rating`."""
-    rated = [r for r in claim.reviews if r.rating is not None]
-    if rated:
-        latest = max(rated, key=lambda r: r.at)
-        assert latest.rating is not None
-        return latest.rating, latest
-    return (claim.rating, None) if claim.rating else None
+@dataclass(frozen=True)
+class Organization:
+    """The fact-checking organisation that publishes the reviews (ClaimReview `author`)."""
+
+    name: str
+    url: str | None = None
 
 
 def rating_data(rating: Rating) -> dict[str, Any]:
@@ -39,29 +42,63 @@ def rating_data(rating: Rating) -> dict[str, Any]:
     return data
 
 
-def claim_review(claim: ClaimReport, report: Report) -> dict[str, Any] | None:
-    """One ClaimReview object, or None for a claim no person has rated."""
-    found = human_rating(claim)
-    if found is None:
-        return None
-    rating, review = found
-    article = report.article
+def iso_date(stamp: str | None) -> str | None:
+    parts = date_parts(stamp)
+    return "-".join(f"{p:02d}" for p in parts) if parts else None
+
+
+def claim_item(claim: ClaimReport) -> dict[str, Any]:
+    """The Claim reviewed: who made it, where it appeared, and the earliest known date."""
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.speaker:
         item["author"] = {"@type": "Person", "name": one_line(claim.speaker)}
-    appearances = [safe_url(s.url) for s in claim.sources]
-    if any(appearances):
-        item["appearance"] = [{"@type": "CreativeWork", "url": u} for u in appearances if u]
+    appearances = [(safe_url(s.url), s) for s in claim.sources]
+    if any(url for url, _ in appearances):
+        item["appearance"] = [
+            {"@type": "CreativeWork", "url": url}
+            | ({"headline": one_line(s.metadata.title)} if s.metadata.title else {})
+            | ({"datePublished": d} if (d := iso_date(s.metadata.published)) else {})
+            for url, s in appearances
+            if url
+        ]
+    dates = [d for s in claim.sources if (d := iso_date(s.metadata.published))]
+    if dates:
+        item["datePublished"] = min(dates)
+    return item
+
+
+def claim_review(
+    claim: ClaimReport, report: Report, author: Organization | None
+) -> dict[str, Any] | None:
+    """One ClaimReview object, or None for a claim no person has rated."""
+    rating = claim.rating
+    if rating is None:
+        return None
+    if not one_line(rating.label):
+        raise MissingFieldError(
+            "reviewRating.alternateName",
+            f"claim {claim.id!r} has a rating without a label (give --label)",
+        )
+    article_url = safe_url(report.article.url) if report.article else None
+    if not article_url:
+        raise MissingFieldError(
+            "url", "set the fact-check article's address (article.url in the claims file)"
+        )
+    base = article_url.split("#", 1)[0]
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "ClaimReview"}
-    article_url = safe_url(article.url) if article else None
-    if article_url:
-        data["url"] = article_url
+    data["url"] = f"{base}#{claim_anchor(claim.id)}"  # the claim's card in the html report
     data["claimReviewed"] = one_line(claim.claim)
-    data["datePublished"] = ((article and article.published) or report.generated_at)[:10]
-    if review is not None:
-        data["author"] = {"@type": "Person", "name": one_line(review.by)}
+    published = iso_date(report.article.published if report.article else None)
+    data["datePublished"] = published or report.generated_at[:10]
+    if author is not None:
+        org: dict[str, Any] = {"@type": "Organization", "name": one_line(author.name)}
+        if safe_url(author.url):
+            org["url"] = safe_url(author.url)
+        data["author"] = org
+    elif claim.rating_by:
+        data["author"] = {"@type": "Person", "name": one_line(claim.rating_by)}
     data["reviewRating"] = rating_data(rating)
-    data["itemReviewed"] = item
+    data["itemReviewed"] = claim_item(claim)
     return data
 
 
@@ -73,6 +110,19 @@ class ClaimReviewFormat(ReportFormat):
     media_type = "application/ld+json"
     extension = "jsonld"
 
+    def __init__(self, author: Organization | None = None) -> None:
+        self.author = author
+
     def render(self, report: Report) -> str:
-        reviews = [r for r in (claim_review(c, report) for c in report.claims) if r]
+        items = (claim_review(c, report, self.author) for c in report.claims)
+        reviews = [r for r in items if r]
         return json.dumps(reviews, indent=2, ensure_ascii=False).translate(_SCRIPT_SAFE) + "\n"
+
+    def written(self, report: Report) -> str:
+        rated = sum(1 for c in report.claims if c.rating is not None)
+        skipped = len(report.claims) - rated
+        return plural(rated, "ClaimReview") + (
+            f" ({skipped} of {plural(len(report.claims), 'claim')} without a human rating)"
+            if skipped
+            else ""
+        )

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from factcheck.models import ClaimReport, ClaimStatus, DiffOp, QuoteStatus, SourceReport
+from dateutil import parser as date_parser
+
+from factcheck.models import (
+    ClaimReport,
+    ClaimStatus,
+    DiffOp,
+    QuoteStatus,
+    Rating,
+    SourceReport,
+    redact_url,
+)
 
 # Problems first: an editor reads the report top-down and should meet what needs work first.
 CLAIM_STATUS_ORDER: tuple[str, ...] = (
@@ -39,6 +50,21 @@ QUOTE_STATUS_LABELS: dict[str, str] = {
     QuoteStatus.PARAPHRASE: "Paraphrase",
     QuoteStatus.ABSENT: "Not found in source",
     QuoteStatus.UNCHECKED: "No quoted words to match",
+}
+
+# What happened to a source that could not be read, for badges in place of a quote status.
+FETCH_LABELS: dict[str, str] = {
+    "gone": "Gone",
+    "blocked": "Blocked",
+    "server_error": "Server error",
+    "timeout": "Timed out",
+    "unreachable": "Source unreachable",
+    "tls_error": "TLS error",
+    "redirect_loop": "Redirect loop",
+    "too_large": "Too large to read",
+    "unsupported": "Unsupported content",
+    "invalid": "Invalid address",
+    "not_cached": "Not in cache (offline)",
 }
 
 # Statuses whose excerpt is a real span of the source, so a text fragment can point at it.
@@ -77,6 +103,15 @@ def quote_label(status: str | None) -> str:
     return "Never checked" if status is None else QUOTE_STATUS_LABELS.get(status, status)
 
 
+def source_label(source: SourceReport) -> str:
+    """The badge of a claim x source: the quote status, or for a source that could not be
+    read what happened to it ('Gone (404)', 'Source unreachable')."""
+    if source.fetch_status is None or source.fetch_status == "fetched":
+        return quote_label(source.quote_status)
+    label = FETCH_LABELS.get(source.fetch_status, source.fetch_status.replace("_", " "))
+    return f"{label} ({source.http_status})" if source.http_status else label
+
+
 def status_rank(status: str) -> int:
     """Sort key putting claim statuses in `CLAIM_STATUS_ORDER`, unknown ones last."""
     order = list(CLAIM_STATUS_ORDER)
@@ -110,20 +145,50 @@ def show_time(stamp: str | None) -> str:
 
 
 def date_parts(stamp: str | None) -> list[int] | None:
-    """[year, month?, day?] from the start of an ISO date or timestamp, else None."""
-    match = _DATE.match(stamp or "")
-    if not match:
+    """[year, month?, day?] of a date as pages write it, or None.
+
+    ISO dates keep their precision ("2024", "2024-05"); other forms ("20 Nov 2019 08:02 GMT",
+    "Nov 20, 2019") are read by python-dateutil. Sentinel dates that CMSs fill in for "no
+    date" (year before 1900, the Unix epoch) are dropped, and so is a date that cannot be read;
+    of an ISO date with an impossible month or day only the year is kept.
+    """
+    text = one_line(stamp)
+    match = _DATE.match(text)
+    if match and (match.end() == len(text) or text[match.end()] in "T "):
+        parts = [int(part) for part in match.groups() if part is not None]
+        if len(parts) == 3 and not _valid_day(*parts):
+            parts = parts[:2] if 1 <= parts[1] <= 12 else parts[:1]
+        elif len(parts) == 2 and not 1 <= parts[1] <= 12:
+            parts = parts[:1]
+    else:
+        parsed = _parse_date(text)
+        parts = [parsed.year, parsed.month, parsed.day] if parsed else []
+    if not parts or parts[0] < 1900 or parts == [1970, 1, 1]:
         return None
-    parts = [int(part) for part in match.groups() if part is not None]
-    if len(parts) > 1 and not 1 <= parts[1] <= 12:
-        return parts[:1]  # an impossible month or day is dropped, the year kept
-    return parts[:2] if len(parts) > 2 and not 1 <= parts[2] <= 31 else parts
+    return parts
+
+
+def _valid_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_date(text: str) -> datetime | None:
+    if not text or len(text) > 64 or not re.search(r"\d", text):
+        return None
+    try:
+        return date_parser.parse(text)
+    except (ValueError, OverflowError):
+        return None
 
 
 def show_date(stamp: str | None) -> str:
-    """The YYYY[-MM[-DD]] part of an ISO date or timestamp; other text as given."""
+    """YYYY[-MM[-DD]] of a date (see `date_parts`); "" when there is none to show."""
     parts = date_parts(stamp)
-    return "-".join(f"{p:02d}" for p in parts) if parts else one_line(stamp)
+    return "-".join(f"{p:02d}" for p in parts) if parts else ""
 
 
 @lru_cache(maxsize=65536)  # a report repeats its sources' URLs many times
@@ -131,12 +196,12 @@ def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for any link syntax, or None (javascript:, local paths...).
 
     Characters that end a link in HTML, Markdown, BibTeX or CSV are percent-encoded;
-    existing %XX escapes are kept.
+    existing %XX escapes are kept; user-info is never shown.
     """
     if not url:
         return None
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(redact_url(url.strip()))
         host = parts.netloc.encode("idna").decode("ascii") if parts.netloc else ""
     except (ValueError, UnicodeError):
         return None
@@ -202,15 +267,21 @@ def render_word_diff(
 
 
 def diff_text(diff: Iterable[DiffOp]) -> str:
-    """Plain word diff in `git diff --word-diff` style: [-source-]{+quote+}."""
-    return render_word_diff(
-        diff, one_line, lambda w: f"[-{one_line(w)}-]", lambda w: f"{{+{one_line(w)}+}}"
-    )
+    """Plain word diff in `git diff --word-diff=plain` style: [-source-]{+quote+}, words and
+    their punctuation as they are."""
+    parts = []
+    for op in diff:
+        if op.op == "equal":
+            parts.append(one_line(op.source or op.quote))
+            continue
+        removed = f"[-{one_line(op.source)}-]" if op.source else ""
+        parts.append(removed + (f"{{+{one_line(op.quote)}+}}" if op.quote else ""))
+    return " ".join(part for part in parts if part)
 
 
 def source_title(source: SourceReport) -> str:
     """The page title, else the URL."""
-    return one_line(source.metadata.title) or source.url
+    return one_line(source.metadata.title) or redact_url(source.url)
 
 
 def latest_check(claim: ClaimReport) -> str | None:
@@ -236,3 +307,33 @@ def fetch_summary(source: SourceReport) -> str:
     if source.drift:
         text += " · since the previous check: " + DRIFT_LABELS.get(source.drift, source.drift)
     return text
+
+
+def rating_text(rating: Rating) -> str:
+    """'Misleading (2/5)': the same words in every format."""
+    scale = f"{rating.value}/{rating.best}" if rating.value is not None and rating.best else ""
+    label = one_line(rating.label)
+    return f"{label} ({scale})" if label and scale else label or scale
+
+
+def rating_credit(claim: ClaimReport) -> str:
+    """Who set the claim's effective rating: 'by Ben' or 'from the claims file'."""
+    return f"by {one_line(claim.rating_by)}" if claim.rating_by else "from the claims file"
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The URL fragment of a claim's section ('claim-' + id, percent-encoded); the html
+    report gives each claim this id, so `article-url#claim-ID` links to its card."""
+    return "claim-" + quote(claim_id, safe="-._~")
+
+
+def pdf_page(source: SourceReport) -> int | None:
+    """The PDF page the excerpt is on, when the check linked it as `#page=N`."""
+    found = re.search(r"#page=(\d+)$", source.fragment_url or "")
+    return int(found.group(1)) if found else None
+
+
+def fragment_label(source: SourceReport) -> str:
+    """What the fragment link opens: the quote highlighted, or the PDF page it is on."""
+    page = pdf_page(source)
+    return f"page {page} of the PDF" if page else "quote highlighted in the source"

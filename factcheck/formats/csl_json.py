@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from factcheck.formats.citations import Citation, collect_citations
+from factcheck.formats.citations import Citation, CitationFormat, Name, collect_citations
 from factcheck.formats.common import date_parts, one_line
-from factcheck.formats.interface import ReportFormat
 from factcheck.models import Report
 
 
-def csl_date(parts: list[int] | None, raw: str | None = None) -> dict[str, Any] | None:
-    """CSL date object: date-parts when parseable, else the raw string."""
-    if parts:
-        return {"date-parts": [parts]}
-    return {"raw": raw} if raw else None
+def csl_date(parts: list[int] | None) -> dict[str, Any] | None:
+    """CSL date object from `date_parts` (unreadable and sentinel dates give none)."""
+    return {"date-parts": [parts]} if parts else None
+
+
+def csl_name(name: Name) -> dict[str, str]:
+    """A person as family/given (APA then cites and sorts by family name), else a literal."""
+    if not name.is_person:
+        return {"literal": name.literal}
+    parts = {"family": name.family, "given": name.given}
+    return parts | ({"suffix": name.suffix} if name.suffix else {})
 
 
 def csl_item(citation: Citation) -> dict[str, Any]:
@@ -26,18 +31,16 @@ def csl_item(citation: Citation) -> dict[str, Any]:
         "type": "webpage" if citation.link else "document",
         "title": citation.title,
     }
-    if citation.link:
-        item["URL"] = citation.link
+    if citation.link or citation.file_url:
+        item["URL"] = citation.link or citation.file_url
     if citation.site:
         item["container-title"] = citation.site
-    if citation.authors:
-        # Page bylines are free text; splitting them into given/family names guesses wrong
-        # for organisations and many languages, so they stay literal.
-        item["author"] = [{"literal": name} for name in citation.authors]
-    issued = csl_date(citation.issued, meta.published)
+    if citation.names:
+        item["author"] = [csl_name(name) for name in citation.names]
+    issued = csl_date(citation.issued)
     if issued:
         item["issued"] = issued
-    accessed = csl_date(citation.accessed, source.checked_at)
+    accessed = csl_date(citation.accessed)
     if accessed:
         item["accessed"] = accessed
     if meta.language:
@@ -51,7 +54,7 @@ def csl_item(citation: Citation) -> dict[str, Any]:
     return item
 
 
-class CslJsonFormat(ReportFormat):
+class CslJsonFormat(CitationFormat):
     """Citations as a CSL-JSON array, de-duplicated by URL."""
 
     name = "csl-json"

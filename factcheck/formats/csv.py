@@ -5,9 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
-from factcheck.formats.common import diff_text, fragment_link, has_changes, one_line, safe_url
+from factcheck.formats.common import (
+    diff_text,
+    fragment_link,
+    has_changes,
+    one_line,
+    rating_credit,
+    rating_text,
+    safe_url,
+)
 from factcheck.formats.interface import ReportFormat
-from factcheck.models import ClaimReport, Rating, Report, SourceReport
+from factcheck.models import ClaimReport, Report, SourceReport
 
 COLUMNS: tuple[str, ...] = (
     "claim_id",
@@ -16,6 +24,7 @@ COLUMNS: tuple[str, ...] = (
     "quote",
     "speaker",
     "human_rating",
+    "human_rating_by",
     "source_url",
     "source_title",
     "site_name",
@@ -48,13 +57,6 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def rating_cell(rating: Rating | None) -> str:
-    if rating is None:
-        return ""
-    scale = f"{rating.value}/{rating.best}" if rating.value is not None and rating.best else ""
-    return " ".join(x for x in (one_line(rating.label), scale) if x)
-
-
 def claim_cells(claim: ClaimReport) -> list[str]:
     return [
         claim.id,
@@ -62,7 +64,8 @@ def claim_cells(claim: ClaimReport) -> list[str]:
         claim.claim,
         claim.quote or "",
         claim.speaker or "",
-        rating_cell(claim.rating),
+        rating_text(claim.rating) if claim.rating else "",
+        rating_credit(claim) if claim.rating else "",
     ]
 
 
@@ -99,7 +102,7 @@ def source_cells(source: SourceReport) -> list[str]:
 def review_cell(claim: ClaimReport) -> str:
     return "; ".join(
         f"{r.at} {r.decision} by {r.by}"
-        + (f" [{rating_cell(r.rating)}]" if r.rating else "")
+        + (f" [{rating_text(r.rating)}]" if r.rating else "")
         + (f": {r.note}" if r.note else "")
         for r in claim.reviews
     )
@@ -113,11 +116,16 @@ class CsvFormat(ReportFormat):
     media_type = "text/csv"
     extension = "csv"
 
+    def __init__(self, excel: bool = False) -> None:
+        self.excel = excel  # a UTF-8 byte-order mark: Excel otherwise reads the file as ANSI
+
     def render(self, report: Report) -> str:
         out = io.StringIO()
+        if self.excel:
+            out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        blank = [""] * (len(COLUMNS) - 7)
+        blank = [""] * (len(COLUMNS) - 8)
         for claim in report.claims:
             sources = [source_cells(s) for s in claim.sources] or [blank]
             for cells in sources:

@@ -8,16 +8,20 @@ from factcheck.formats.citations import Citation, collect_citations, dedupe_key
 from factcheck.formats.common import (
     claim_label,
     fetch_summary,
+    fragment_label,
     fragment_link,
     group_by_status,
     has_changes,
     latest_check,
     one_line,
-    quote_label,
+    pdf_page,
+    rating_credit,
+    rating_text,
     render_word_diff,
     safe_url,
     show_date,
     show_time,
+    source_label,
     source_title,
     status_counts,
 )
@@ -26,7 +30,6 @@ from factcheck.formats.interface import ReportFormat
 from factcheck.models import (
     ClaimReport,
     HistoryPoint,
-    Rating,
     Report,
     Review,
     SourceReport,
@@ -41,6 +44,13 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 def esc(text: str | None) -> str:
     """Untrusted text as inert HTML, on one line."""
     return escape(one_line(text), quote=True)
+
+
+def bdi(text: str | None) -> str:
+    """Source text isolated from its neighbours' direction (an Arabic or Hebrew title must not
+    pull the marker after it into its run): https://www.w3.org/International/articles/inline-bidi-markup/
+    """
+    return f"<bdi>{esc(text)}</bdi>"
 
 
 def link(label_html: str, url: str | None) -> str:
@@ -104,27 +114,28 @@ def diff_html(source: SourceReport) -> str:
     words = render_word_diff(
         source.diff, esc, lambda w: f"<del>{esc(w)}</del>", lambda w: f"<ins>{esc(w)}</ins>"
     )
-    return '<p class="diff"><strong>Word diff:</strong> ' + words + "</p>"
+    return f'<p class="diff"><strong>Word diff:</strong> <span dir="auto">{words}</span></p>'
 
 
 def source_html(source: SourceReport, ref: tuple[int, str]) -> str:
     """One claim x source check: status, excerpt, diff, links, fetch and specifics."""
     number, key = ref
     out = [
-        f'<li class="source"><p>{badge(source.quote_status, quote_label(source.quote_status))} '
-        f"{link(esc(source_title(source)), source.url)} "
+        f'<li class="source"><p>{badge(source.quote_status, source_label(source))} '
+        f"{link(bdi(source_title(source)), source.url)} "
         f'<sup><a href="#ref-{escape(key)}">[{number}]</a></sup></p>'
     ]
     if source.note:
-        out.append(f'<p class="muted">{esc(source.note)}</p>')
+        out.append(f'<p class="muted" dir="auto">{esc(source.note)}</p>')
     if source.excerpt:
-        out.append('<p class="label">Matching text in the source</p>')
-        out.append(f"<blockquote>{esc(source.excerpt)}</blockquote>")
+        page = f" (page {pdf_page(source)})" if pdf_page(source) else ""
+        out.append(f'<p class="label">Matching text in the source{page}</p>')
+        out.append(f'<blockquote dir="auto">{esc(source.excerpt)}</blockquote>')
     if has_changes(source.diff):
         out.append(diff_html(source))
     out.extend(
-        f'<p class="diff">Difference ({esc(d.kind)}): <del>{esc(d.source)}</del> → '
-        f"<ins>{esc(d.quote)}</ins></p>"
+        f'<p class="diff">Difference ({esc(d.kind)}): <del>{bdi(d.source)}</del> → '
+        f"<ins>{bdi(d.quote)}</ins></p>"
         for d in source.differences
     )
     out.append(links_html(source))
@@ -141,7 +152,7 @@ def links_html(source: SourceReport) -> str:
     parts = []
     fragment = fragment_link(source)
     if fragment:
-        parts.append(link("Open the quote highlighted in the source", fragment))
+        parts.append(link(f"Open the {fragment_label(source)}", fragment))
     archive = safe_url(source.archive_url)
     if archive:
         when = f" (captured {esc(show_time(source.archived_at))})" if source.archived_at else ""
@@ -150,16 +161,11 @@ def links_html(source: SourceReport) -> str:
 
 
 def specific_html(finding: SpecificFinding) -> str:
-    found = f" — source says “{esc(finding.found_text)}”" if finding.found_text else ""
+    found = f" — source says “{bdi(finding.found_text)}”" if finding.found_text else ""
     return (
         f"<li>{esc(finding.specific.kind)} “{esc(finding.specific.text)}”: "
         f"<strong>{esc(finding.status)}</strong>{found}</li>"
     )
-
-
-def rating_text(rating: Rating) -> str:
-    scale = f"{rating.value}/{rating.best}" if rating.value is not None and rating.best else ""
-    return " ".join(x for x in (esc(rating.label), f"({scale})" if scale else "") if x)
 
 
 def review_html(review: Review) -> str:
@@ -168,7 +174,7 @@ def review_html(review: Review) -> str:
     if review.url:
         text += f" ({esc(review.url)})"
     if review.rating:
-        text += f", rating {rating_text(review.rating)}"
+        text += f", rating {esc(rating_text(review.rating))}"
     return f"<li>{text}{': ' + esc(review.note) if review.note else ''}</li>"
 
 
@@ -178,14 +184,15 @@ def claim_html(claim: ClaimReport, refs: dict[str, tuple[int, str]]) -> str:
         f'<article class="claim" id="claim-{escape(claim.id, quote=True)}">',
         f'<div class="claim-head">{badge(claim.status, claim_label(claim.status))}'
         f'<span class="cid">{esc(claim.id)}</span></div>',
-        f"<h3>{esc(claim.claim)}</h3>",
+        f'<h3 dir="auto">{esc(claim.claim)}</h3>',
     ]
     if claim.quote:
         speaker = f"<footer>— {esc(claim.speaker)}</footer>" if claim.speaker else ""
-        out.append(f"<blockquote>“{esc(claim.quote)}”{speaker}</blockquote>")
+        out.append(f'<blockquote dir="auto">“{esc(claim.quote)}”{speaker}</blockquote>')
     facts = [("Last checked", esc(show_time(latest_check(claim))) or "never")]
     if claim.rating:
-        facts.append(("Human rating", f"<strong>{rating_text(claim.rating)}</strong>"))
+        rated = f"<strong>{esc(rating_text(claim.rating))}</strong> ({esc(rating_credit(claim))})"
+        facts.append(("Human rating", rated))
     if claim.tags:
         facts.append(("Tags", ", ".join(esc(t) for t in claim.tags)))
     out.append('<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts))
@@ -204,10 +211,10 @@ def claim_html(claim: ClaimReport, refs: dict[str, tuple[int, str]]) -> str:
 def reference_html(citation: Citation) -> str:
     """One entry of the numbered source list."""
     meta = citation.metadata
-    parts = [esc(", ".join(citation.authors))] if citation.authors else []
-    parts.append(f"<cite>{link(esc(citation.title), citation.url)}</cite>")
-    published = f", {esc(show_date(meta.published))}" if meta.published else ""
-    parts.append(esc(citation.site) + published)
+    parts = [", ".join(bdi(a) for a in citation.authors)] if citation.authors else []
+    parts.append(f"<cite>{link(bdi(citation.title), citation.url)}</cite>")
+    published = f", {esc(show_date(meta.published))}" if show_date(meta.published) else ""
+    parts.append(bdi(citation.site) + published)
     if citation.source.checked_at:
         parts.append(f"Accessed {esc(citation.source.checked_at[:10])}")
     if citation.archive_url:

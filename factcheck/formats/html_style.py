@@ -40,6 +40,9 @@ h2 { font-size: 1.25rem; margin: 2rem 0 .75rem; padding-bottom: .3rem;
 h3 { font-size: 1.05rem; margin: 0; line-height: 1.35; }
 h4 { font-size: .95rem; margin: 1rem 0 .25rem; }
 a { color: #0969da; overflow-wrap: anywhere; }
+/* no horizontal scroll on a phone: long words, URLs and ids wrap anywhere (issue 19) */
+.page, h1, h2, h3, blockquote, dd, li, p { overflow-wrap: anywhere; min-width: 0; }
+svg { max-width: 100%; }
 p { margin: .35rem 0; }
 .muted, .meta { color: var(--muted); font-size: .9rem; }
 .note { background: var(--soft); border-left: 4px solid var(--line); padding: .5rem .75rem;
@@ -67,7 +70,7 @@ blockquote footer { color: var(--muted); font-size: .9rem; }
 .facts dd { margin: 0; }
 .history { display: flex; align-items: center; gap: .5rem; font-size: .85rem;
   color: var(--muted); margin: .5rem 0; }
-.history svg { height: 14px; width: auto; -webkit-print-color-adjust: exact;
+.history svg { height: 14px; width: auto; min-width: 0; -webkit-print-color-adjust: exact;
   print-color-adjust: exact; }
 .sources { padding-left: 1.4rem; margin: .75rem 0 0; }
 .source { margin: 0 0 .9rem; padding-left: .25rem; }

@@ -8,6 +8,14 @@ from typing import ClassVar
 from factcheck.models import Report
 
 
+class MissingFieldError(ValueError):
+    """A format's consumer requires a field the report cannot fill (e.g. ClaimReview `url`)."""
+
+    def __init__(self, field: str, why: str) -> None:
+        self.field = field
+        super().__init__(f"{field} is required: {why}")
+
+
 class ReportFormat(ABC):
     """Turns a `Report` into the text of one output format.
 
@@ -23,3 +31,12 @@ class ReportFormat(ABC):
     @abstractmethod
     def render(self, report: Report) -> str:
         """Return the whole document for `report`."""
+
+    def written(self, report: Report) -> str:
+        """What `render` wrote, for the command's summary line ('3 claims', '1 claim')."""
+        return plural(len(report.claims), "claim")
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 claim', '2 claims', '0 claims'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
-from factcheck.formats.common import status_counts
+from factcheck.formats.common import fragment_link, status_counts
 from factcheck.formats.interface import ReportFormat
 from factcheck.models import Report
 
@@ -27,6 +27,10 @@ def load_schema() -> dict[str, Any]:
 def report_data(report: Report) -> dict[str, Any]:
     """The report as plain JSON-ready data: every model field plus a status summary."""
     data = asdict(report)
+    # the text-fragment link md, html and csv show (computed there for altered quotes too)
+    for claim, claim_data in zip(report.claims, data["claims"], strict=True):
+        for source, source_data in zip(claim.sources, claim_data["sources"], strict=True):
+            source_data["fragment_url"] = fragment_link(source)
     return {
         "$schema": SCHEMA_ID,
         "schema_version": data.pop("schema_version"),

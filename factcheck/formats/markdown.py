@@ -7,21 +7,24 @@ import re
 from factcheck.formats.citations import Citation, collect_citations, dedupe_key
 from factcheck.formats.common import (
     claim_label,
+    diff_text,
     fetch_summary,
+    fragment_label,
     fragment_link,
     group_by_status,
     has_changes,
     one_line,
-    quote_label,
-    render_word_diff,
+    pdf_page,
+    rating_credit,
+    rating_text,
     safe_url,
     show_date,
     show_time,
-    source_title,
+    source_label,
     status_counts,
 )
 from factcheck.formats.interface import ReportFormat
-from factcheck.models import ClaimReport, DiffOp, Rating, Report, Review, SourceReport
+from factcheck.models import ClaimReport, DiffOp, Report, Review, SourceReport
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that are
 # active inline in CommonMark, GFM (tables, strikethrough) or pandoc (math, citations, ^~).
@@ -40,25 +43,29 @@ def md_link(label: str, url: str | None) -> str:
 
 
 def md_diff(diff: tuple[DiffOp, ...]) -> str:
-    """Word diff: ~~source words~~ **quote words**."""
-    return render_word_diff(diff, md, lambda w: f"~~{md(w)}~~", lambda w: f"**{md(w)}**")
+    """Word diff as `[-source words-]{+quote words+}`: its meaning survives every renderer,
+    plain-text readers and copy-paste (strike-through and bold do not)."""
+    return md(diff_text(diff))
 
 
-def rating_text(rating: Rating) -> str:
-    """'Misleading (2/5)'."""
-    scale = f"{rating.value}/{rating.best}" if rating.value is not None and rating.best else ""
-    label = md(rating.label)
-    return f"{label} ({scale})" if label and scale else label or scale
+def cited(source: SourceReport, key: str) -> str:
+    """The source's title and its footnote marker, kept apart: a bare URL next to `[^key]`
+    (or inside emphasis) becomes one broken link in GFM's autolinks (issue 19)."""
+    title = one_line(source.metadata.title)
+    if title:
+        return f"*{md(title)}* [^{key}]"
+    link = safe_url(source.url)
+    return (f"<{link}>" if link else md(source.url)) + f" [^{key}]"
 
 
 def source_lines(source: SourceReport, key: str) -> list[str]:
     """One numbered-list item (without its number) for a claim x source check."""
-    head = f"**{md(quote_label(source.quote_status))}**: *{md(source_title(source))}*"
-    lines = [f"{head}[^{key}]"]
+    lines = [f"**{md(source_label(source))}**: {cited(source, key)}"]
     if source.note:
         lines.append(f"Note: {md(source.note)}")
     if source.excerpt:
-        lines.append(f"Matching text in the source: “{md(source.excerpt)}”")
+        page = f" (page {pdf_page(source)})" if pdf_page(source) else ""
+        lines.append(f"Matching text in the source{page}: “{md(source.excerpt)}”")
     if has_changes(source.diff):
         lines.append(f"Word diff: {md_diff(source.diff)}")
     lines.extend(
@@ -79,11 +86,13 @@ def link_line(source: SourceReport) -> str:
     parts = []
     fragment = fragment_link(source)
     if fragment:
-        parts.append(f"[quote highlighted in source]({fragment})")
+        parts.append(f"[{fragment_label(source)}]({fragment})")
     archive = safe_url(source.archive_url)
     if archive:
-        captured = f" (captured {show_time(source.archived_at)})" if source.archived_at else ""
-        parts.append(f"[archived copy]({archive}){md(captured)}")
+        captured = (
+            f" ({md(f'captured {show_time(source.archived_at)}')})" if source.archived_at else ""
+        )
+        parts.append(f"[archived copy]({archive}){captured}")
     return " · ".join(parts)
 
 
@@ -93,7 +102,7 @@ def review_line(review: Review) -> str:
     if review.url:
         text += f" ({md(review.url)})"
     if review.rating:
-        text += f", rating {rating_text(review.rating)}"
+        text += f", rating {md(rating_text(review.rating))}"
     return text + (f": {md(review.note)}" if review.note else "")
 
 
@@ -105,7 +114,8 @@ def claim_lines(claim: ClaimReport, keys: dict[str, str]) -> list[str]:
         lines += [f"> “{md(claim.quote)}”{speaker}", ""]
     facts = [f"Status: **{md(claim_label(claim.status))}**"]
     if claim.rating:
-        facts.append(f"Human rating: **{rating_text(claim.rating)}**")
+        rated = f"**{md(rating_text(claim.rating))}** ({md(rating_credit(claim))})"
+        facts.append(f"Human rating: {rated}")
     if claim.tags:
         facts.append("Tags: " + ", ".join(md(t) for t in claim.tags))
     if len(claim.history) > 1:
@@ -126,8 +136,9 @@ def footnote(citation: Citation) -> str:
     """'[^key]: Author. *Title*. Site, 2024-05-01. <url>. Accessed 2025-01-02.'"""
     meta = citation.metadata
     parts = [md(", ".join(citation.authors))] if citation.authors else []
-    parts.append(f"*{md(citation.title)}*")
-    published = f", {md(show_date(meta.published))}" if meta.published else ""
+    if one_line(meta.title) or not citation.link:
+        parts.append(f"*{md(citation.title)}*")
+    published = f", {md(show_date(meta.published))}" if show_date(meta.published) else ""
     parts.append(md(citation.site) + published)
     link = safe_url(citation.url)
     parts.append(f"<{link}>" if link else md(citation.url))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from factcheck.formats.citations import Citation, collect_citations
+from factcheck.formats.citations import Citation, CitationFormat, Name, collect_citations
 from factcheck.formats.common import one_line, show_date
-from factcheck.formats.interface import ReportFormat
 from factcheck.models import Report
 
 
@@ -16,6 +15,13 @@ def ris_date(parts: list[int] | None) -> str:
     return "/".join(padded + [""] * (3 - len(padded))) + "/"
 
 
+def ris_name(name: Name) -> str:
+    """'Family, Given[, Suffix]' for a person (RIS AU), an organisation as written."""
+    if not name.is_person:
+        return name.literal
+    return ", ".join(p for p in (name.family, name.given, name.suffix) if p)
+
+
 def tag(name: str, value: str | None) -> str:
     """One `XX  - value` line; values are one line so they cannot forge a tag or `ER`."""
     text = one_line(value)
@@ -25,12 +31,12 @@ def tag(name: str, value: str | None) -> str:
 def record(c: Citation) -> str:
     """Tags as Zotero reads them: T2 site, DA published, Y2 accessed, DP/AN archive."""
     lines = [tag("TY", "ELEC"), tag("ID", c.key), tag("TI", c.title)]
-    lines += [tag("AU", author) for author in c.authors]
+    lines += [tag("AU", ris_name(name)) for name in c.names]
     lines += [
         tag("T2", c.site),
         tag("PY", str(c.issued[0]) if c.issued else ""),
         tag("DA", ris_date(c.issued)),
-        tag("UR", c.link),
+        tag("UR", c.link or c.file_url),
         tag("Y2", ris_date(c.accessed)),
         tag("LA", c.metadata.language),
     ]
@@ -42,7 +48,7 @@ def record(c: Citation) -> str:
     return "\r\n".join(line for line in lines if line) + "\r\n"
 
 
-class RisFormat(ReportFormat):
+class RisFormat(CitationFormat):
     """RIS records for EndNote, Zotero, Mendeley and the like."""
 
     name = "ris"

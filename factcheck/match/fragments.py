@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from urllib.parse import quote
 
 from factcheck.models import QuoteMatch, QuoteStatus
@@ -55,3 +56,11 @@ def _context(text: str, *, before: bool) -> str:
     if not before and block and not block[-1].isspace() and len(text) >= 32:
         words = words[:-1]
     return " ".join(words[-CONTEXT_WORDS:] if before else words[:CONTEXT_WORDS])
+
+
+def pdf_page_url(url: str, page_starts: tuple[int, ...], start: int | None) -> str | None:
+    """`url#page=N` for the PDF page where the match starts (RFC 8118 §3): PDF viewers do not
+    read text fragments, but every common one opens `#page=N`."""
+    if start is None or not page_starts:
+        return None
+    return f"{url.split('#', 1)[0]}#page={max(1, bisect_right(page_starts, start))}"

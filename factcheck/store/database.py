@@ -1,4 +1,4 @@
-"""The SQLite record (sqlite-utils): opening and migrating a database, and the transaction helpers.
+"""The SQLite record (sqlite-utils): opening and migrating a database.
 
 `Store` is the one object the rest of the tool talks to: it owns the connection, a `Writer`
 (store/writes.py) and a `Reader` (store/reads.py); rows map to models in store/rows.py.

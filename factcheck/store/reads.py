@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 from sqlite_utils import Database
 
 from factcheck.errors import NotFoundError
-from factcheck.models import Article, Claim, FetchRequest, PreviousCheck
-from factcheck.schedule import SourceDue, parse_interval
+from factcheck.models import Article, FetchRequest, PreviousCheck
 from factcheck.store.rows import (
     CARRIED_OVER,
     FRESH_COLUMNS,
@@ -127,22 +125,15 @@ class Reader:
         previous.update((key, earlier[key]) for key in failed if key in earlier)
         return previous
 
-    def source_schedule(self, claims: Sequence[Claim], default: str) -> list[SourceDue]:
-        """Each source's re-check interval (shortest of its claims') and last check time."""
-        intervals: dict[str, timedelta] = {}
-        for claim in claims:
-            interval = parse_interval(claim.recheck or default)
-            for source in claim.sources:
-                old = intervals.get(source.url)
-                intervals[source.url] = interval if old is None else min(old, interval)
-        last = {
+    def last_fetched(self) -> dict[str, str]:
+        """Each source's newest fetch time, by URL (sources never fetched are left out)."""
+        return {
             r["url"]: r["last"]
             for r in self.db.query(
                 "SELECT s.url, MAX(sn.fetched_at) AS last FROM sources s "
                 "JOIN snapshots sn ON sn.source_id = s.id GROUP BY s.url"
             )
         }
-        return [SourceDue(url, iv, last.get(url)) for url, iv in intervals.items()]
 
     def previous_claim_statuses(self, run_id: int) -> dict[str, str]:
         """Each claim's status in the newest earlier run that rolled it up."""

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from factcheck.fetch.politeness import parse_retry_after
 from factcheck.fetch.transport import Answer, SyncTransport, get_once
+from factcheck.models import redact_url
 from factcheck.settings import SAVE_ENDPOINT, SAVE_INTERVAL, Settings
 
 MAX_INTERVAL = 300.0
@@ -36,9 +37,10 @@ class SaveResult:
 
     def line(self) -> str:
         """One human line: `saved  URL -> CAPTURE` or `failed URL: reason`."""
+        url = redact_url(self.url)
         if self.outcome == "saved":
-            return f"saved      {self.url} -> {self.capture_url}"
-        return f"{self.outcome:10} {self.url}: {self.reason}"
+            return f"saved      {url} -> {redact_url(self.capture_url or '')}"
+        return f"{self.outcome:10} {url}: {redact_url(self.reason)}"
 
 
 class Pacer:
@@ -102,7 +104,8 @@ def save_pages(
     results = []
     for url in urls:
         pacer.wait()
-        answer = get_once(endpoint + url, settings, headers, transport)
+        # the archive gets the address without credentials (issue 19)
+        answer = get_once(endpoint + redact_url(url, mask=""), settings, headers, transport)
         result = judge_answer(url, endpoint, answer)
         if result.http_status == 429:
             pacer.slow_down(parse_retry_after(answer.headers.get("retry-after")))

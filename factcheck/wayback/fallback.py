@@ -6,11 +6,12 @@ wayback-cdx-server): plain-text lines "urlkey timestamp original mimetype status
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from factcheck.fetch.fetcher import Fetcher
 from factcheck.models import (
     Claim,
     FetchRequest,
@@ -18,8 +19,8 @@ from factcheck.models import (
     FetchStatus,
     QuoteStatus,
     Verification,
+    redact_url,
 )
-from factcheck.verify import Verifier
 
 FALLBACK_FETCH = frozenset(
     {
@@ -61,7 +62,13 @@ def needs_archive(fetch: FetchResult, quote: QuoteStatus) -> bool:
 
 def cdx_request(cdx_endpoint: str, url: str, cited: str | None) -> FetchRequest:
     """The CDX query for a URL's captures, nearest the citation date first."""
-    params = {"url": url, "output": "txt", "filter": "statuscode:200", "limit": "10"}
+    # the archive is asked about the address without credentials (issue 19)
+    params = {
+        "url": redact_url(url, mask=""),
+        "output": "txt",
+        "filter": "statuscode:200",
+        "limit": "10",
+    }
     if cited:
         params.update(closest=cited.replace("-", "")[:8], sort="closest")
     return FetchRequest(url=f"{cdx_endpoint}?{urlencode(params)}")
@@ -95,11 +102,18 @@ def replay_url(archive_base: str, capture: Capture) -> str:
     return f"{archive_base.rstrip('/')}/{capture.timestamp}/{capture.original}"
 
 
+# Checks the claims citing a source against one fetch of it: one verification per claim.
+CheckFn = Callable[[FetchResult, list[Claim]], Sequence[Verification]]
+
+
 class ArchiveFallback:
     """Looks up and verifies archived captures for the verifications that need one."""
 
-    def __init__(self, verifier: Verifier, cdx_endpoint: str, archive_base: str) -> None:
-        self.verifier = verifier
+    def __init__(
+        self, fetcher: Fetcher, check: CheckFn, cdx_endpoint: str, archive_base: str
+    ) -> None:
+        self.fetcher = fetcher
+        self.check = check
         self.cdx_endpoint = cdx_endpoint
         self.archive_base = archive_base
 
@@ -136,8 +150,9 @@ class ArchiveFallback:
             if result.status is not FetchStatus.FETCHED:
                 return  # an archived error page: the next round tries the next capture
             cited_claims = [claim_of[v.claim_id] for v in by_url[url]]
-            outcome = self.verifier.verify_source(result, cited_claims, {})
-            for checked, original in zip(outcome.verifications, by_url[url], strict=True):
+            for checked, original in zip(
+                self.check(result, cited_claims), by_url[url], strict=True
+            ):
                 done[(original.claim_id, url)] = replace(
                     original,
                     archive_url=replay_url(self.archive_base, capture),
@@ -145,7 +160,7 @@ class ArchiveFallback:
                     archive_status=checked.match.status.value,
                 )
 
-        self.verifier.fetcher.fetch_many([FetchRequest(url=u) for u in wanted], on_result)
+        self.fetcher.fetch_many([FetchRequest(url=u) for u in wanted], on_result)
 
     def _lookup(self, urls: list[str], cited: dict[str, str]) -> dict[str, list[Capture]]:
         requests = {cdx_request(self.cdx_endpoint, u, cited.get(u)).url: u for u in urls}
@@ -157,5 +172,5 @@ class ArchiveFallback:
                 url = requests[result.url]
                 found[url] = pick_captures(parse_cdx(text), cited.get(url))[:MAX_CAPTURES]
 
-        self.verifier.fetcher.fetch_many([FetchRequest(url=u) for u in requests], on_result)
+        self.fetcher.fetch_many([FetchRequest(url=u) for u in requests], on_result)
         return found
