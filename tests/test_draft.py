@@ -673,8 +673,10 @@ def test_merge_into_a_missing_or_unwritable_folder(
         assert [c.quote for c in load_claims(target).claims if c.quote] == ["We are ready"]
     else:
         assert code == ExitCode.BAD_INPUT
-        assert err.startswith(f"error: cannot write {target}")
-        assert "Traceback" not in err
+        assert (
+            err
+            == f"error: cannot write {target}: {tmp_path / 'afile.txt'} is a file, not a folder\n"
+        )
     assert out == ""
 
 
@@ -810,3 +812,16 @@ def test_sentences_split_in_every_script() -> None:
         "회사는 매출이 15% 늘었다고 밝혔다.",
         "직원 300 명이 일한다.",
     ]
+
+
+def test_placeholder_publication_date_is_dropped(tmp_path: Path) -> None:
+    for stamp, published in (
+        ("0001-01-01T00:00:00Z", None),
+        ("2019-11-19T10:02:00Z", "2019-11-19"),
+    ):
+        page = tmp_path / "page.html"
+        meta = f'<meta property="article:published_time" content="{stamp}">'
+        page.write_text(CLUTTERED.replace("</title>", f"</title>{meta}"), "utf-8")
+        found = read_article(str(page))
+        assert found.article is not None
+        assert found.article.published == published

@@ -118,6 +118,7 @@ def _from_html(html: str, base_url: str | None, url: str | None) -> ArticleInput
 
 def _valid_date(value: str) -> str | None:
     try:
-        return date.fromisoformat(value).isoformat() if value else None
+        found = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return found.isoformat() if found and found.year >= 1900 else None  # not '0001-01-01'

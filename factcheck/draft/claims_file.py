@@ -195,6 +195,9 @@ def _dump(yaml: YAML, data: object) -> str:
 def _write_checked(path: Path, text: str, encoding: str) -> None:
     """Write `text` beside `path` (its folder created if missing), check it loads as a claims
     file, then move it into place."""
+    folder = next((p for p in path.parents if p.exists()), Path("."))
+    if not folder.is_dir():
+        raise ClaimsWriteError(f"cannot write {path}: {folder} is a file, not a folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".draft-", suffix=".yaml")

@@ -12,12 +12,8 @@ from factcheck.draft.facts import fact_specifics
 from factcheck.draft.people import People, find_people
 from factcheck.draft.quotes import QuoteSpan, find_quotes, split_paragraphs, split_sentences
 from factcheck.draft.speakers import MASK, Subject, attribute, trailing_subject
+from factcheck.draft.vocabulary import words
 from factcheck.extract.html import HtmlParagraph
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 SCARE_WORDS = 3  # an unattributed quote of at most this many words is a scare quote
 SCARE_TAG = "scare-quote"
@@ -212,7 +208,7 @@ def _links_near(para: HtmlParagraph, f: _Found) -> tuple[str, ...]:
 
 # --- ids ----------------------------------------------------------------------------------
 
-_ID_STOP = _words("the a an of to and in on at for that is with by as it its")
+_ID_STOP = words("the a an of to and in on at for that is with by as it its")
 
 
 def slugify(text: str, words: int = 6, limit: int = 48) -> str:

@@ -7,14 +7,9 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factcheck.draft.vocabulary import SPEECH_VERBS
+from factcheck.draft.vocabulary import SPEECH_VERBS, words
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_ABBREV = _words(
+_ABBREV = words(
     "mr mrs ms dr st mt gen col lt sen rep gov prof inc co ltd jr sr vs no nos jan feb mar apr "
     "jun jul aug sep sept oct nov dec fig approx est dept"
 )
