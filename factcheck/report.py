@@ -22,6 +22,7 @@ from factcheck.schedule import source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.specifics.coverage import cover
+from factcheck.specifics.relative import page_date
 from factcheck.store.database import Store
 from factcheck.store.rows import (
     Row,
@@ -92,9 +93,19 @@ def shown(claim: ClaimReport) -> ClaimReport:
         claim,
         rating=rating,
         rating_by=rating_by,
-        sources=tuple(map(redacted, claim.sources)),
+        sources=tuple(redacted(dated(s)) for s in claim.sources),
         reviews=tuple(replace(r, url=_masked(r.url)) for r in claim.reviews),
     )
+
+
+def dated(source: SourceReport) -> SourceReport:
+    """`source` with its page's published date read into ISO ("20 Nov 2019 08:02 GMT" ->
+    "2019-11-20"), so every format cites the same date; an unreadable one is dropped."""
+    published = source.metadata.published
+    iso = page_date(published)
+    if iso == published:
+        return source
+    return replace(source, metadata=replace(source.metadata, published=iso))
 
 
 def redacted(source: SourceReport) -> SourceReport:

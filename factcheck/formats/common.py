@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
-
-from dateutil import parser as date_parser
 
 from factcheck.models import (
     ClaimReport,
@@ -145,25 +143,21 @@ def show_time(stamp: str | None) -> str:
 
 
 def date_parts(stamp: str | None) -> list[int] | None:
-    """[year, month?, day?] of a date as pages write it, or None.
+    """[year, month?, day?] of an ISO date or timestamp, or None.
 
-    ISO dates keep their precision ("2024", "2024-05"); other forms ("20 Nov 2019 08:02 GMT",
-    "Nov 20, 2019") are read by python-dateutil. Sentinel dates that CMSs fill in for "no
-    date" (year before 1900, the Unix epoch) are dropped, and so is a date that cannot be read;
-    of an ISO date with an impossible month or day only the year is kept.
+    Reports come with page dates already read into ISO (report.py, specifics.relative.page_date).
+    Sentinel dates that CMSs fill in for "no date" (a year before 1900, the Unix epoch) are
+    dropped; of an impossible month or day only the year (and month) is kept.
     """
-    text = one_line(stamp)
-    match = _DATE.match(text)
-    if match and (match.end() == len(text) or text[match.end()] in "T "):
-        parts = [int(part) for part in match.groups() if part is not None]
-        if len(parts) == 3 and not _valid_day(*parts):
-            parts = parts[:2] if 1 <= parts[1] <= 12 else parts[:1]
-        elif len(parts) == 2 and not 1 <= parts[1] <= 12:
-            parts = parts[:1]
-    else:
-        parsed = _parse_date(text)
-        parts = [parsed.year, parsed.month, parsed.day] if parsed else []
-    if not parts or parts[0] < 1900 or parts == [1970, 1, 1]:
+    match = _DATE.match(stamp or "")
+    if not match:
+        return None
+    parts = [int(part) for part in match.groups() if part is not None]
+    if len(parts) == 3 and not _valid_day(*parts):
+        parts = parts[:2] if 1 <= parts[1] <= 12 else parts[:1]
+    elif len(parts) == 2 and not 1 <= parts[1] <= 12:
+        parts = parts[:1]
+    if parts[0] < 1900 or parts == [1970, 1, 1]:
         return None
     return parts
 
@@ -174,15 +168,6 @@ def _valid_day(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _parse_date(text: str) -> datetime | None:
-    if not text or len(text) > 64 or not re.search(r"\d", text):
-        return None
-    try:
-        return date_parser.parse(text)
-    except (ValueError, OverflowError):
-        return None
 
 
 def show_date(stamp: str | None) -> str:

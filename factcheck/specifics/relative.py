@@ -1,8 +1,9 @@
 """Dates relative to the article: 'last month', 'this year', 'in August' (issue 18, point 6).
 
 Owns python-dateutil: the article's `published` date is parsed with its ISO parser and moved
-with `relativedelta`. A month or day without a year is the latest one on or before the article
-date, or the next one after it when the claim speaks of the future ('will sign in March').
+with `relativedelta`; `page_date` reads a source's date as pages write it, for citations. A
+month or day without a year is the latest one on or before the article date, or the next one
+after it when the claim speaks of the future ('will sign in March').
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from dateutil.parser import isoparse
+from dateutil.parser import parse as parse_date
 from dateutil.relativedelta import relativedelta
 
 from factcheck.models import Specific, SpecificKind
@@ -27,6 +30,24 @@ RELATIVE = re.compile(
 _FUTURE = re.compile(r"\b(?:will|shall|plans?\s+to|scheduled|expected\s+to|due\s+to)\b", re.I)
 _NO_YEAR = re.compile(r"^-(?:-(\d{2}))(?:-(\d{2}))?(?: (early|mid|late))?$")
 _SHIFT = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}
+
+
+_ISO_START = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?(?:[T ]|$)")
+
+
+@lru_cache(maxsize=4096)  # a report repeats its sources' dates
+def page_date(text: str | None) -> str | None:
+    """A page's date ("20 Nov 2019 08:02 GMT", "Nov 20, 2019", ISO) as ISO `YYYY-MM-DD`, or as
+    given when it is already ISO (its precision kept); None when it cannot be read."""
+    text = " ".join((text or "").split())
+    if not text or _ISO_START.match(text):
+        return text or None
+    if len(text) > 64 or not re.search(r"\d", text):
+        return None
+    try:
+        return parse_date(text).date().isoformat()
+    except (ValueError, OverflowError):
+        return None
 
 
 def article_date(published: str | None) -> date | None:
