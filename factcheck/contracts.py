@@ -45,6 +45,8 @@ def claim_contract(c: ClaimReport) -> dict[str, Any]:
                 "quote_status": s.quote_status,
                 "score": s.score,
                 "excerpt": s.excerpt,
+                "start": s.start,
+                "end": s.end,
                 "fragment_url": s.fragment_url,
                 "differences": [asdict(d) for d in s.differences],
                 "checked_at": s.checked_at,
@@ -54,11 +56,23 @@ def claim_contract(c: ClaimReport) -> dict[str, Any]:
                         "text": f.specific.text,
                         "status": f.status.value,
                         "found": f.found_text,
+                        "sentence": f.sentence,
                     }
                     for f in s.specifics
                 ],
+                "evidence": [asdict(e) for e in s.evidence],
             }
             for s in c.sources
+        ],
+        "verdict": c.verdict,
+        "coverage": [
+            {
+                "text": row.specific.text,
+                "kind": row.role,
+                "status": row.status,
+                "sources": [cell.status.value if cell else None for cell in row.cells],
+            }
+            for row in c.coverage
         ],
     }
 

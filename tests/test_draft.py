@@ -733,6 +733,13 @@ def test_quote_after_a_sentence_that_credits_it() -> None:
         ('The 56-year-old said after his appointment: "I am excited to be joining."', "I am excited to be joining.", "the 56-year-old"),
         ("“He is not immune from the law,” said one legal expert, as reported by a paper.", "He is not immune from the law", "one legal expert"),
         ("“We implore you to act,” the physicians stated in the letter.", "We implore you to act", "the physicians"),
+        # a name with its title and party before the verb
+        ("“You are in this job because of this,” Sen. Ben Sasse, R-Neb., told her.", "You are in this job because of this", "Ben Sasse"),
+        ("Rep. Adam Schiff (D-Calif.) said the call was “a shakedown.”", "a shakedown.", "Adam Schiff"),
+        ("“It was a shakedown,” Schiff (D-Calif.) said.", "It was a shakedown", "Schiff"),
+        # according to a description, or to a named author of a study
+        ("They signed “false certifications,” according to court records.", "false certifications", "court records"),
+        ("According to a 2018 survey by Penelope Muse Abernathy, owners “consolidate copy editing.”", "consolidate copy editing.", "Penelope Muse Abernathy"),
     ],
 )  # fmt: skip
 def test_speech_verbs_and_patterns(text: str, quote: str, speaker: str) -> None:
@@ -753,6 +760,7 @@ def test_he_is_the_person_the_sentence_before_is_about() -> None:
         ('"And I asked, on whose authority?” said Hill.', ["And I asked, on whose authority?"]),
         ("“When all is said and done,\" Figgins said, \"you'll see.”", ["When all is said and done", "you'll see."]),
         ("“It was an attempt to mislead voters,’’ Will Moy said.", ["It was an attempt to mislead voters"]),
+        ("‘‘We are not done,’’ said Will Moy.", ["We are not done"]),
         ("“Trump asked, quote, ‘So he’s going to do it?’” Holmes testified.", ["Trump asked, quote, ‘So he’s going to do it?’"]),
     ],
 )  # fmt: skip

@@ -25,8 +25,10 @@ from factcheck.formats.json import load_schema
 from factcheck.models import (
     Article,
     ClaimReport,
+    CoverageRow,
     Difference,
     DiffOp,
+    EvidenceReport,
     HistoryPoint,
     Rating,
     Report,
@@ -110,6 +112,56 @@ def hostile_source() -> SourceReport:
     )
 
 
+def gone_source() -> SourceReport:
+    return SourceReport(
+        url="https://gov.example/report-2019.pdf",
+        fetch_status="gone",
+        http_status=404,
+        quote_status="unchecked",
+        reason="HTTP 404",
+        checked_at="2025-03-02T09:32:00Z",
+        health="dead",
+    )
+
+
+def fact_claim() -> ClaimReport:
+    """A fact claim (issue 18): coverage table, a conflict quoting a hostile sentence, evidence."""
+    url = BUDGET_URL
+    votes = Specific(SpecificKind.RANGE, "9 to 5", "9..5")
+    day = Specific(SpecificKind.DATE, "16 November", "--11-16")
+    said = f"The council voted 9 to 4 on 16 November {SCRIPT}"
+    conflict = SpecificFinding(votes, SpecificStatus.CONFLICT, "9 to 4", 18, 24, said)
+    found = SpecificFinding(day, SpecificStatus.FOUND, "16 November", 28, 39, said)
+    source = SourceReport(
+        url=url,
+        fetch_status="fetched",
+        http_status=200,
+        quote_status="unchecked",
+        excerpt=said,
+        start=0,
+        end=len(said),
+        fragment_url=url + "#:~:text=The%20council%20voted%209%20to%204",
+        checked_at="2025-03-01T06:00:00Z",
+        metadata=budget_source().metadata,
+        specifics=(conflict, found),
+        evidence=(
+            EvidenceReport("voted 9 to 4", "verbatim", 100.0, "voted 9 to 4", 12, 24, (), url),
+        ),
+    )
+    return ClaimReport(
+        id="vote",
+        claim="The council voted 9 to 5 on 16 November.",
+        status="partly",
+        sources=(source, gone_source()),
+        coverage=(
+            CoverageRow(votes, "range", "conflict", (conflict, None)),
+            CoverageRow(day, "date", "found", (found, None)),
+        ),
+        verdict="conflict on 9 to 5 (range): source says 9 to 4; found: 16 November (date)",
+        checked_at="2025-03-02T09:34:00Z",
+    )
+
+
 def sample_report() -> Report:
     """A fixed report: varied statuses, edits, reviews, history and one hostile source."""
     misleading = Rating(value=2, best=5, worst=1, label="Misleading")
@@ -184,17 +236,7 @@ def sample_report() -> Report:
             id="gone",
             claim="The report was published in 2019.",
             status="unavailable",
-            sources=(
-                SourceReport(
-                    url="https://gov.example/report-2019.pdf",
-                    fetch_status="gone",
-                    http_status=404,
-                    quote_status="unchecked",
-                    reason="HTTP 404",
-                    checked_at="2025-03-02T09:32:00Z",
-                    health="dead",
-                ),
-            ),
+            sources=(gone_source(),),
         ),
         ClaimReport(
             id="rumour",
@@ -229,6 +271,7 @@ def sample_report() -> Report:
                 ),
             ),
         ),
+        fact_claim(),
     )
     article = Article(
         title="Budget 2025: what the minister said",
@@ -278,7 +321,8 @@ def test_json_is_complete_and_validates_against_shipped_schema() -> None:
     validator = jsonschema.Draft202012Validator(load_schema())
     validator.validate(data)
     assert data["schema_version"] == "1.0"
-    assert [c["id"] for c in data["claims"]] == ["homes", "jobs", "evil", "gone", "rumour", "later"]
+    ids = [c["id"] for c in data["claims"]]
+    assert ids == ["homes", "jobs", "evil", "gone", "rumour", "later", "vote"]
     assert data["claims"][2]["sources"][0]["metadata"]["title"] == HOSTILE
     assert data["summary"]["supported"] == 1
     data["claims"][0]["surprise"] = 1  # the schema is strict, so drift in models shows up
@@ -355,7 +399,7 @@ def test_hostile_source_is_inert_in_markdown() -> None:
 def test_hostile_source_is_neutralised_in_csv() -> None:
     rows = list(csv.reader(io.StringIO(render(sample_report(), "csv"))))
     assert rows[0][:2] == ["claim_id", "claim_status"]
-    assert len(rows) == 1 + 8  # one row per claim x source; one for the unsourced claim
+    assert len(rows) == 1 + 10  # one row per claim x source; one for the unsourced claim
     cells = [cell for row in rows[1:] for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert f"'{HOSTILE}".replace("  ", " ") in cells

@@ -38,7 +38,7 @@ def find_quotes(paragraph: str) -> list[QuoteSpan]:
     by the paragraph.
 
     Marks are read as they occur in the wild (issue 20, point 4): a straight opening mark
-    closed by a curly one or the reverse, `’’` as a closing double mark, straight marks nested
+    closed by a curly one or the reverse, `‘‘ ’’` as double marks, straight marks nested
     in curly ones. Straight single quotes never open a passage (they are apostrophes or nested
     quotes); a curly ‘ opens one only when a closing ’ can be told from an apostrophe (see
     `_single_end`). An opening double mark that is never closed yields an unclosed span that
@@ -50,6 +50,9 @@ def find_quotes(paragraph: str) -> list[QuoteSpan]:
     while i < len(paragraph):
         ch = paragraph[i]
         if start < 0:
+            if paragraph.startswith("‘‘", i):  # two single marks for a double one
+                start, opener, i = i + 1, "“", i + 2
+                continue
             if ch == "“" or (ch == '"' and _opens(paragraph, i)):
                 start, opener = i, ch
             elif ch == "‘" and (end := _single_end(paragraph, i)):

@@ -37,6 +37,7 @@ _VERB_RX = re.compile(rf"(?<![\w-]){_VERB}(?![\w-])")
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'.&-]*|[a-z]+-[A-Z][\w-]*)$")
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being"])
 _QUANTIFIERS = DETERMINERS | frozenset(["all", "both", "each", "every"])
+_ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 _NOT_NOUN = ("ed", "ing", "al", "ive", "ic", "ful", "ous", "ly")  # not a description's head
 _DESCRIPTION_WORD = re.compile(r"^(?:[a-z][\w’'-]*|\d[\w-]*|[A-Z][A-Za-z]+)$")
 MASK = "\x1f"  # stands in for quoted words, so attribution patterns never read inside quotes
@@ -110,8 +111,9 @@ def _description(words: list[str]) -> str | None:
 
 def _subject(before: str, offset: int = 0, passive: bool = True) -> Subject | None:
     """Who does the verb that follows `before` (at `offset` of its sentence); no one when
-    the verb is passive ('it has been dubbed')."""
-    words = before.split()
+    the verb is passive ('it has been dubbed'). An aside in brackets is skipped: 'Rep. Adam
+    Schiff (D-Calif.) said'."""
+    words = _ASIDE.sub("", before).split()
     if passive and words and words[-1].lower() in _BE | _QUANTIFIERS:
         return None  # passive ('has been dubbed'), or a noun ('in all states')
     while words and (words[-1].lower() in SKIP_BEFORE_VERB or re.fullmatch(r"[a-z]+ly", words[-1])):
@@ -187,7 +189,7 @@ def _named_in(text: str) -> str | None:
     return name if ok else None
 
 
-_WORDS = r"(?:[^,.;:!?\x1f]|\.(?=\s[A-Z]))"  # a clause's text ('Dr. Luz Arroyo' included)
+_WORDS = r"(?:[^,.;:!?\x1f]|\.(?=\s[A-Z]|[,)]))"  # a clause ('Dr. Luz Arroyo', 'R-Neb.,')
 _AFTER = re.compile(
     rf"[\s,;:—–-]*(?:(?P<verb>{_VERB})\s+(?P<named>[^,.;:!?\x1f]*)"
     rf"|(?P<subj>{_WORDS}{{1,50}}?(?:,{_WORDS}{{1,100}},)?)\s+{_VERB}(?![\w-]))"
@@ -213,8 +215,8 @@ def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
         if found and found.kind != "common":
             return found
 
-    if (according := _ACCORDING.search(masked)) and (name := _name_after(according["who"])):
-        return Subject("name", name)
+    if (according := _ACCORDING.search(masked)) and (found := _according(according["who"])):
+        return found
     for inverted in _INVERTED.finditer(masked, q_end):
         if found := _after_verb(inverted["named"]):
             return _appositive_name(masked, inverted.end(), found)
@@ -223,6 +225,15 @@ def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
         if found and found.kind != "common":
             return found
     return None
+
+
+def _according(who: str) -> Subject | None:
+    """'according to the NZDF', 'according to a survey by Penelope Abernathy', 'according to
+    court records'."""
+    if found := _after_verb(who):
+        return found
+    described = _description(who.split()[:2])
+    return Subject("role", described) if described else None
 
 
 def _appositive_name(masked: str, end: int, found: Subject) -> Subject:

@@ -25,6 +25,7 @@ from factcheck.formats.common import (
     source_title,
     status_counts,
 )
+from factcheck.formats.facts import html_coverage, html_evidence
 from factcheck.formats.html_style import CSS, colour
 from factcheck.formats.interface import ReportFormat
 from factcheck.models import (
@@ -196,12 +197,13 @@ def claim_html(claim: ClaimReport, refs: dict[str, tuple[int, str]]) -> str:
     if claim.tags:
         facts.append(("Tags", ", ".join(esc(t) for t in claim.tags)))
     out.append('<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts))
-    out.append("</dl>" + history_strip(claim.history))
+    out.append("</dl>" + history_strip(claim.history) + html_coverage(claim, esc))
     if claim.sources:
         items = (source_html(s, refs[dedupe_key(s.url)]) for s in claim.sources)
         out.append('<ol class="sources">' + "".join(items) + "</ol>")
     else:
         out.append('<p class="muted">No sources given.</p>')
+    out.append(html_evidence(claim, esc, lambda label, url: link(esc(label), url)))
     if claim.reviews:
         reviews = "".join(review_html(r) for r in claim.reviews)
         out.append(f'<section class="reviews"><h4>Human reviews</h4><ul>{reviews}</ul></section>')

@@ -23,6 +23,7 @@ from factcheck.formats.common import (
     source_label,
     status_counts,
 )
+from factcheck.formats.facts import md_coverage, md_evidence
 from factcheck.formats.interface import ReportFormat
 from factcheck.models import ClaimReport, DiffOp, Report, Review, SourceReport
 
@@ -120,13 +121,16 @@ def claim_lines(claim: ClaimReport, keys: dict[str, str]) -> list[str]:
         facts.append("Tags: " + ", ".join(md(t) for t in claim.tags))
     if len(claim.history) > 1:
         facts.append("History: " + " → ".join(md(p.status) for p in claim.history))
-    lines += [f"- {fact}" for fact in facts] + [""]
+    lines += [f"- {fact}" for fact in facts] + [""] + md_coverage(claim, md)
     for n, source in enumerate(claim.sources, 1):
         first, *rest = source_lines(source, keys[dedupe_key(source.url)])
         lines.append(f"{n}. {first}")
         lines.extend(f"   - {line}" for line in rest)
     if not claim.sources:
         lines.append("No sources given.")
+    lines += (
+        ["", *md_evidence(claim, md, md_link)] if any(s.evidence for s in claim.sources) else []
+    )
     if claim.reviews:
         lines += ["", "Human reviews:", ""] + [f"- {review_line(r)}" for r in claim.reviews]
     return [*lines, ""]

@@ -120,7 +120,10 @@ def name_spans_in(spec: Specific, src: Source) -> list[tuple[int, int]]:
     """Where a name occurs, first 50 per spelling: as written, as an alias ('NZ' for 'New
     Zealand'), by its initials ('ISA') or, for an acronym, spelled out (acronyms.py)."""
     value = spec.value if spec.kind is K.NAME else name_value(spec.text)
+    head, _, rest = value.partition(" ")
     forms = [*ALIAS_INDEX.get(value.lower(), (value,)), *initials_of(spec.text)]
+    if rest and head.lower() in ALIAS_INDEX:  # 'UN Command' is 'United Nations Command'
+        forms += [f"{alias} {rest}" for alias in ALIAS_INDEX[head.lower()]]
     spans = {span for form in forms for span in src.name_spans(form)}
     if is_acronym(value):
         spans.update(src.expansion_spans(value))
