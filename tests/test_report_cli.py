@@ -179,10 +179,9 @@ def test_plain_diffs_keep_their_markers_and_punctuation(
     invoke("check", *args)
     monkeypatch.setenv("NO_COLOR", "1")
     _, out, _ = invoke("show", "schools", *args)
-    # the matcher's word ops end at the word (its punctuation is not in them): factcheck/match
-    assert "all [-autumn-]{+winter+} whatever" in out
+    assert "open all [-autumn,-]{+winter,+} whatever it costs." in out
     _, md, _ = invoke("report", "--format", "md", *args)
-    assert "all \\[-autumn-\\]{+winter+} whatever" in md
+    assert "all \\[-autumn,-\\]{+winter,+} whatever" in md
     site.pages["/a"] = Page("<p>The mayor said our schools will stay shut, whatever it costs.</p>")
     invoke("check", *args)
     _, out, _ = invoke("diff", "schools", *args)
@@ -296,6 +295,8 @@ def test_summaries_count_in_words(invoke: Invoke, site: Site, tmp_path: Path) ->
     code, out, err = invoke("check", *args)  # an empty run
     assert code == 0, err
     assert out.rstrip("\n").splitlines()[-1] == "run 2: 0 sources checked"
+    _, out, _ = invoke("status", *args)
+    assert out == "no claims recorded yet: run `factcheck check`\n"
 
 
 def test_readme_states_the_input_limits() -> None:

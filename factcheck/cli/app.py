@@ -56,6 +56,9 @@ def factcheck_status(claims_path: Path, db_path: Path | None, as_json: bool) -> 
         emit_json(contract)
         return
     out = console()
+    if not report.claims:
+        out.print("no claims recorded yet: run `factcheck check`")
+        return
     out.print(status_table(report.claims))
     counts = Counter(c.status for c in report.claims)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))

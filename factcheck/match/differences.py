@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from factcheck.match.align import Chain
@@ -123,6 +123,18 @@ def _literal_groups(quote: ParsedQuote, chain: Chain) -> frozenset[int]:
     return frozenset(g for g, size in sizes.items() if 2 * matched[g] >= size > 1)
 
 
+_CLOSING = frozenset(",.;:!?)]}\"'”’»…")
+
+
+def with_closing(text: str, start: int, end: int) -> str:
+    """`text[start:end]` and the punctuation that closes its last word ("autumn," "said."),
+    when a space or the end of the text follows it."""
+    stop = end
+    while stop < len(text) and text[stop] in _CLOSING:
+        stop += 1
+    return text[start : stop if stop == len(text) or text[stop].isspace() else end]
+
+
 def _judge_op(
     page: PageIndex,
     quote: ParsedQuote,
@@ -134,12 +146,18 @@ def _judge_op(
     tag, s1, s2, q1, q2 = op
     src = page.text[page.starts[s1] : page.ends[s2 - 1]] if s2 > s1 else ""
     words = quote_span(quote, seg[q1:q2])
+    # the diff shows each run with the punctuation closing its last word (issue 19)
+    shown = DiffOp(
+        tag,
+        with_closing(page.text, page.starts[s1], page.ends[s2 - 1]) if s2 > s1 else "",
+        with_closing(quote.text, seg[q1].start, seg[q2 - 1].end) if q2 > q1 else "",
+    )
     if tag == "equal":
         verdict.equal += q2 - q1
-        verdict.diff.append(DiffOp("equal", src, words))
+        verdict.diff.append(shown)
         return
     diff_tag = "replace" if s2 > s1 and q2 > q1 else ("delete" if s2 > s1 else "insert")
-    verdict.diff.append(DiffOp(diff_tag, src, words))
+    verdict.diff.append(replace(shown, op=diff_tag))
     src_keys = list(page.keys[s1:s2])
     if (
         _respaced(src, words)
