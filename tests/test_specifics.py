@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from factcheck.models import ClaimStatus, Specific, SpecificKind, SpecificStatus
-from factcheck.specifics import extract_specifics, find_specifics, rollup_specifics
+from factcheck.specifics import extract_specifics, find_specifics
+from factcheck.specifics.coverage import cover
 
 D, N, M, P, R, NAME = (
     SpecificKind.DATE,
@@ -309,7 +310,7 @@ def test_wrong_month_is_a_conflict_with_the_source_date() -> None:
         FBI_PAGE.index("Kash Patel") + 10,
     )
     assert by_text["Wellington"].found_text == "WELLINGTON"  # case-insensitive, offsets in source
-    assert rollup_specifics(findings) is ClaimStatus.PARTLY
+    assert cover("", [findings]).status is ClaimStatus.PARTLY
 
 
 def test_wrong_month_conflict_on_a_page_without_year() -> None:
@@ -324,7 +325,7 @@ def test_right_month_is_found() -> None:
     page = "FBI director Kash Patel opened the office in Wellington on 31 July, officials said."
     findings = find_specifics(extract_specifics("In July Kash Patel opened an office."), page)
     assert [f.status for f in findings] == [SpecificStatus.FOUND, SpecificStatus.FOUND]
-    assert rollup_specifics(findings) is ClaimStatus.SUPPORTED
+    assert cover("", [findings]).status is ClaimStatus.SUPPORTED
 
 
 UNC_PAGE = (
@@ -340,7 +341,7 @@ def test_wrong_count_is_a_conflict() -> None:
     (count,) = [f for f in findings if f.specific.kind is R]
     assert count.status is SpecificStatus.CONFLICT
     assert count.found_text == "from 12 to up to 53"
-    assert rollup_specifics(findings) is ClaimStatus.PARTLY
+    assert cover("", [findings]).status is ClaimStatus.PARTLY
 
 
 def test_right_count_is_found_with_offsets() -> None:
@@ -457,11 +458,153 @@ def test_acronyms_match_case_sensitively() -> None:
     assert finding.status is SpecificStatus.MISSING
 
 
-def test_rollup() -> None:
-    s = Specific(NAME, "X", "x")
-    found = find_specifics([s], "X")[0]
-    missing = find_specifics([s], "nothing")[0]
-    assert rollup_specifics([found, found]) is ClaimStatus.SUPPORTED
-    assert rollup_specifics([found, missing]) is ClaimStatus.PARTLY
-    assert rollup_specifics([missing]) is ClaimStatus.UNVERIFIED
-    assert rollup_specifics([]) is ClaimStatus.UNVERIFIED
+def test_rollup_across_sources() -> None:
+    """Every specific found in some source, none contradicted: supported (issue 18, point 1)."""
+    x, y = Specific(NAME, "Xavier Ong", "xavier ong"), Specific(R, "9 to 5", "9..5")
+    one = find_specifics([x, y], "Xavier Ong spoke.")
+    other = find_specifics([x, y], "The vote was 9 to 5.")
+    rival = find_specifics([x, y], "Xavier Ong said the vote was 9 to 4.")
+    assert cover("", [one, other]).status is ClaimStatus.SUPPORTED
+    assert cover("", [one, None, other]).status is ClaimStatus.SUPPORTED  # None: unreadable
+    assert cover("", [one, one]).status is ClaimStatus.PARTLY
+    assert cover("", [one, other, rival]).status is ClaimStatus.PARTLY  # a conflict anywhere
+    missing = find_specifics([x, y], "nothing")
+    assert cover("", [missing, missing]).status is ClaimStatus.UNVERIFIED
+    assert cover("", []).status is ClaimStatus.UNCHECKED
+    rows = cover("", [one, other, rival]).rows
+    assert [(r.specific.text, r.status) for r in rows] == [
+        ("Xavier Ong", "found"),
+        ("9 to 5", "conflict"),
+    ]
+    assert [c.status.value if c else None for c in rows[1].cells] == [
+        "missing",
+        "found",
+        "conflict",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("claim", "page", "says"),
+    [
+        ("voted 9 to 5", "The board voted 9-4 on Friday.", "9-4"),
+        ("voted 9-5", "The board voted 9 to 4.", "9 to 4"),
+        ("53 soldiers", "It will send up to 53 soldiers.", "up to 53 soldiers"),
+        ("53 soldiers", "It will send more than 53 soldiers.", "more than 53 soldiers"),
+        (
+            "Motegi met Collins on 19 December 2025",
+            "Motegi met Collins on 19 December 2024.",
+            "19 December 2024",
+        ),  # fmt: skip
+        (
+            "The Capability Plan costs NZ$12 billion",
+            "The Capability Plan costs NZ$14 billion.",
+            "NZ$14 billion",
+        ),  # fmt: skip
+    ],
+)
+def test_conflicts_a_person_would_see(claim: str, page: str, says: str) -> None:
+    """Pairs, limits, dates with another year, money in the same currency (issue 18, point 3)."""
+    findings = find_specifics(extract_specifics(claim), page)
+    conflict = next(f for f in findings if f.status is SpecificStatus.CONFLICT)
+    assert conflict.found_text == says
+    assert conflict.sentence == page
+
+
+def test_a_limit_in_the_claim_matches_the_same_limit() -> None:
+    (found,) = find_specifics(extract_specifics("up to 53 soldiers"), "up to 53 soldiers go.")
+    assert found.status is SpecificStatus.FOUND
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "WELLINGTON, 18 November 2025 (Reuters) - The council voted on Sunday.",
+        "Council news\nPublished 18 November 2025\nThe council voted on Sunday.",
+        "Council news\nTuesday, 18 November 2025\nThe council voted on Sunday.",
+        "Council news\nBy Jane Smith | 18 November 2025\nThe council voted on Sunday.",
+    ],
+)
+def test_dateline_dates_support_only_publication(page: str) -> None:
+    """Dates in a dateline or byline date the page, not the event (issue 18, point 4)."""
+    event = extract_specifics("On 18 November 2025 the council voted.")
+    assert find_specifics(event, page)[0].status is SpecificStatus.MISSING
+    published = find_specifics(event, page, publication=True)
+    assert published[0].status is SpecificStatus.FOUND
+
+
+def test_metadata_date_supports_a_publication_claim() -> None:
+    claim = extract_specifics("The report was published on 18 November 2025.")
+    page = "The council voted on Sunday."
+    assert find_specifics(claim, page)[0].status is SpecificStatus.MISSING
+    (date,) = find_specifics(claim, page, "2025-11-18T09:00:00Z", publication=True)
+    assert (date.status, date.found_text) == (
+        SpecificStatus.FOUND,
+        "published 2025-11-18 (metadata)",
+    )
+
+
+def test_a_date_in_prose_is_an_event_date() -> None:
+    page = "The council, which met in Riverton on 18 November 2025 after a long debate, voted."
+    (date,) = find_specifics(extract_specifics("On 18 November 2025 it met."), page)
+    assert date.status is SpecificStatus.FOUND
+
+
+@pytest.mark.parametrize(
+    ("claim", "page"),
+    [
+        ("the ISA", "the Information Security Agreement"),
+        ("the Information Security Agreement", "the ISA was signed"),
+        ("the NZDF", "the New Zealand Defence Force"),
+        ("the FBI", "the Federal Bureau of Investigation"),
+        ("the SOVFA", "a Status of Visiting Forces Agreement"),
+        ("the Acquisition and Cross-Servicing Agreement", "the ACSA"),
+        ("the UN Command", "the United Nations Command"),
+    ],
+)
+def test_acronyms_match_their_expansions(claim: str, page: str) -> None:
+    """Issue 18, point 5: either form matches the other."""
+    (name,) = find_specifics(extract_specifics(claim), page)
+    assert name.status is SpecificStatus.FOUND, (claim, page)
+
+
+def test_two_letter_acronyms_do_not_match_any_capitalised_pair() -> None:
+    (name,) = find_specifics(extract_specifics("the TS"), "Talisman Sabre began.")
+    assert name.status is SpecificStatus.MISSING
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        ("Last month Patel visited.", "2025-07"),
+        ("In August Patel visited.", "2025-08"),
+        ("In September Patel visited.", "2024-09"),
+        ("Patel will visit in September.", "2025-09"),
+        ("Patel visited this year.", "2025"),
+        ("Patel visited last year.", "2024"),
+        ("On December 19 Patel visited.", "2024-12-19"),
+    ],
+)
+def test_relative_dates_resolve_against_the_article(claim: str, value: str) -> None:
+    """Issue 18, point 6: with the article published on 20 August 2025."""
+    dates = [s for s in extract_specifics(claim, published="2025-08-20") if s.kind is D]
+    assert [d.value for d in dates] == [value]
+
+
+def test_context_countries_do_not_decide() -> None:
+    claim = "NZ's Judith Collins met Japan's Toshimitsu Motegi in Tokyo."
+    findings = find_specifics(extract_specifics(claim), "Judith Collins met Toshimitsu Motegi.")
+    coverage = cover(claim, [findings])
+    roles = {r.specific.text: r.role for r in coverage.rows}
+    assert roles == {
+        "NZ": "context",
+        "Judith Collins": "name",
+        "Japan": "context",
+        "Toshimitsu Motegi": "name",
+        "Tokyo": "place",
+    }
+    assert coverage.status is ClaimStatus.PARTLY  # Tokyo, where they met, decides
+    assert "missing from every source: Tokyo (place)" in coverage.verdict
+    visited = cover(
+        "She visited Japan.", [find_specifics(extract_specifics("She visited Japan."), "")]
+    )
+    assert [r.role for r in visited.rows] == ["place"]

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -199,7 +200,7 @@ def print_coverage(out: Console, claim: ClaimReport) -> None:
         cells = [_cell(c) for c in row.cells]
         table.add_row(escape(row.specific.text), escape(row.role), *cells)
     out.print()
-    out.print(table)
+    out.print(Padding(table, (0, 0, 0, 2)))
 
 
 def _cell(finding: SpecificFinding | None) -> str:
@@ -221,7 +222,8 @@ def print_source(out: Console, s: SourceReport, context: str | None, label: str 
         out.print(f"    quote:  {styled(s.quote_status)}{score}")
     page = f"(page {pdf_page(s)}) " if pdf_page(s) else ""
     if label and s.excerpt:
-        out.print(f"    passage: {page}“{escape(s.excerpt)}” (characters {s.start}-{s.end})")
+        passage = " ".join(s.excerpt.split())
+        out.print(f"    passage: {page}“{escape(passage)}” (characters {s.start}-{s.end})")
     elif context or s.excerpt:
         out.print(f"    found:  {page}…{escape(context or s.excerpt or '')}…")
     if s.diff and s.quote_status in ("edited", "altered", "partial", "paraphrase"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from factcheck.specifics.extraction import about_publication, extract_specifics
-from factcheck.specifics.lookup import find_specifics, rollup_specifics
+from factcheck.specifics.lookup import find_specifics
 from factcheck.specifics.passage import best_passage
 
 # Part of every claim fingerprint: a change here re-checks fact claims on unchanged pages.
@@ -15,5 +15,4 @@ __all__ = [
     "best_passage",
     "extract_specifics",
     "find_specifics",
-    "rollup_specifics",
 ]

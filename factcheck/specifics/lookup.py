@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from factcheck.models import ClaimStatus, Specific, SpecificFinding, SpecificKind, SpecificStatus
+from factcheck.models import Specific, SpecificFinding, SpecificKind, SpecificStatus
 from factcheck.specifics.finders import FINDERS, NEAR, find_name, find_publication_date
 from factcheck.specifics.scan import Hit
 from factcheck.specifics.source import Source, name_spans_in
@@ -107,13 +107,3 @@ def _with_sentence(finding: SpecificFinding, src: Source) -> SpecificFinding:
 def source_of(text: str, published: str | None = None) -> Source:
     """Claims citing one page share its scans (each kind is scanned once per text)."""
     return Source(text, published)
-
-
-def rollup_specifics(findings: Sequence[SpecificFinding]) -> ClaimStatus:
-    """supported: all found; partly: some found or conflicting; unverified: none found."""
-    statuses = [f.status for f in findings]
-    if statuses and all(s is SpecificStatus.FOUND for s in statuses):
-        return ClaimStatus.SUPPORTED
-    if any(s is not SpecificStatus.MISSING for s in statuses):
-        return ClaimStatus.PARTLY
-    return ClaimStatus.UNVERIFIED

@@ -27,14 +27,16 @@ def best_passage(
             held.setdefault(src.sentence(start), set()).add(i)
     if not held:
         return None
-    best = max(held, key=lambda s: (len(held[s]), -s))
-    first, last = best, best
-    for a in (best - 1, best):
-        if a < 0 or a + 1 > src.sentence(len(text)):
-            continue
-        pair = held.get(a, set()) | held.get(a + 1, set())
-        span = src.sentence_span(a)[0], src.sentence_span(a + 1)[1]
-        if len(pair) > len(held[best]) and span[1] - span[0] <= MAX_PASSAGE:
-            first, last = a, a + 1
-            break
+    last = src.sentence(len(text))
+    windows = [(a, a) for a in held] + [(a, a + 1) for a in held if a < last]
+    windows += [(a - 1, a) for a in held if a > 0 and a - 1 not in held]
+
+    def score(w: tuple[int, int]) -> tuple[int, int, bool, int]:
+        start, end = src.sentence_span(w[0])[0], src.sentence_span(w[1])[1]
+        count = len(held.get(w[0], set()) | held.get(w[1], set()))
+        fits = w[0] == w[1] or end - start <= MAX_PASSAGE
+        prose = text[start:end].rstrip()[-1:] in '.!?"”’'  # not a heading or a caption
+        return (count if fits else 0, w[0] - w[1], prose, -w[0])
+
+    first, last = max(windows, key=score)
     return src.sentence_span(first)[0], src.sentence_span(last)[1]

@@ -10,7 +10,7 @@ from factcheck.specifics.acronyms import expansion_pattern, initials_of
 from factcheck.specifics.names import fold_diacritics, is_acronym, name_value
 from factcheck.specifics.scan import SCANNERS, Hit, drop_overlaps
 from factcheck.specifics.values import words_after
-from factcheck.specifics.vocabulary import ALIAS_INDEX, WEEKDAYS
+from factcheck.specifics.vocabulary import ABBREV, ALIAS_INDEX, WEEKDAYS
 
 K = SpecificKind
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n")
@@ -100,8 +100,17 @@ class Source:
 
     def sentence(self, pos: int) -> int:
         if self._ends is None:
-            self._ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+            self._ends = [
+                m.end() for m in _SENTENCE_END.finditer(self.text) if not self._abbreviation(m)
+            ]
         return bisect_left(self._ends, pos + 1)
+
+    def _abbreviation(self, end: re.Match[str]) -> bool:
+        """'Oct. 20', 'Mr. Motegi', 'U.S. forces', 'J. Smith': a full stop that ends no sentence."""
+        if self.text[end.start()] != ".":
+            return False
+        word = re.search(r"(\w+)$", self.text[max(0, end.start() - 12) : end.start()])
+        return word is not None and (len(word[1]) == 1 or word[1].lower() in ABBREV)
 
     def sentence_span(self, index: int) -> tuple[int, int]:
         """Start and end of sentence `index` (as numbered by `sentence`), spaces trimmed."""
