@@ -737,6 +737,7 @@ def test_quote_after_a_sentence_that_credits_it() -> None:
         ("“You are in this job because of this,” Sen. Ben Sasse, R-Neb., told her.", "You are in this job because of this", "Ben Sasse"),
         ("Rep. Adam Schiff (D-Calif.) said the call was “a shakedown.”", "a shakedown.", "Adam Schiff"),
         ("“It was a shakedown,” Schiff (D-Calif.) said.", "It was a shakedown", "Schiff"),
+        ("“We are ready,” said Dr. Luz Arroyo, a physician.", "We are ready", "Luz Arroyo"),
         # according to a description, or to a named author of a study
         ("They signed “false certifications,” according to court records.", "false certifications", "court records"),
         ("According to a 2018 survey by Penelope Muse Abernathy, owners “consolidate copy editing.”", "consolidate copy editing.", "Penelope Muse Abernathy"),
@@ -833,3 +834,15 @@ def test_placeholder_publication_date_is_dropped(tmp_path: Path) -> None:
         found = read_article(str(page))
         assert found.article is not None
         assert found.article.published == published
+
+
+def test_a_quoted_heading_does_not_take_the_speaker_before_it() -> None:
+    text = (
+        "“Flu season has already begun in many parts of the country,” the doctors stated.\n\n"
+        '"Alarming mortality rate"\n\n'
+        "The doctors said the deaths were nine times the expected rate."
+    )
+    assert speakers(text) == {
+        "Flu season has already begun in many parts of the country": "the doctors",
+        "Alarming mortality rate": None,
+    }

@@ -17,6 +17,7 @@ from factcheck.extract.html import HtmlParagraph
 
 SCARE_WORDS = 3  # an unattributed quote of at most this many words is a scare quote
 SCARE_TAG = "scare-quote"
+_HEADING_WORDS = 5  # a paragraph that is only a quote this short may be a heading
 UNCLOSED_TAG = "unclosed-quote"
 
 
@@ -126,22 +127,26 @@ def _speakers(found: Sequence[_Found], texts: Sequence[str]) -> dict[int, str | 
     out: dict[int, str | None] = {}
     last: str | None = None
     previous: str | None = None
-    para = -1
+    para, running = -1, False  # running: the paragraph ended inside an unclosed quotation
     for n, f in enumerate(found):
         if f.quote is None:
             continue
         if f.paragraph != para:
-            previous, last, para = (last if para == f.paragraph - 1 else None), None, f.paragraph
+            follows = para == f.paragraph - 1
+            previous, last, para = (last if follows else None), None, f.paragraph
+            running = follows and running
         speaker = _speaker(f.subject, f.paragraph, f.sentence[0], people, masked, spans)
         if f.subject is None and not texts[para][f.sentence[0] : f.quote.start].strip():
-            starts_paragraph = f.quote.start == 0 and para not in credited
+            quote = f.quote.inner(texts[para])
+            goes_on = running or len(quote.split()) > _HEADING_WORDS  # not a quoted heading
+            starts_paragraph = f.quote.start == 0 and para not in credited and goes_on
             speaker = last or (previous if starts_paragraph else None)
             if speaker is None and f.index:
                 a, b = f.sentences[f.index - 1]
                 before = trailing_subject(masked[para][a:b])
                 speaker = _speaker(before, para, a, people, masked, spans)
         out[n] = speaker
-        last = speaker or last
+        last, running = speaker or last, not f.quote.closed
     return out
 
 

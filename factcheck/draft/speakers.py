@@ -191,11 +191,11 @@ def _named_in(text: str) -> str | None:
 
 _WORDS = r"(?:[^,.;:!?\x1f]|\.(?=\s[A-Z]|[,)]))"  # a clause ('Dr. Luz Arroyo', 'R-Neb.,')
 _AFTER = re.compile(
-    rf"[\s,;:—–-]*(?:(?P<verb>{_VERB})\s+(?P<named>[^,.;:!?\x1f]*)"
+    rf"[\s,;:—–-]*(?:(?P<verb>{_VERB})\s+(?P<named>{_WORDS}*)"
     rf"|(?P<subj>{_WORDS}{{1,50}}?(?:,{_WORDS}{{1,100}},)?)\s+{_VERB}(?![\w-]))"
 )
-_ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;:!?\x1f]+)")
-_INVERTED = re.compile(rf",\s+(?:{_VERB})\s+(?P<named>[^,.;:!?\x1f]+)")
+_ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?P<who>{_WORDS}+)")
+_INVERTED = re.compile(rf",\s+(?:{_VERB})\s+(?P<named>{_WORDS}+)")
 
 
 def attribute(masked: str, q_start: int, q_end: int) -> Subject | None:
