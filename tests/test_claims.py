@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -12,9 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import factcheck.claims.yaml_nodes
-from factcheck.claims.load import claims_schema, load_claims
+from factcheck.claims.load import load_claims
 from factcheck.errors import ClaimsFileError, ExitCode
 from factcheck.models import Rating, SourceRef
+
+
+def claims_schema() -> dict[str, Any]:
+    """The JSON Schema of claims.yaml shipped in the package, for editors."""
+    return json.loads(
+        resources.files("factcheck").joinpath("claims.schema.json").read_text("utf-8")
+    )
+
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "claims"

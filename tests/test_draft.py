@@ -23,7 +23,7 @@ from factcheck.draft import (
     unique_id,
 )
 from factcheck.errors import ClaimsFileError, ExitCode
-from factcheck.extract.html import paragraphs_with_links, read_paragraphs
+from factcheck.extract.html import read_paragraphs
 from factcheck.models import SpecificKind
 from factcheck.specifics import extract_specifics
 from tests.site import Page, serve
@@ -312,6 +312,16 @@ already work well together.” The budget is <a href="budget.html#top">$NZ12 bil
 </article>
 <footer><a href="/privacy">Privacy</a></footer>
 </body></html>"""
+
+
+def paragraphs_with_links(
+    html: str, base_url: str | None = None
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Each paragraph's text and its distinct link URLs, in order."""
+    return [
+        (p.text, tuple(dict.fromkeys(link.url for link in p.links)))
+        for p in read_paragraphs(html, base_url)
+    ]
 
 
 def test_paragraphs_with_links_resolves_and_filters() -> None:

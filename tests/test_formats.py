@@ -9,6 +9,7 @@ import os
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -21,7 +22,7 @@ from factcheck.formats import FORMATS, render
 from factcheck.formats.bibtex import BibStyle, BibtexFormat
 from factcheck.formats.citations import collect_citations
 from factcheck.formats.common import encode_fragment_term, safe_url, text_fragment_url
-from factcheck.formats.json import load_schema
+from factcheck.formats.json import SCHEMA_FILE
 from factcheck.models import (
     Article,
     ClaimReport,
@@ -318,7 +319,9 @@ def load_json(path: Path) -> Any:
 
 def test_json_is_complete_and_validates_against_shipped_schema() -> None:
     data = json.loads(render(sample_report(), "json"))
-    validator = jsonschema.Draft202012Validator(load_schema())
+    validator = jsonschema.Draft202012Validator(
+        json.loads(resources.files("factcheck.formats").joinpath(SCHEMA_FILE).read_text("utf-8"))
+    )
     validator.validate(data)
     assert data["schema_version"] == "1.0"
     ids = [c["id"] for c in data["claims"]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -11,9 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from factcheck.claims.yaml_nodes import (
@@ -93,13 +90,6 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def claims_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of claims.yaml shipped with the package."""
-    text = resources.files("factcheck").joinpath("claims.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
 
 
 def _shown(value: str, limit: int = 60) -> str:

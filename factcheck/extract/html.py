@@ -157,21 +157,6 @@ class HtmlParagraph:
     links: tuple[Link, ...] = ()
 
 
-def paragraphs_with_links(
-    html: str, base_url: str | None = None
-) -> list[tuple[str, tuple[str, ...]]]:
-    """Visible paragraph text and the absolute http(s) hrefs inside it, in document order.
-
-    Relative hrefs resolve against `base_url` (and the page's own <base href>); javascript:,
-    mailto:, in-page fragments and unresolvable relative links are left out.
-    """
-    result = []
-    for para in read_paragraphs(html, base_url):
-        urls = tuple(dict.fromkeys(link.url for link in para.links))
-        result.append((para.text, urls))
-    return result
-
-
 def read_paragraphs(html: str, base_url: str | None = None) -> list[HtmlParagraph]:
     """Paragraphs with each link's span in the paragraph text (empty paragraphs dropped)."""
     soup = BeautifulSoup(html, "lxml")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from importlib import resources
 from typing import Any
 
 from factcheck.formats.common import fragment_link, status_counts
@@ -15,13 +14,6 @@ SCHEMA_FILE = "report.schema.json"
 SCHEMA_ID = (
     "https://github.com/factcheck-tool/factcheck/blob/main/factcheck/formats/report.schema.json"
 )
-
-
-def load_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) that every `json` report validates against."""
-    text = resources.files("factcheck.formats").joinpath(SCHEMA_FILE).read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
 
 
 def report_data(report: Report) -> dict[str, Any]:
