@@ -37,6 +37,17 @@ class ReportInputError(FactcheckError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class SettingsFileError(FactcheckError):
+    """factcheck.toml is invalid; `problems` holds one message each."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
+
+
 class StoreError(FactcheckError):
     """The database cannot be opened or written."""
 

@@ -96,7 +96,7 @@ def factcheck_check(
     from factcheck.run import run_check
 
     failing = parse_fail_on(fail_on)
-    settings = resolve_settings(claims_path, db_path, **run_settings(**options))
+    settings = resolve_settings(claims_path, db_path, with_file=True, **run_settings(**options))
     # before touching the database: bad input writes nothing
     claims_file = load_claims_cached(claims_path, settings.cache_dir)
     store = open_store(settings, must_exist=False)

@@ -23,6 +23,7 @@ from factcheck.settings import (
     default_db_path,
     environment_overrides,
 )
+from factcheck.settings_file import file_settings
 from factcheck.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -123,11 +124,15 @@ def db_option(func: F) -> F:
     )(func)
 
 
-def resolve_settings(claims_path: Path, db_path: Path | None, **changes: Any) -> Settings:
+def resolve_settings(
+    claims_path: Path, db_path: Path | None, *, with_file: bool = False, **changes: Any
+) -> Settings:
+    """Options over environment over factcheck.toml (`with_file`: commands that fetch)."""
+    from_file = file_settings(claims_path) if with_file else {}
     return Settings(
         db_path=db_path or default_db_path(claims_path),
         cache_dir=default_cache_dir(claims_path),
-        **{**environment_overrides(), **changes},
+        **{**from_file, **environment_overrides(), **changes},
     )
 
 
