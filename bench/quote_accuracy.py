@@ -4,6 +4,7 @@ Usage: python bench/quote_accuracy.py [--cases CASES.jsonl] [--pages DIR] [--sho
                                      [--by-kind]
 Defaults to the dev corpus in ../shared/corpus beside the project (or beside a CI clone).
 Fresh cases of the same kinds: python bench/make_cases.py --seed N --out CASES.jsonl
+(misquotes that keep the source's words, as dev_hard_cases.jsonl: bench/make_hard_cases.py)
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from enum import StrEnum
 from factcheck.models import DiffOp, FetchStatus, QuoteStatus, Verification
 
 FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
+# Still on the page, but its words now differ, are hedged or are there only in part.
+CHANGED = frozenset({QuoteStatus.ALTERED, QuoteStatus.OUT_OF_CONTEXT, QuoteStatus.PARTIAL})
 
 
 class Drift(StrEnum):
@@ -32,7 +34,7 @@ def classify_drift(old: Verification, new: Verification) -> Drift | None:
     if now in FOUND and new_home != old_home:
         return Drift.MOVED
     if was in FOUND and now not in FOUND:
-        return Drift.EDITED if now is QuoteStatus.ALTERED else Drift.REMOVED
+        return Drift.EDITED if now in CHANGED else Drift.REMOVED
     if was not in FOUND and now in FOUND:
         return Drift.RESTORED
     if was in FOUND and old.match.excerpt != new.match.excerpt:

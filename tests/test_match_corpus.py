@@ -1,4 +1,4 @@
-"""The labelled dev corpus as a threshold gate (issue 3, point 9)."""
+"""The labelled dev corpus as a threshold gate (issue 3, point 9; hard cases: issue 16)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,20 @@ from factcheck.match.find import match_quote
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus"  # the dev split, see its README
 # A little below the issue's targets (99.5 / 97 / 95 / 99.5).
 THRESHOLDS = {"verbatim": 99.0, "edited_ok": 95.0, "altered": 92.0, "absent": 99.0}
+# dev_hard_cases: the issue's targets are 97 / 95 / 99.5, and no misquote certified.
+HARD_THRESHOLDS = {"edited_ok": 95.0, "altered": 92.0, "not_quote": 99.0}
+CERTIFIED = {"edited", "verbatim"}
 CORRECT = {
     "verbatim": {"verbatim"},
-    "edited_ok": {"edited", "verbatim"},
+    "edited_ok": CERTIFIED,
     "altered": {"altered"},
     "absent": {"absent", "paraphrase"},
 }
 
 
-@pytest.fixture(scope="module")
-def outcomes() -> list[tuple[str, str]]:
-    lines = (CORPUS / "dev_cases.jsonl").read_text(encoding="utf-8").splitlines()
+def run_cases(name: str) -> list[tuple[str, str]]:
+    """(expected, status) of every case in a case file of the corpus copy."""
+    lines = (CORPUS / name).read_text(encoding="utf-8").splitlines()
     cases = [json.loads(line) for line in lines if line.strip()]
     texts: dict[str, str] = {}
     results = []
@@ -36,6 +39,16 @@ def outcomes() -> list[tuple[str, str]]:
             texts[page_id] = html_to_text(raw.decode("utf-8")).text
         results.append((case["expected"], str(match_quote(case["quote"], texts[page_id]).status)))
     return results
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> list[tuple[str, str]]:
+    return run_cases("dev_cases.jsonl")
+
+
+@pytest.fixture(scope="module")
+def hard_outcomes() -> list[tuple[str, str]]:
+    return run_cases("dev_hard_cases.jsonl")
 
 
 @pytest.mark.parametrize("label", sorted(THRESHOLDS))
@@ -53,4 +66,22 @@ def test_no_misquote_is_waved_through(outcomes: list[tuple[str, str]]) -> None:
         for expected, status in outcomes
         if expected in ("absent", "altered") and status in ("verbatim", "edited")
     ]
+    assert waved == []
+
+
+def right_for(label: str, status: str) -> bool:
+    """`not_quote` (hard cases): anything the tool does not certify as a quotation."""
+    return status not in CERTIFIED if label == "not_quote" else status in CORRECT[label]
+
+
+@pytest.mark.parametrize("label", sorted(HARD_THRESHOLDS))
+def test_hard_case_accuracy_per_label(hard_outcomes: list[tuple[str, str]], label: str) -> None:
+    statuses = [status for expected, status in hard_outcomes if expected == label]
+    assert statuses, f"no {label} cases"
+    good = sum(right_for(label, status) for status in statuses)
+    assert 100.0 * good / len(statuses) >= HARD_THRESHOLDS[label], Counter(statuses)
+
+
+def test_no_hard_misquote_is_certified(hard_outcomes: list[tuple[str, str]]) -> None:
+    waved = [(e, s) for e, s in hard_outcomes if e in ("altered", "not_quote") and s in CERTIFIED]
     assert waved == []

@@ -14,7 +14,16 @@ from click.testing import CliRunner
 from factcheck.claims.load import load_claims
 from factcheck.cli.app import main
 from factcheck.clock import utc_now
-from factcheck.models import Claim, FetchResult, FetchStatus, SourceRef, Verification
+from factcheck.drift import Drift, classify_drift
+from factcheck.models import (
+    Claim,
+    FetchResult,
+    FetchStatus,
+    QuoteMatch,
+    QuoteStatus,
+    SourceRef,
+    Verification,
+)
 from factcheck.run import run_check
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
@@ -347,3 +356,14 @@ def test_a_huge_single_line_page_is_bounded(tmp_path: Path) -> None:
     assert page.stat().st_size > MAX_TEXT_CHARS
     reason = Store.open(cfg.db_path).db.execute("SELECT reason FROM snapshots").fetchone()[0]
     assert "cut to its first 1,000,000 characters" in reason
+
+
+@pytest.mark.parametrize("now", ["altered", "out_of_context", "partial"])
+def test_a_quote_hedged_or_cut_on_the_page_is_edited_drift(now: str) -> None:
+    fetched = FetchResult("https://example.org/a", FetchStatus.FETCHED, "2026-01-01T00:00:00Z")
+
+    def check(status: str, text_hash: str) -> Verification:
+        return Verification("c", fetched.url, fetched, QuoteMatch(QuoteStatus(status)), text_hash)
+
+    assert classify_drift(check("verbatim", "a"), check(now, "b")) is Drift.EDITED
+    assert classify_drift(check("verbatim", "a"), check("absent", "b")) is Drift.REMOVED

@@ -83,6 +83,7 @@ def test_credentials_never_reach_any_output(
         ["diff", "schools"],
         *(["report", "--format", fmt] for fmt in FORMATS),
         ["report", "--format", "md", "-o", str(tmp_path / "r.md")],
+        ["archive", "--endpoint", site.url("/save/"), "--interval", "0"],
     )
     outputs += [invoke(*command, *args) for command in commands]
     text = "\n".join(out + err for _, out, err in outputs)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from factcheck.formats.common import claim_anchor, date_parts, one_line, safe_url
+from factcheck.formats.common import claim_anchor, one_line, safe_url, show_date
 from factcheck.formats.interface import MissingFieldError, ReportFormat, plural
 from factcheck.models import ClaimReport, Rating, Report
 
@@ -42,11 +42,6 @@ def rating_data(rating: Rating) -> dict[str, Any]:
     return data
 
 
-def iso_date(stamp: str | None) -> str | None:
-    parts = date_parts(stamp)
-    return "-".join(f"{p:02d}" for p in parts) if parts else None
-
-
 def claim_item(claim: ClaimReport) -> dict[str, Any]:
     """The Claim reviewed: who made it, where it appeared, and the earliest known date."""
     item: dict[str, Any] = {"@type": "Claim"}
@@ -57,11 +52,11 @@ def claim_item(claim: ClaimReport) -> dict[str, Any]:
         item["appearance"] = [
             {"@type": "CreativeWork", "url": url}
             | ({"headline": one_line(s.metadata.title)} if s.metadata.title else {})
-            | ({"datePublished": d} if (d := iso_date(s.metadata.published)) else {})
+            | ({"datePublished": d} if (d := show_date(s.metadata.published)) else {})
             for url, s in appearances
             if url
         ]
-    dates = [d for s in claim.sources if (d := iso_date(s.metadata.published))]
+    dates = [d for s in claim.sources if (d := show_date(s.metadata.published))]
     if dates:
         item["datePublished"] = min(dates)
     return item
@@ -88,12 +83,12 @@ def claim_review(
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "ClaimReview"}
     data["url"] = f"{base}#{claim_anchor(claim.id)}"  # the claim's card in the html report
     data["claimReviewed"] = one_line(claim.claim)
-    published = iso_date(report.article.published if report.article else None)
+    published = show_date(report.article.published if report.article else None)
     data["datePublished"] = published or report.generated_at[:10]
     if author is not None:
         org: dict[str, Any] = {"@type": "Organization", "name": one_line(author.name)}
-        if safe_url(author.url):
-            org["url"] = safe_url(author.url)
+        if home := safe_url(author.url):
+            org["url"] = home
         data["author"] = org
     elif claim.rating_by:
         data["author"] = {"@type": "Person", "name": one_line(claim.rating_by)}

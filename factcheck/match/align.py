@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
 from factcheck.match.candidates import SLACK, PageIndex, pick_diagonals, vote_diagonals
+from factcheck.match.meaning import SENTENCE_BREAK
 from factcheck.match.opcodes import Op, lcs_opcodes, merge_ops, slide_ops, trim_ops, untidiness
 from factcheck.match.quote import ParsedQuote, QuoteWord
 
 MAX_GAP_TOKENS = 200  # an ellipsis may stand for at most this many source words
 NEAR_SHARE = 0.6  # an altered quote keeps at least this share of its words
-_SENTENCE_BREAK = re.compile(r"[.!?\n]")
 
 
 @dataclass
@@ -69,6 +68,11 @@ def _align(page: PageIndex, keys: list[str], place: Place) -> Alignment | None:
     w0 = place.start
     window = page.keys[w0 : place.end]
     forward = lcs_opcodes(window, keys, w0, False)
+    wider = _widened(page, forward, place)
+    if wider is not None:  # a dropped sentence pushed the quote's end out of the window
+        w0 = wider.start
+        window = page.keys[w0 : wider.end]
+        forward = lcs_opcodes(window, keys, w0, False)
     equal = sum(op[4] - op[3] for op in forward if op[0] == "equal")
     if equal < NEAR_SHARE * len(keys):  # not a quotation here: no need for a tidy diff
         return Alignment(trim_ops(forward, page.keys, keys), equal) if equal else None
@@ -84,20 +88,33 @@ def _align(page: PageIndex, keys: list[str], place: Place) -> Alignment | None:
     return Alignment(best, sum(op[4] - op[3] for op in best if op[0] == "equal"))
 
 
+def _widened(page: PageIndex, ops: list[Op], place: Place) -> Place | None:
+    """The place grown by the page words the quote skips, if its end words fell outside.
+
+    Only where most of the quote is found already: elsewhere a wider window just lets
+    scattered words line up.
+    """
+    # Inside the match only: the end ops also hold the window's spare words.
+    skipped = sum(max(0, op[2] - op[1] - op[4] + op[3]) for op in ops[1:-1] if op[0] != "equal")
+    ends = [op for op in (ops[0], ops[-1]) if op[0] != "equal" and op[4] > op[3]] if ops else []
+    equal = sum(op[4] - op[3] for op in ops if op[0] == "equal")
+    if skipped <= SLACK or not ends or equal < NEAR_SHARE * ops[-1][4]:
+        return None
+    return Place(max(0, place.start - skipped), min(len(page.keys), place.end + skipped), 0)
+
+
 def _clip_stand_ins(page: PageIndex, ops: list[Op], keys: list[str]) -> list[Op]:
     """A bracketed stand-in at an edge replaces source words of its own sentence only."""
     if len(ops) < 2:
         return ops
     tag, s1, s2, q1, q2 = ops[0]
     if tag != "equal" and s2 > s1 and all(k.startswith("[") for k in keys[q1:q2]):
-        while s1 < s2 - 1 and _SENTENCE_BREAK.search(
-            page.text[page.ends[s1] : page.starts[s1 + 1]]
-        ):
+        while s1 < s2 - 1 and SENTENCE_BREAK.search(page.text[page.ends[s1] : page.starts[s1 + 1]]):
             s1 += 1
         ops = [(tag, s1, s2, q1, q2), *ops[1:]]
     tag, s1, s2, q1, q2 = ops[-1]
     if tag != "equal" and s2 > s1 and all(k.startswith("[") for k in keys[q1:q2]):
-        while s2 > s1 + 1 and _SENTENCE_BREAK.search(
+        while s2 > s1 + 1 and SENTENCE_BREAK.search(
             page.text[page.ends[s2 - 2] : page.starts[s2 - 1]]
         ):
             s2 -= 1
@@ -117,6 +134,12 @@ def _locate(
         hi,
         near_end,
     )
+
+
+def locate_segment(page: PageIndex, words: tuple[QuoteWord, ...]) -> Alignment | None:
+    """The segment's best alignment anywhere in the page (None if no place has its words)."""
+    found = _locate(page, words, 0, len(page.keys), 8, False)
+    return found[0] if found else None
 
 
 def _align_places(
@@ -170,20 +193,25 @@ def find_chains(
     chains: list[Chain] = []
     pivots = _pivots(page, segs)
     found = False  # some pivot has most of its words at some place
-    for k, pivot in enumerate(pivots):
-        if k >= 2 and found:
-            break
+    for pivot in pivots:
         pivot_places = places if places is not None and pivot == pivots[0] else None
         if pivot_places is None:
             pivot_places = find_places(page, [w.key for w in segs[pivot]])
         for cand in _align_places(page, segs[pivot], pivot_places, 0, len(page.keys), False):
             found = found or cand.equal >= NEAR_SHARE * len(segs[pivot])
-            chain = _chain_around(page, segs, pivot, cand)
-            if chain not in chains:
-                chains.append(chain)
-        if k == len(pivots) - 1 and not found:  # the pivots are not there: try the others,
-            pivots += [i for i in range(len(segs)) if i not in pivots]  # for a partial find
+            _add_chain(chains, _chain_around(page, segs, pivot, cand))
+    if not found:  # the pivots are not there: the other segments may be, a partial find
+        for pivot in (i for i in range(len(segs)) if i not in pivots):
+            share = NEAR_SHARE * len(segs[pivot])
+            good = [p for p in find_places(page, [w.key for w in segs[pivot]]) if p.equal >= share]
+            for cand in _align_places(page, segs[pivot], good, 0, len(page.keys), False):
+                _add_chain(chains, _chain_around(page, segs, pivot, cand))
     return chains
+
+
+def _add_chain(chains: list[Chain], chain: Chain) -> None:
+    if chain not in chains:
+        chains.append(chain)
 
 
 def _chain_around(
@@ -195,7 +223,7 @@ def _chain_around(
     edge = cand.start
     for i in range(pivot - 1, -1, -1):
         found = _locate(page, segs[i], max(0, edge - MAX_GAP_TOKENS - len(segs[i])), edge, 4, True)
-        chain[i] = found[0] if found else None
+        chain[i] = _nearest_before(page, segs[i], found[0], edge) if found else None
         edge = found[0].start if found else edge
     edge = cand.end
     for i in range(pivot + 1, len(segs)):
@@ -204,3 +232,18 @@ def _chain_around(
         chain[i] = found[0] if found else None
         edge = found[0].end if found else edge
     return chain
+
+
+def _nearest_before(
+    page: PageIndex, words: tuple[QuoteWord, ...], found: Alignment, edge: int
+) -> Alignment:
+    """The as-good alignment of a segment nearest the next one (page word `edge`).
+
+    An ellipsis then swallows the fewest words, and those are what `judge_gap` reads: on
+    "It will thicken as it cools. It could take", "It … take" drops "could", not a sentence.
+    """
+    while True:
+        later = _locate(page, words, found.start + 1, edge, 4, True)
+        if not later or later[0].equal < found.equal or later[0].start <= found.start:
+            return found
+        found = later[0]

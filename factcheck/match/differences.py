@@ -10,6 +10,7 @@ from factcheck.match.align import Chain
 from factcheck.match.candidates import PageIndex
 from factcheck.match.meaning import (
     NEGATIONS,
+    SENTENCE_BREAK,
     STOPWORDS,
     Omission,
     is_name,
@@ -17,11 +18,12 @@ from factcheck.match.meaning import (
     judge_gap,
 )
 from factcheck.match.opcodes import Op
-from factcheck.match.quote import ParsedQuote, QuoteWord, quote_span
+from factcheck.match.quote import ELLIPSIS_RE, ParsedQuote, QuoteWord, quote_span
 from factcheck.models import Difference, DiffOp
 from factcheck.text import fold
 
 ANCHOR_WORDS = 2  # matched words on each side that make a paraphrase's pair a real one
+PAIR = 4  # ... and the most words a side such a pair has
 _EDITORIAL_SPAN = 4  # a [bracket] may stand in for up to this many source words
 
 
@@ -82,7 +84,28 @@ def judge_chain(page: PageIndex, quote: ParsedQuote, chain: Chain) -> Verdict:
         ops = alignment.ops
         for i, op in enumerate(ops):
             _judge_op(page, quote, seg, op, verdict, _anchored(ops, i))
+    _judge_outer_ellipses(page, quote, verdict)
     return verdict
+
+
+def _judge_outer_ellipses(page: PageIndex, quote: ParsedQuote, verdict: Verdict) -> None:
+    """`… 400 people` for `Nearly 400 people`: an opening or closing ellipsis drops the
+    source word beside the quote, judged as an ellipsis gap when in the same sentence."""
+    first, last = verdict.chain[0], verdict.chain[-1]
+    if first is not None and ELLIPSIS_RE.search(quote.text[: quote.words[0].start]):
+        _judge_beside(page, first.start - 1, first.start, verdict)
+    if last is not None and ELLIPSIS_RE.search(quote.text[quote.words[-1].end :]):
+        _judge_beside(page, last.end, last.end - 1, verdict)
+
+
+def _judge_beside(page: PageIndex, dropped: int, kept: int, verdict: Verdict) -> None:
+    """Judge page word `dropped`, beside the quote's word `kept`, unless a sentence ends
+    between them."""
+    if not 0 <= dropped < len(page.keys):
+        return
+    a, b = sorted((dropped, kept))
+    if not SENTENCE_BREAK.search(page.text[page.ends[a] : page.starts[b]]):
+        _judge_gap(page, dropped, dropped + 1, verdict, shown=False)
 
 
 def _anchored(ops: list[Op], i: int) -> bool:
@@ -92,9 +115,9 @@ def _anchored(ops: list[Op], i: int) -> bool:
     )
 
 
-def _judge_gap(page: PageIndex, s1: int, s2: int, verdict: Verdict) -> None:
-    gap = page.text[page.starts[s1] : page.starts[s2]].strip()
-    verdict.diff.append(DiffOp("delete", gap, ""))
+def _judge_gap(page: PageIndex, s1: int, s2: int, verdict: Verdict, shown: bool = True) -> None:
+    if shown:
+        verdict.diff.append(DiffOp("delete", page.text[page.starts[s1] : page.starts[s2]].strip()))
     omission: Omission | None = judge_gap(page, s1, s2)
     if omission is not None:
         verdict.material.append(Change(s1, s2, (), omission.dropped, omission.note, "omission"))
@@ -217,8 +240,7 @@ def list_differences(
     return tuple(
         Difference(c.kind or _classify(page, c, quote.text), c.source, c.said)
         for c in verdict.material
-        if c.anchored or not anchored_only
-        if not anchored_only or c.kind or max(c.s2 - c.s1, len(c.words)) <= _EDITORIAL_SPAN
+        if not anchored_only or c.kind or (c.anchored and max(c.s2 - c.s1, len(c.words)) <= PAIR)
     )
 
 

@@ -8,7 +8,14 @@ from bisect import bisect_left
 
 from rapidfuzz.distance import Indel
 
-from factcheck.match.align import NEAR_SHARE, Chain, Place, find_chains, find_places
+from factcheck.match.align import (
+    NEAR_SHARE,
+    Chain,
+    Place,
+    find_chains,
+    find_places,
+    locate_segment,
+)
 from factcheck.match.candidates import PageIndex, index_text
 from factcheck.match.differences import (
     Change,
@@ -18,7 +25,13 @@ from factcheck.match.differences import (
     list_differences,
 )
 from factcheck.match.meaning import governing_words
-from factcheck.match.quote import ParsedQuote, parse_quote, plain_keys, quote_span
+from factcheck.match.quote import (
+    ParsedQuote,
+    parse_quote,
+    plain_keys,
+    quote_span,
+    source_brackets,
+)
 from factcheck.models import Difference, DiffOp, QuoteMatch, QuoteStatus, Segment
 from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char, tokenize
 
@@ -64,7 +77,7 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
         if not keys or _clearly_absent(page, keys, places):
             most = max((p.equal for p in places), default=0)
             return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / max(1, len(keys)), 1))
-    parsed = parse_quote(core)
+    parsed = source_brackets(parse_quote(core), page.text)
     n = len(parsed.words)
     chains = find_chains(page, parsed, places) if n else []
     if len(parsed.segments) > 1:
@@ -72,6 +85,10 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
     chains = [chain for chain in chains if any(chain)]
     if not chains:
         return QuoteMatch(QuoteStatus.ABSENT)
+    most = max(sum(a.equal for a in chain if a is not None) for chain in chains)
+    weak = most < NEAR_SHARE * n and not _shares_content(page, parsed.keys, *_chain_span(chains[0]))
+    if weak and not any(None in chain for chain in chains):  # no segment missing: no partial
+        return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / n, 1))
     verdicts = [judge_chain(page, parsed, chain) for chain in chains]
     verdicts.sort(key=Verdict.rank, reverse=True)
     best = verdicts[0]
@@ -79,8 +96,7 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
     if best.missing and _half_found(parsed, best):
         status = _splice_missing(page, parsed, best) or QuoteStatus.PARTIAL
         return _result(page, parsed, best, status, same)
-    most = max(sum(a.equal for a in chain if a is not None) for chain in chains)
-    if most < NEAR_SHARE * n and not _shares_content(page, parsed.keys, *_chain_span(chains[0])):
+    if weak:
         return QuoteMatch(QuoteStatus.ABSENT, score=round(100.0 * most / n, 1))
     status = _status(page, parsed, best)
     if status is QuoteStatus.ABSENT:
@@ -91,7 +107,7 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
 def _found_only(quote: ParsedQuote, chain: Chain) -> Chain:
     """The chain without segments aligned to a place that lacks most of their words."""
     return [
-        a if a is not None and a.equal >= min(NEAR_SHARE * len(seg), 2) else None
+        a if a is not None and a.equal >= (NEAR_SHARE * len(seg) if len(seg) > 2 else 1) else None
         for seg, a in zip(quote.segments, chain, strict=True)
     ]
 
@@ -114,13 +130,10 @@ def _splice_missing(page: PageIndex, quote: ParsedQuote, verdict: Verdict) -> Qu
     """
     spliced = False
     for k, change in enumerate(verdict.material):
-        keys = [w.key for w in change.words]
-        if len(keys) < 2:
+        found = locate_segment(page, change.words) if len(change.words) > 1 else None
+        if found is None or found.equal < NEAR_SHARE * len(change.words):
             continue
-        place = max(find_places(page, keys), key=lambda p: p.equal, default=None)
-        if place is None or place.equal < max(2, NEAR_SHARE * len(keys)):
-            continue
-        where = page.text[page.starts[place.start] : page.ends[place.end - 1]]
+        where = page.text[page.starts[found.start] : page.ends[found.end - 1]]
         note = "… joins words from elsewhere in the source, out of order or far apart"
         verdict.material[k] = change._replace(kind="omission", source=where, said=note)
         spliced = True

@@ -86,6 +86,25 @@ def parse_quote(quote: str) -> ParsedQuote:
     return ParsedQuote(quote, tuple(segments), bool(cuts), brackets, words)
 
 
+def source_brackets(quote: ParsedQuote, text: str) -> ParsedQuote:
+    """The quote with the stand-in keys of brackets the source prints too (`[SpaceX via
+    Nasa]` in a caption) back to their words: copied from the source, they must match it."""
+    copied = {
+        group
+        for group, m in enumerate(_BRACKET_RE.finditer(quote.text), 1)
+        if m.group(1).strip() and m.group() in text
+    }
+    if not copied.intersection(w.group for w in quote.words if w.bracket):
+        return quote
+
+    def restore(w: QuoteWord) -> QuoteWord:
+        return w._replace(key=w.key.strip("[]")) if w.group in copied else w
+
+    segments = tuple(tuple(map(restore, seg)) for seg in quote.segments)
+    words = tuple(w for seg in segments for w in seg)
+    return ParsedQuote(quote.text, segments, quote.ellipsis, quote.brackets, words)
+
+
 def _segment_words(quote: str, mask: list[int], lo: int, hi: int) -> tuple[QuoteWord, ...]:
     if not any(mask[lo:hi]):
         spans = [m.span() for m in TOKEN_RE.finditer(quote, lo, hi)]
