@@ -97,6 +97,9 @@ class Fetcher:
                 if run.writer.error is not None:
                     raise run.writer.error
                 assert isinstance(item, FetchResult)
+                log.debug(
+                    "%s %s: %s (%s)", item.status.value, item.url, item.http_status, item.reason
+                )
                 yield item
             await feeder
         finally:
