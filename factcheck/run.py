@@ -110,6 +110,7 @@ def run_check(
             on_start(len(requests))
         cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
         run_id = store.writer.start_run("due" if due else "full", claims_file.path, MATCHER_VERSION)
+        log.info("run %d: %d sources to check (%s)", run_id, len(requests), "due" if due else "all")
         verifier = Verifier(fetcher or Fetcher(settings, cache), cache, settings.workers)
         current = {key: prev.verification for key, prev in latest.items()}
         fresh: set[tuple[str, str]] = set()  # checked in this run
@@ -134,6 +135,7 @@ def run_check(
             raise
         outcomes = _roll_up_all(store, run_id, claims, current)
         store.writer.finish_run(run_id)
+        log.info("run %d finished: %d claims rolled up", run_id, len(outcomes))
     return RunSummary(run_id, tuple(outcomes), len(requests))
 
 

@@ -192,3 +192,23 @@ def test_format_help_lists_every_format_one_per_line(invoke: Invoke) -> None:
     lines = out.splitlines()
     for name, fmt in FORMATS.items():
         assert any(line.split()[:1] == [name] and fmt.description in line for line in lines)
+
+
+def test_verbose_logs_what_the_run_does(claims: Path, invoke: Invoke) -> None:
+    code, _, err = invoke("-vv", "check", "--claims", str(claims))
+    assert code == ExitCode.OK
+    assert "INFO factcheck.run: run 1: 1 sources to check" in err
+    assert "DEBUG factcheck.fetch.fetcher: fetched " in err
+    code, _, err = invoke("check", "--claims", str(claims))  # warnings only by default
+    assert code == ExitCode.OK and "INFO" not in err
+
+
+def test_factcheck_log_sets_the_level(
+    claims: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FACTCHECK_LOG", "info")
+    code, _, err = invoke("check", "--claims", str(claims))
+    assert code == ExitCode.OK and "INFO factcheck.run: run 1" in err and "DEBUG" not in err
+    monkeypatch.setenv("FACTCHECK_LOG", "chatty")
+    code, _, err = invoke("check", "--claims", str(claims))
+    assert code == ExitCode.USAGE and "FACTCHECK_LOG" in err

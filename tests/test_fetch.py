@@ -689,3 +689,19 @@ def test_a_bug_outside_the_request_is_an_error_status(
         result = one(lambda r: httpx.Response(200), tmp_path, "https://example.org/p")
     assert result.status is FetchStatus.ERROR
     assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)
+
+
+def test_the_fetch_threads_leave_ctrl_c_to_the_caller(tmp_path: Path) -> None:
+    """Issue 15: SIGINT delivered to a fetch thread would wait unhandled while the caller's
+    thread blocks on the next result (seen as a `check` ignoring Ctrl-C for a slow page)."""
+    import signal
+
+    masks: list[set[signal.Signals]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        masks.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+        return httpx.Response(200, headers=HTML, content=b"<p>hi</p>")
+
+    assert one(handler, tmp_path, "https://example.org/").status is FetchStatus.FETCHED
+    assert masks and all(signal.SIGINT in m and signal.SIGTERM in m for m in masks)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import logging
 import queue
+import signal
 import threading
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
@@ -97,6 +98,9 @@ class Fetcher:
                 if run.writer.error is not None:
                     raise run.writer.error
                 assert isinstance(item, FetchResult)
+                log.debug(
+                    "%s %s: %s (%s)", item.status.value, item.url, item.http_status, item.reason
+                )
                 yield item
             await feeder
         finally:
@@ -132,6 +136,10 @@ class Fetcher:
             worker.join()
 
     def _pump(self, requests: Iterable[FetchRequest], handoff: _Handoff) -> None:
+        # Ctrl-C must reach the caller's thread, which waits on this one: delivered here (and
+        # to the threads this one starts), it would wait unhandled for the next result.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
         async def run() -> None:
             await handoff.bind()
             async with contextlib.aclosing(self.fetch_all(requests)) as results:
