@@ -77,6 +77,11 @@ def claim_contract(c: ClaimReport) -> dict[str, Any]:
     }
 
 
+def history_contract(claim_id: str, timelines: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """`history --json`: each source's checks, oldest first (`history.source_timelines`)."""
+    return {"id": claim_id, "sources": timelines}
+
+
 def check_contract(summary: RunSummary, failing: set[str]) -> dict[str, Any]:
     """`check --json`: the run, its counts, what changed, every claim, and the failed claims."""
     return {

@@ -88,6 +88,11 @@ def test_interrupt_exits_130(
     assert err.startswith("interrupted")
 
 
+def interruptible() -> None:
+    """A shell starts background jobs with SIGINT ignored, and children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sigint_during_a_check_exits_130_and_keeps_the_record(
     tmp_path: Path, site: Site, write_claims: WriteClaims
 ) -> None:
@@ -106,6 +111,7 @@ def test_sigint_during_a_check_exits_130_and_keeps_the_record(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # a terminal's Ctrl-C reaches the whole process group
+        preexec_fn=interruptible,
     )
     try:
         assert asked.wait(60), "the check never asked for the page"

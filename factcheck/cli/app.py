@@ -100,7 +100,9 @@ def factcheck_history(
     store.reader.require_claim(claim_id)
     timelines = source_timelines(store, claim_id)
     if as_json:
-        emit_json({"id": claim_id, "sources": timelines})
+        from factcheck.contracts import history_contract
+
+        emit_json(history_contract(claim_id, timelines))
         return
     out = console()
     for url, points in timelines.items():
