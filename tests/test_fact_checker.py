@@ -217,21 +217,27 @@ def test_context_places_do_not_decide_and_the_note_says_what_did(
 
 def test_relative_dates_resolve_against_the_article_date(checker: Checker, site: Site) -> None:
     site.pages["/visit"] = Page("<p>Kash Patel visited Wellington on 31 July 2025.</p>")
+    site.pages["/old"] = Page("<p>Kash Patel visited Wellington on 31 July 2024.</p>")
     checker.write(
         [
             _claim("last-month", "Last month Kash Patel visited Wellington.", site, "visit"),
+            _claim("last-month-old", "Last month Kash Patel visited Wellington.", site, "old"),
+            _claim("july-old", "In July Kash Patel visited Wellington.", site, "old"),
+            _claim("this-year-old", "Kash Patel visited Wellington this year.", site, "old"),
             _claim("august", "In August Kash Patel visited Wellington.", site, "visit"),
-            _claim("july", "In July Kash Patel visited Wellington.", site, "visit"),
-            _claim("this-year", "Kash Patel visited Wellington this year.", site, "visit"),
         ],
         published="2025-08-20",
     )
     assert checker.statuses() == {
         "last-month": "supported",
+        "last-month-old": "partly",  # July 2025, not July 2024
+        "july-old": "partly",
+        "this-year-old": "partly",
         "august": "partly",
-        "july": "supported",
-        "this-year": "supported",
     }
+    assert "conflict on Last month (date): source says 31 July 2024" in checker.run(
+        "show", "last-month-old"
+    )
 
 
 def test_evidence_passages_are_reported_like_quotes(checker: Checker, site: Site) -> None:

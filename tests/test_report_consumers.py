@@ -147,6 +147,22 @@ def test_markdown_footnotes_resolve_in_markdown_it() -> None:
     assert "[^" not in html
 
 
+@pytest.mark.parametrize("reader", ["gfm", "commonmark_x", "markdown"])
+def test_markdown_footnotes_resolve_in_pandoc(reader: str) -> None:
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        pytest.skip("pandoc is not installed (apt-get install pandoc)")
+    md = render(consumer_report(), "md")
+    html = subprocess.run(
+        [pandoc, "-f", reader, "-t", "html"], input=md, capture_output=True, text=True, timeout=60
+    ).stdout
+    refs = set(re.findall(r'href="#(fn\d+)"', html))
+    defined = set(re.findall(r'id="(fn\d+)"', html))
+    # pandoc numbers each reference anew: the source cited twice gets two notes
+    assert len(defined) == 14 and refs == defined
+    assert "[^" not in html
+
+
 def test_markdown_word_diff_is_plain_markers() -> None:
     md = render(consumer_report(), "md")
     assert "this \\[-could,-\\]{+will,+}" in md

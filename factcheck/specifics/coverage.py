@@ -27,22 +27,15 @@ class Coverage:
 def cover(claim: str, per_source: Sequence[Sequence[SpecificFinding] | None]) -> Coverage:
     """Roll up a fact claim's findings; `per_source` has one entry per claim source, None for a
     source that could not be read."""
-    keys: dict[tuple[str, str], int] = {}
-    for findings in per_source:
-        for f in findings or ():
-            keys.setdefault((f.specific.kind, f.specific.value), len(keys))
+    keys = dict.fromkeys((f.specific.kind, f.specific.value) for fs in per_source for f in fs or ())
     rows = []
     for key in keys:
         cells = tuple(_cell(findings, key) for findings in per_source)
         first = next(c for c in cells if c is not None)
         statuses = {c.status for c in cells if c is not None}
-        status = S.CONFLICT if S.CONFLICT in statuses else min(statuses, key=_found_first)
+        status = next(s for s in (S.CONFLICT, S.FOUND, S.MISSING) if s in statuses)
         rows.append(CoverageRow(first.specific, role_of(first.specific, claim), status, cells))
     return _verdict(tuple(rows))
-
-
-def _found_first(status: SpecificStatus) -> int:
-    return 0 if status is S.FOUND else 1
 
 
 def _cell(
