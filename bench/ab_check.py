@@ -26,6 +26,8 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -73,12 +75,8 @@ def verdicts(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
     return {(r[0], r[1]): tuple(r[2:]) for r in rows}
 
 
-def check_once(
-    tree: Path, claims: Path, work: Path
-) -> tuple[Measured, dict[tuple[str, str], tuple[object, ...]]]:
-    """One full check by `tree` from nothing: measured, and its verdicts."""
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+def run_side(tree: Path, args: list[str], work: Path) -> Measured:
+    """`python -m factcheck ARGS` run by `tree` on the database and cache in `work`."""
     db = work / "factcheck.db"
     env = {
         **os.environ,
@@ -86,21 +84,21 @@ def check_once(
         "FACTCHECK_CACHE_DIR": str(work / "cache"),
         "FACTCHECK_DB": str(db),
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "factcheck",
-        "check",
-        "--claims",
-        str(claims),
-        "--db",
-        str(db),
-        "--json",
-    ]
-    measured = run_measured(cmd, env, tree)
+    measured = run_measured([sys.executable, "-m", "factcheck", *args], env, tree)
     if measured.code not in (0, 3):
-        raise SystemExit(f"{tree}: check failed (exit {measured.code}):\n{measured.stderr[-2000:]}")
-    return measured, verdicts(db)
+        raise SystemExit(f"{tree} {args}: exit {measured.code}:\n{measured.stderr[-2000:]}")
+    return measured
+
+
+def import_ms(tree: Path) -> Measured:
+    """The entry module's cumulative import time (python -X importtime), in a fresh process."""
+    module = (
+        "factcheck.cli.app" if (tree / "factcheck" / "cli" / "app.py").exists() else "factcheck.cli"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    m = run_measured([sys.executable, "-X", "importtime", "-c", f"import {module}"], env, tree)
+    line = next(x for x in reversed(m.stderr.splitlines()) if x.rstrip().endswith(f"| {module}"))
+    return replace(m, seconds=int(line.split("|")[1]) / 1e6)
 
 
 def main() -> int:
@@ -119,60 +117,73 @@ def main() -> int:
     site.mkdir()
     quotes = make_news_pages(site, args.pages) if args.only != "real" else []
     sides = {"base": base, "this": ROOT}
+    results: dict[tuple[str, str], list[Measured]] = {}
+    same: dict[str, bool] = {}
+
+    def measure(step: str, side: str, m: Measured) -> None:
+        results.setdefault((step, side), []).append(m)
+        print(f"  {step} {side}: {m.seconds:.3f} s, tree PSS {m.peak_pss_mb:.0f} MB", flush=True)
+
     with serve(site) as (url, server):
         loads: dict[str, tuple[Path, str]] = {}
         if args.only != "real":
-            scale = work / "scale.yaml"
-            kinds = write_claims(scale, url, quotes, args.claims)
-            loads["scale"] = (scale, f"{args.pages} pages, {args.claims} claims {kinds}")
+            loads["scale"] = (work / "scale.yaml", "")
+            kinds = write_claims(loads["scale"][0], url, quotes, args.claims)
+            loads["scale"] = (
+                loads["scale"][0],
+                f"{args.pages} pages, {args.claims} claims {kinds}",
+            )
         if args.only != "scale":
-            real = work / "real.yaml"
-            n = write_real_site(site, url, real, args.copies)
+            n = write_real_site(site, url, work / "real.yaml", args.copies)
             if n:
-                loads["real"] = (real, f"{n} real-page URLs ({args.copies} per corpus page)")
-        print(
-            f"served by {server}; {os.cpu_count()} cores; baseline {base}; "
-            "other load may be present"
-        )
-        results: dict[tuple[str, str], list[Measured]] = {}
-        same: dict[str, bool] = {}
-        for name, (claims, what) in loads.items():
+                loads["real"] = (work / "real.yaml", f"{n} URLs ({args.copies} per corpus page)")
+        print(f"served by {server}; {os.cpu_count()} cores; baseline {base}; other load possible")
+        for name, (_, what) in loads.items():
             print(f"{name}: {what}", flush=True)
-            found: dict[str, dict[tuple[str, str], tuple[object, ...]]] = {}
-            for r in range(args.rounds):
-                order = ("base", "this") if r % 2 == 0 else ("this", "base")
+        for r in range(args.rounds):
+            order = ("base", "this") if r % 2 == 0 else ("this", "base")
+            print(f"round {r + 1}", flush=True)
+            for name, (claims, _) in loads.items():
+                found = {}
                 for side in order:
-                    measured, found[side] = check_once(sides[side], claims, work / side)
-                    results.setdefault((name, side), []).append(measured)
-                    print(
-                        f"  round {r + 1} {side}: {measured.seconds:.1f} s, "
-                        f"tree PSS {measured.peak_pss_mb:.0f} MB",
-                        flush=True,
-                    )
+                    place = work / side
+                    shutil.rmtree(place, ignore_errors=True)
+                    place.mkdir()
+                    common = ["--claims", str(claims), "--db", str(place / "factcheck.db")]
+                    measure(f"{name} check", side, run_side(sides[side], ["check", *common], place))
+                    found[side] = verdicts(place / "factcheck.db")
+                    if name == "scale":  # status on the database this side just made
+                        measure("status", side, run_side(sides[side], ["status", *common], place))
+                        status_json = ["status", "--json", *common]
+                        measure("status --json", side, run_side(sides[side], status_json, place))
                 same[name] = same.get(name, True) and found["base"] == found["this"]
-            if found["base"] != found["this"]:
-                diff = [k for k in found["base"] if found["base"][k] != found["this"].get(k)]
-                print(f"  {len(diff)} verdicts differ, e.g. {diff[:3]}")
-    heads = ("wall s: median (min-max)", "tree PSS MB", "tree RSS MB")
-    print(f"\n{'workload':8} {'side':5} {heads[0]:>28} {heads[1]:>20} {heads[2]:>20}")
-    for (name, side), runs in results.items():
+                if found["base"] != found["this"]:
+                    changed = Counter(
+                        f"{v[1]} -> {found['this'][k][1] if k in found['this'] else None}"
+                        for k, v in found["base"].items()
+                        if found["this"].get(k) != v
+                    )
+                    print(f"  verdicts differ (base -> this quote status): {dict(changed)}")
+            for side in order:
+                measure("--help", side, run_side(sides[side], ["--help"], work))
+                measure("import entry", side, import_ms(sides[side]))
+    print(f"\n{'step':14} {'base s':>22} {'this s':>22} {'x':>5} {'base MB':>9} {'this MB':>9}")
+    for step in dict.fromkeys(s for s, _ in results):
+        b, t = results[(step, "base")], results[(step, "this")]
+        ratio = statistics.median(m.seconds for m in b) / statistics.median(m.seconds for m in t)
+        pss = [statistics.median(m.peak_pss_mb for m in ms) for ms in (b, t)]
         print(
-            f"{name:8} {side:5} {spread([m.seconds for m in runs]):>28} "
-            f"{spread([m.peak_pss_mb for m in runs], 0):>20} "
-            f"{spread([m.peak_rss_mb for m in runs], 0):>20}"
+            f"{step:14} {spread([m.seconds for m in b], 3):>22} "
+            f"{spread([m.seconds for m in t], 3):>22} {ratio:5.2f} {pss[0]:9.0f} {pss[1]:9.0f}"
         )
+    print("(seconds: median (min-max) over the rounds; MB: median peak PSS of the process tree)")
     for name in loads:
-        base_s = statistics.median(m.seconds for m in results[(name, "base")])
-        this_s = statistics.median(m.seconds for m in results[(name, "this")])
-        ratios = [
-            b.seconds / t.seconds
-            for b, t in zip(results[(name, "base")], results[(name, "this")], strict=True)
-        ]
-        ok = base_s / this_s >= TARGET and same[name]
+        b, t = results[(f"{name} check", "base")], results[(f"{name} check", "this")]
+        ratio = statistics.median(m.seconds for m in b) / statistics.median(m.seconds for m in t)
+        ok = ratio >= TARGET and same[name]
         print(
-            f"{'PASS' if ok else 'FAIL'}  {name}: {base_s / this_s:.2f}x faster (per-round "
-            f"{min(ratios):.2f}-{max(ratios):.2f}x; target >= {TARGET}x), verdicts "
-            f"{'identical' if same[name] else 'DIFFER'}"
+            f"{'PASS' if ok else 'FAIL'}  {name} check {ratio:.2f}x faster (target >= {TARGET}x), "
+            f"verdicts {'identical' if same[name] else 'DIFFER'}"
         )
     shutil.rmtree(work, ignore_errors=True)
     return 0

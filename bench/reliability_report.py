@@ -24,9 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITES = (
     ("bad claims files (fuzz)", "tests/test_reliability_claims.py"),
     ("hostile pages", "tests/test_reliability_pages.py"),
-    ("crashes, full disk, concurrency", "tests/test_reliability_crash.py"),
+    ("crashes: SIGKILLs, full disk, unusable cache, concurrency", "tests/test_crash.py"),
     ("network safety", "tests/test_reliability_network.py"),
-    ("SIGKILL / concurrency (issue 5)", "tests/test_crash.py"),
 )
 COUNTS = re.compile(r"(\d+) (passed|failed|xfailed|xpassed|skipped|deselected|errors?)")
 

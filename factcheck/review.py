@@ -5,11 +5,14 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from factcheck.clock import now_iso
 from factcheck.errors import ExitCode, FactcheckError, NotFoundError
 from factcheck.models import ClaimReport, Rating, Review, redact_url
-from factcheck.store.database import Store
+
+if TYPE_CHECKING:
+    from factcheck.store.database import Store
 
 DEFAULT_BEST = 5  # the top of a rating scale when --best is not given
 

@@ -154,17 +154,24 @@ def ascii_keys(text: str) -> list[str] | None:
     A few passes over the whole text rather than a call per word: the quote matcher's fast
     path (issue 3, point 8). The tokens are those of TOKEN_RE.
     """
-    if not text.isascii():
-        for mark, stand_in in ASCII_STAND_INS:
-            text = text.replace(mark, stand_in)
-        if not text.isascii():
-            return None
-    low = text.lower()  # token_key of an ASCII word is its lower case
+    plain = ascii_stand_in(text)
+    if plain is None:
+        return None
+    low = plain.lower()  # token_key of an ASCII word is its lower case
     if "$" in low or "%" in low or _NUMBER_SEP.search(low):
         return ASCII_TOKEN_RE.findall(low)
     if "'" in low:
         low = _LOOSE_APOSTROPHE.sub(" ", low)
     return low.translate(_ASCII_GAPS).split()
+
+
+def ascii_stand_in(text: str) -> str | None:
+    """`text` with its typographic marks as their same-length ASCII stand-ins, if then ASCII."""
+    if text.isascii():
+        return text
+    for mark, stand_in in ASCII_STAND_INS:
+        text = text.replace(mark, stand_in)
+    return text if text.isascii() else None
 
 
 def tokenize(text: str) -> list[Token]:

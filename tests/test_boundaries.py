@@ -50,6 +50,7 @@ OWNERS = {
     "httpx": "factcheck.fetch.transport",
     "lxml": "factcheck.extract.tree",
     "nameparser": "factcheck.formats.citations",
+    "orjson": "factcheck.cli.common",
     "pypdf": "factcheck.extract.pdf",
     "rapidfuzz": "factcheck.match",
     "rich": "factcheck.cli.display",

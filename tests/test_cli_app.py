@@ -166,28 +166,30 @@ def test_a_run_waiting_for_the_lock_says_so(tmp_path: Path, claims: Path) -> Non
     assert "1 supported" in out
 
 
-def numeric_options() -> Iterator[tuple[str, click.Option]]:
-    def walk(group: click.Group, prefix: str) -> Iterator[tuple[str, click.Command]]:
-        for name, command in group.commands.items():
-            yield f"{prefix}{name}", command
+def numeric_options() -> Iterator[tuple[click.Context, click.Option]]:
+    def walk(group: click.Group, parent: click.Context) -> Iterator[click.Context]:
+        for name in group.list_commands(parent):
+            command = group.get_command(parent, name)  # imports lazy commands
+            assert command is not None
+            ctx = click.Context(command, parent=parent, info_name=name)
+            yield ctx
             if isinstance(command, click.Group):
-                yield from walk(command, f"{prefix}{name} ")
+                yield from walk(command, ctx)
 
-    for name, command in walk(main, ""):  # type: ignore[arg-type]
-        for param in command.params:
+    for ctx in walk(main, click.Context(main, info_name="factcheck")):  # type: ignore[arg-type]
+        for param in ctx.command.params:
             if isinstance(param, click.Option) and isinstance(
                 param.type, click.types._NumberParamTypeBase
             ):
-                yield name, param
+                yield ctx, param
 
 
 def test_every_numeric_option_shows_its_default() -> None:
     options = list(numeric_options())
     assert {"--concurrency", "--timeout", "--interval"} <= {o.opts[0] for _, o in options}
-    for name, option in options:
-        ctx = click.Context(main.commands[name.split()[0]])  # type: ignore[attr-defined]
+    for ctx, option in options:
         record = option.get_help_record(ctx)
-        assert record is not None and "[default: " in record[1], (name, option.opts)
+        assert record is not None and "[default: " in record[1], (ctx.info_name, option.opts)
 
 
 def test_format_help_lists_every_format_one_per_line(invoke: Invoke) -> None:

@@ -192,3 +192,60 @@ def test_offline_uses_cached_snapshots(
     statuses = {c["id"]: c["status"] for c in json.loads(out)["claims"]}
     assert statuses["verbatim-quote"] == "supported"
     assert statuses["dead-link"] == "unavailable"
+
+
+def test_status_reads_only_the_last_statuses_and_the_failure_streaks(
+    tmp_path: Path, site: Site, invoke: Invoke, claims: Path
+) -> None:
+    """`status` reads a bounded tail of the history (issue 21, point 5): same answers."""
+    from factcheck.report import build_report
+    from factcheck.store.database import Store
+
+    db = tmp_path / "fc.db"
+    for _ in range(3):
+        invoke(*check_args(claims, db))
+    store = Store.open(db)
+    full, lean = build_report(store), build_report(store, history=False)
+    assert len(full.claims) == len(lean.claims) == 8
+    for a, b in zip(full.claims, lean.claims, strict=True):
+        assert (a.id, a.status, a.checked_at) == (b.id, b.status, b.checked_at)
+        assert a.history[-2:] == b.history and len(a.history) == 3
+        assert [(s.url, s.fetch_status, s.quote_status, s.health) for s in a.sources] == [
+            (s.url, s.fetch_status, s.quote_status, s.health) for s in b.sources
+        ]
+    assert {s.health for c in lean.claims for s in c.sources} >= {"ok", "failing"}
+
+
+def test_status_prints_a_plain_table_off_a_terminal(
+    tmp_path: Path, site: Site, invoke: Invoke, claims: Path
+) -> None:
+    db = tmp_path / "fc.db"
+    invoke(*check_args(claims, db))
+    code, out, _ = invoke("status", "--claims", str(claims), "--db", str(db))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["claim", "status", "change", "sources", "human", "checked"]
+    assert lines[1].split()[:4] == ["verbatim-quote", "supported", "new", "1/1"]
+    assert "[" not in out and "\x1b" not in out  # no rich markup, no colours
+
+
+def test_plain_table_aligns_and_shows_control_characters() -> None:
+    from factcheck.cli.display import plain_table
+
+    table = plain_table(("a", "bb"), [("x\x1b[31m", "1"), ("long cell", "2")])
+    assert table.splitlines() == ["a          bb", "x?[31m     1", "long cell  2"]
+
+
+def test_json_output_is_the_standard_librarys_indented_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from factcheck.cli.common import emit_json
+
+    data = {"é": [1, 2.5, None, True, {}], "nested": {"quote": "“x” \u2028 \x00"}, "p": Path("/a")}
+    emit_json(data)
+    assert (
+        capsys.readouterr().out
+        == json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    )
+    emit_json({"big": 2**70})  # orjson refuses integers past 64 bits: the standard library not
+    assert capsys.readouterr().out == '{\n  "big": 1180591620717411303424\n}\n'

@@ -543,6 +543,22 @@ def test_metadata_date_supports_a_publication_claim() -> None:
     )
 
 
+def test_date_headings_of_a_timeline_are_event_dates() -> None:
+    page = "Timeline of the talks\n" + "Background of the talks. " * 30 + "\n"
+    page += "18 November 2025\nThe council voted.\n19 November 2025\nThe mayor resigned."
+    (date,) = find_specifics(extract_specifics("On 18 November 2025 the council voted."), page)
+    assert date.status is SpecificStatus.FOUND
+
+
+def test_a_short_paragraph_on_the_publication_day_is_an_event() -> None:
+    page = "Council votes\nThe Riverton council voted on 18 November 2025 to close the pool."
+    claim = extract_specifics("On 18 November 2025 the Riverton council voted.")
+    findings = find_specifics(claim, page, "2025-11-18")
+    assert [f.status for f in findings] == [SpecificStatus.FOUND, SpecificStatus.FOUND]
+    byline = "Council votes\nJane Smith, 18 November 2025\nThe Riverton council voted."
+    assert find_specifics(claim, byline, "2025-11-18")[0].status is SpecificStatus.MISSING
+
+
 def test_a_date_in_prose_is_an_event_date() -> None:
     page = "The council, which met in Riverton on 18 November 2025 after a long debate, voted."
     (date,) = find_specifics(extract_specifics("On 18 November 2025 it met."), page)

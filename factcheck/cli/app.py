@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from functools import cached_property
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,12 +22,58 @@ from factcheck.cli.common import (
     setup_logging,
 )
 from factcheck.errors import FactcheckError, ReportInputError
-from factcheck.formats import FORMATS, ReportFormat
-from factcheck.formats.interface import MissingFieldError, plural
 from factcheck.models import ClaimStatus
 
+if TYPE_CHECKING:
+    from factcheck.formats import ReportFormat
 
-@click.group(cls=FactcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(FactcheckGroup):
+    """Commands kept in their own modules are imported only when named (or listed by --help):
+    `factcheck status` never loads the fetch, YAML or archive code (issue 21, point 6)."""
+
+    MODULES = {"check": "factcheck.cli.check", "draft": "factcheck.cli.draft"}
+    MODULES |= {"archive": "factcheck.cli.archive"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.MODULES and cmd_name not in self.commands:
+            import_module(self.MODULES[cmd_name]).register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+class LazyChoice(click.Choice[str]):
+    """A choice whose values are read when first needed (help or parsing), not at import."""
+
+    def __init__(self, values: Callable[[], list[str]]) -> None:
+        self._values = values
+        self.case_sensitive = True
+
+    @cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._values())
+
+
+class FormatOption(click.Option):
+    """`--format`, whose help lists every format with its one line (read only for --help)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from factcheck.formats import FORMATS
+
+        lines = (f"{name:12} {f.description}" for name, f in FORMATS.items())
+        self.help = "Output format:\n\n\b\n" + "\n".join(lines)
+        return super().get_help_record(ctx)
+
+
+def _format_names() -> list[str]:
+    from factcheck.formats import FORMATS  # every format module: only for `report`
+
+    return list(FORMATS)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factcheck")
 @click.option(
     "-v",
@@ -45,12 +95,20 @@ def main(verbose: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON contract.")
 def factcheck_status(claims_path: Path, db_path: Path | None, as_json: bool) -> None:
     """The latest status of every claim, and what changed since the previous run."""
-    from factcheck.cli.display import console, status_table
+    from factcheck.cli.display import (
+        RICH_ROWS,
+        STATUS_COLUMNS,
+        console,
+        plain_table,
+        status_rows,
+        status_table,
+    )
     from factcheck.contracts import status_contract
+    from factcheck.formats.interface import plural
     from factcheck.report import build_report
 
     store = open_store(resolve_settings(claims_path, db_path))
-    report = build_report(store)
+    report = build_report(store, history=False)  # the last two statuses: flat in history
     contract = status_contract(report)
     if as_json:
         emit_json(contract)
@@ -59,7 +117,10 @@ def factcheck_status(claims_path: Path, db_path: Path | None, as_json: bool) -> 
     if not report.claims:
         out.print("no claims recorded yet: run `factcheck check`")
         return
-    out.print(status_table(report.claims))
+    if out.is_terminal and len(report.claims) <= RICH_ROWS:
+        out.print(status_table(report.claims))
+    else:
+        click.echo(plain_table(STATUS_COLUMNS, status_rows(report.claims)))
     counts = Counter(c.status for c in report.claims)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     if conflicts := contract["conflicts"]:
@@ -182,12 +243,12 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    cls=FormatOption,
+    type=LazyChoice(_format_names),
     metavar="FORMAT",
     default="md",
     show_default=True,
-    help="Output format:\n\n\b\n"
-    + "\n".join(f"{name:12} {f.description}" for name, f in FORMATS.items()),
+    help="Output format (see --help).",
 )
 @click.option(
     "-o",
@@ -241,6 +302,8 @@ def factcheck_report(
     report = build_report(
         store, article=store.reader.article(), claim_ids=claim_ids, statuses=statuses
     )
+    from factcheck.formats.interface import MissingFieldError
+
     try:
         text = formatter.render(report)
     except MissingFieldError as exc:
@@ -274,6 +337,7 @@ def configured_format(
     fmt: str, *, org_name: str | None, org_url: str | None, excel: bool
 ) -> ReportFormat:
     """The registered format, with the options that only some formats take."""
+    from factcheck.formats import FORMATS
     from factcheck.formats.claimreview import ClaimReviewFormat, Organization
     from factcheck.formats.csv import CsvFormat
 
@@ -299,14 +363,3 @@ def factcheck_diff(claim_id: str, claims_path: Path, db_path: Path | None) -> No
     store = open_store(settings)
     store.reader.require_claim(claim_id)
     print_text_changes(console(), text_changes(store, settings.cache_dir, claim_id))
-
-
-def _register_extra_commands() -> None:
-    from factcheck.cli import archive, check, draft
-
-    check.register(main)
-    draft.register(main)
-    archive.register(main)
-
-
-_register_extra_commands()

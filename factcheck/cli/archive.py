@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from factcheck.claims.load import load_claims
 from factcheck.cli.common import claims_option, db_option, resolve_settings
 from factcheck.errors import ExitCode, NotFoundError
-from factcheck.models import ClaimsFile
 from factcheck.settings import SAVE_ENDPOINT, SAVE_INTERVAL
-from factcheck.store.database import Store
 
 if TYPE_CHECKING:
+    from factcheck.models import ClaimsFile
     from factcheck.wayback.capture import SaveResult
 
 
@@ -28,6 +26,7 @@ def live_sources(
     claims_file: ClaimsFile, claim_ids: tuple[str, ...], db_path: Path
 ) -> tuple[list[str], list[SaveResult]]:
     """Web sources of the chosen claims: (to save, skipped because their last check failed)."""
+    from factcheck.store.database import Store
     from factcheck.wayback.capture import SaveResult  # httpx: loaded only when archiving
 
     chosen = [c for c in claims_file.claims if not claim_ids or c.id in claim_ids]
@@ -79,6 +78,7 @@ def factcheck_archive(
     Prints one line per source: saved with the capture address, requested, skipped
     (its last check failed) or failed with the reason. Exit code 1 if any failed.
     """
+    from factcheck.claims.load import load_claims
     from factcheck.wayback.capture import save_pages  # httpx: loaded only when archiving
 
     claims_file = load_claims(claims_path)

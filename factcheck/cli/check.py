@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from factcheck.claims.cache import load_claims_cached
 from factcheck.cli.common import claims_option, db_option, emit_json, open_store, resolve_settings
 from factcheck.errors import ExitCode
 from factcheck.formats.interface import plural
@@ -98,6 +97,8 @@ def factcheck_check(
     failing = parse_fail_on(fail_on)
     settings = resolve_settings(claims_path, db_path, with_file=True, **run_settings(**options))
     # before touching the database: bad input writes nothing
+    from factcheck.claims.cache import load_claims_cached  # YAML: only for this command
+
     claims_file = load_claims_cached(claims_path, settings.cache_dir)
     store = open_store(settings, must_exist=False)
     progress = RunProgress(enabled=None if not as_json else False)

@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -24,7 +24,9 @@ from factcheck.settings import (
     environment_overrides,
 )
 from factcheck.settings_file import file_settings
-from factcheck.store.database import Store
+
+if TYPE_CHECKING:  # sqlite-utils loads only for commands that open the database
+    from factcheck.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("factcheck")
@@ -141,8 +143,18 @@ def open_store(settings: Settings, *, must_exist: bool = True) -> Store:
         raise NotFoundError(
             f"no database at {settings.db_path}: run `factcheck check` first (or pass --db)"
         )
+    from factcheck.store.database import Store
+
     return Store.open(settings.db_path)
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Indented JSON, as json.dumps(indent=2, ensure_ascii=False) writes it, by orjson: the
+    standard library indents in Python, ~1 s for `status --json` on 10,000 claims."""
+    import orjson
+
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode()
+    except TypeError:  # what orjson refuses (lone surrogates, integers past 64 bits)
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    click.echo(text)

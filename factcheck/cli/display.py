@@ -5,12 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from factcheck.formats.common import (
@@ -20,9 +19,13 @@ from factcheck.formats.common import (
     rating_text,
     render_word_diff,
 )
-from factcheck.history import TextChange
 from factcheck.models import ClaimReport, DiffOp, SourceReport, SpecificFinding
 from factcheck.review import contradicted
+
+if TYPE_CHECKING:  # `status` loads neither the store's history reads nor the report formats
+    from rich.progress import Progress
+
+    from factcheck.history import TextChange
 
 STYLES = {
     "supported": "green",
@@ -78,6 +81,14 @@ class RunProgress:
         if not self.enabled:
             yield self
             return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self.progress = Progress(
             TextColumn("checking sources"),
             BarColumn(),
@@ -106,24 +117,31 @@ def summary_table(rows: Sequence[tuple[str, str, str]]) -> Table:
     return table
 
 
-def status_table(claims: Sequence[ClaimReport]) -> Table:
-    table = Table(box=None, pad_edge=False)
-    table.add_column("claim", overflow="fold")  # ids are folded, never cut short
-    for name in ("status", "change", "sources", "human", "checked"):
-        table.add_column(name)
+STATUS_COLUMNS = ("claim", "status", "change", "sources", "human", "checked")
+RICH_ROWS = 200  # larger tables print plainly: rich lays out ~1 ms a row (issue 21, point 5)
+
+
+def status_rows(claims: Sequence[ClaimReport]) -> list[tuple[str, ...]]:
+    """One row of STATUS_COLUMNS per claim, as plain text."""
+    rows: list[tuple[str, ...]] = []
     for c in claims:
         readable = sum(1 for s in c.sources if s.fetch_status == "fetched")
         human = c.reviews[-1].decision if c.reviews else ""
         if contradicted(c):
             human += " (machine disagrees now)"
-        table.add_row(
-            escape(c.id),
-            styled(c.status),
-            escape(change_since_previous(c)),
-            f"{readable}/{len(c.sources)} read",
-            escape(human),
-            escape(c.checked_at or "never"),
-        )
+        change = change_since_previous(c)
+        checked = c.checked_at or "never"
+        rows.append((c.id, c.status, change, f"{readable}/{len(c.sources)} read", human, checked))
+    return rows
+
+
+def status_table(claims: Sequence[ClaimReport]) -> Table:
+    table = Table(box=None, pad_edge=False)
+    table.add_column("claim", overflow="fold")  # ids are folded, never cut short
+    for name in STATUS_COLUMNS[1:]:
+        table.add_column(name)
+    for claim, status, *rest in status_rows(claims):
+        table.add_row(escape(claim), styled(status), *map(escape, rest))
     return table
 
 
@@ -133,6 +151,19 @@ def change_since_previous(claim: ClaimReport) -> str:
         return "new" if claim.history else ""
     previous = claim.history[-2].status
     return "" if previous == claim.status else f"was {previous}"
+
+
+_CONTROLS = dict.fromkeys([*range(32), *range(127, 160)], "?")
+
+
+def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned with spaces, control characters shown as "?" (cells are untrusted)."""
+    cells = [[cell.translate(_CONTROLS) for cell in row] for row in [columns, *rows]]
+    widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    )
 
 
 def history_table(url: str, points: Sequence[dict[str, Any]]) -> Table:

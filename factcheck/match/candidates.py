@@ -12,7 +12,7 @@ from itertools import accumulate, chain, compress, count, repeat
 from operator import add, itemgetter, sub
 from typing import TypeVar
 
-from factcheck.text import ASCII_STAND_INS, ASCII_TOKEN_RE, TOKEN_RE, token_key
+from factcheck.text import ASCII_TOKEN_RE, TOKEN_RE, ascii_stand_in, token_key
 
 SLACK = 4  # words a candidate place may drift by (insertions, deletions)
 _ANCHORS = 16  # the quote's rarest words vote for where it is
@@ -44,10 +44,9 @@ class PageIndex:
     def _tokens(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
         # Bulk C-level passes, not Python work per token (issue 3, point 8): the split
         # alternates the gaps and the tokens, and their running lengths are the offsets.
-        plain = _ascii_stand_in(self.text)
+        plain = ascii_stand_in(self.text)
         if plain is not None:  # lower case is the key of an ASCII token, found in one pass
-            low = plain.lower()
-            parts = _split_ascii(low)
+            parts = _split_ascii(plain.lower())
             keys = parts[1::2]
         else:
             parts = _TOKEN_SPLIT.split(self.text)
@@ -128,15 +127,6 @@ class Positions:
 def index_text(text: str) -> PageIndex:
     """The index of a text (cached: several quotes are usually checked per page)."""
     return PageIndex(text)
-
-
-def _ascii_stand_in(text: str) -> str | None:
-    """`text` with typographic marks as their same-length ASCII stand-ins, if then ASCII."""
-    if text.isascii():
-        return text
-    for mark, stand_in in ASCII_STAND_INS:
-        text = text.replace(mark, stand_in)
-    return text if text.isascii() else None
 
 
 def _split_ascii(low: str) -> list[str]:

@@ -26,6 +26,8 @@ _WIRE_PLACE = re.compile(r"[A-Z][A-Z .'-]{2,40},\s*")  # 'WELLINGTON, ' before a
 _WIRE_AFTER = re.compile(r"\s*(?:\([^)]{2,20}\)\s*)?[-–—]")  # ' (Reuters) -' after it
 _FILLER = WEEKDAYS | {"on", "at", "am", "pm", "nzt", "nzdt", "gmt", "utc", "et", "bst"}
 DATELINE_CHARS = 160  # a longer line is prose, whatever dates it holds
+DATELINE_TOP = 600  # a line holding only a date dates the page only this near the top
+BYLINE_WORDS = 4  # words beside the page's own date on a byline ('Jane Smith, staff writer')
 
 
 class Source:
@@ -71,7 +73,12 @@ class Source:
             return False
         rest = self.text[start : h.start] + " " + self.text[h.end : start + len(line)]
         words = [w for w in re.findall(r"[A-Za-z]{2,}", rest) if w.lower() not in _FILLER]
-        return bool(_BYLINE.search(line)) or not words or h.value == self.published
+        if _BYLINE.search(line):
+            return True
+        # near the top, a date alone or beside a few words ('Jane Smith, 18 Nov') when it is
+        # the page's own date; further down a date heading is a timeline's event
+        few = len(words) <= (BYLINE_WORDS if h.value == self.published else 0)
+        return few and start < DATELINE_TOP
 
     def folded(self) -> tuple[str, list[int] | None]:
         if self._folded is None:

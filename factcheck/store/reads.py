@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlite_utils import Database
 
@@ -162,10 +162,19 @@ class Reader:
             "cs.claim_id, cs.position",
         )
 
-    def claim_results(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
-        return self._for_claims(
-            "SELECT * FROM claim_results WHERE {where}", claim_ids, "claim_id, run_id"
-        )
+    def claim_results(
+        self, claim_ids: Sequence[str] | None = None, last: int | None = None
+    ) -> list[Row]:
+        """Each claim's roll-up per run, oldest first; only its `last` ones if given."""
+        if last is None:
+            sql = "SELECT * FROM claim_results WHERE {where}"
+        else:  # read in SQL, so memory stays flat however long the history
+            sql = (
+                "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY claim_id "
+                "ORDER BY run_id DESC) AS newest FROM claim_results WHERE {where}) "
+                f"WHERE newest <= {int(last)}"
+            )
+        return self._for_claims(sql, claim_ids, "claim_id, run_id")
 
     def latest_checks(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
         """Per claim x source, its newest check joined with its snapshot."""
@@ -199,15 +208,29 @@ class Reader:
     def reviews(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
         return self._for_claims("SELECT * FROM reviews WHERE {where}", claim_ids, "id")
 
-    def fetch_histories(self, source_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
-        """Per source, (fetched_at, fetch_status) of every snapshot, oldest first."""
+    def fetch_histories(
+        self, source_ids: Sequence[int], failures: Collection[str] = ()
+    ) -> dict[int, list[tuple[str, str]]]:
+        """Per source, (fetched_at, fetch_status) of every snapshot, oldest first.
+
+        Given `failures`, only from each source's last snapshot of another status on (what
+        `source_health` reads): memory stays flat however long the history.
+        """
         out: dict[int, list[tuple[str, str]]] = {i: [] for i in source_ids}
-        sql, params = "SELECT source_id, fetched_at, fetch_status FROM snapshots", list(out)
-        if len(params) <= 500:  # a few sources: use the index; many: one pass over the table
-            sql += f" WHERE source_id IN ({', '.join('?' for _ in params)})"
-        else:
-            params = []
-        for r in self.db.query(sql + " ORDER BY id", params):
+        where, params = "1 = 1", list[object]()  # many sources: one pass over the table
+        if len(out) <= 500:  # a few: use the index
+            where, params = f"sn.source_id IN ({', '.join('?' for _ in out)})", list(out)
+        sql = "SELECT sn.source_id, sn.fetched_at, sn.fetch_status FROM snapshots sn"
+        if failures:
+            kept = (
+                "SELECT source_id, MAX(id) AS since FROM snapshots "
+                f"WHERE fetch_status NOT IN ({', '.join('?' for _ in failures)}) GROUP BY source_id"
+            )
+            sql = f"WITH kept AS ({kept}) {sql} LEFT JOIN kept ON kept.source_id = sn.source_id"
+            where += " AND sn.id >= COALESCE(kept.since, 0)"
+            params = [*failures, *params]
+        sql += f" WHERE {where}"
+        for r in self.db.query(sql + " ORDER BY sn.id", params):
             if r["source_id"] in out:
                 out[r["source_id"]].append((r["fetched_at"], r["fetch_status"]))
         return out
