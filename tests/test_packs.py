@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -261,10 +262,13 @@ def test_cache_writer_hands_over_batches_and_flushes_a_lone_body(
     cache = SnapshotCache(tmp_path)
     batches: list[int] = []
     real_put_all = cache.put_all
+    second = threading.Event()
 
     def counted(items: list[tuple[bytes, str]]) -> None:
         batches.append(len(items))
         real_put_all(items)
+        if len(batches) == 2:
+            second.set()
 
     monkeypatch.setattr(cache, "put_all", counted)
     monkeypatch.setattr(CacheWriter, "FLUSH_AFTER", 0.05)
@@ -273,7 +277,8 @@ def test_cache_writer_hands_over_batches_and_flushes_a_lone_body(
         writer = CacheWriter(cache)
         for i in range(CacheWriter.BATCH + 1):
             await writer.put(body(i))
-        await asyncio.sleep(0.5)  # the odd body is written without waiting for more
+        # the odd body is written without waiting for more (after FLUSH_AFTER, not at close)
+        assert await asyncio.to_thread(second.wait, 30)
         assert batches == [CacheWriter.BATCH, 1]
         await writer.put(body(99))
         await writer.close()  # and what is left at the end is written by close
