@@ -26,10 +26,10 @@ def register(main: click.Group) -> None:
 @click.option(
     "--base-url",
     default=None,
-    help="Resolve relative links of an HTML file against this URL (the article's address).",
+    help="Resolve relative links of an HTML file against this URL (the page's own address).",
 )
 def factcheck_draft(article: str, merge_path: Path | None, base_url: str | None) -> None:
-    """Draft claims from ARTICLE (a URL, an HTML file or a text file).
+    """Draft claims from ARTICLE (a URL, an HTML, PDF or text file).
 
     Finds every quoted passage with its speaker, and every sentence with numbers, amounts,
     percentages or dates; for HTML, the links in or next to each sentence become candidate
