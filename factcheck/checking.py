@@ -7,6 +7,7 @@ loads the fetch and match stages.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -35,6 +36,8 @@ from factcheck.store.database import Store
 from factcheck.verify import SourceOutcome, Verifier
 from factcheck.wayback.fallback import ArchiveFallback, needs_archive
 
+log = logging.getLogger("factcheck.run")  # the run logs as one, whichever module does the work
+
 
 def check_sources(
     settings: Settings,
@@ -59,6 +62,7 @@ def check_sources(
     cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
     paths = ", ".join(f.path for f in files)
     run_id = store.writer.start_run("due" if due else "full", paths, MATCHER_VERSION)
+    log.info("run %d: %d sources to check (%s)", run_id, len(requests), "due" if due else "all")
     fetcher = fetcher or Fetcher(settings, cache, notice=on_notice)
     verifier = Verifier(fetcher, cache, settings.workers)
     current = {key: prev.verification for key, prev in latest.items()}
@@ -90,6 +94,7 @@ def check_sources(
         raise
     outcomes = _roll_up_all(store, settings, run_id, claims, current, skipped)
     store.writer.finish_run(run_id)
+    log.info("run %d finished: %d claims rolled up", run_id, len(outcomes))
     return RunSummary(run_id, tuple(outcomes), len(requests) - len(skipped))
 
 

@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     CHECK_FAILED = 3
     BAD_INPUT = 4
+    INTERRUPTED = 130  # Ctrl-C / SIGINT (128 + 2, the shell's convention)
 
 
 class FactcheckError(Exception):
@@ -34,6 +35,17 @@ class ReportInputError(FactcheckError):
     """The recorded data lacks a field the chosen report format requires."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+class SettingsFileError(FactcheckError):
+    """factcheck.toml is invalid; `problems` holds one message each."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
 
 
 class StoreError(FactcheckError):

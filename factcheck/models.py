@@ -35,6 +35,7 @@ class FetchStatus(StrEnum):
     UNSUPPORTED = "unsupported"  # content type we cannot read
     INVALID = "invalid"  # bad URL, missing local file
     NOT_CACHED = "not_cached"  # --offline and no snapshot
+    ERROR = "error"  # a bug in factcheck while fetching (logged); says nothing about the source
 
     @property
     def readable(self) -> bool:

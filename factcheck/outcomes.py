@@ -53,6 +53,10 @@ class RunSummary:
     def counts(self) -> Counter[str]:
         return Counter(o.status.value for o in self.outcomes)
 
+    def failed(self, statuses: set[str]) -> list[ClaimOutcome]:
+        """Claims whose status is one of `statuses` (`--fail-on`)."""
+        return [o for o in self.outcomes if o.status.value in statuses]
+
     def transitions(self) -> list[ClaimOutcome]:
         """Claims whose status changed since the last run, newly broken first."""
         changed = [o for o in self.outcomes if o.change in ("worse", "better")]

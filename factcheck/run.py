@@ -4,6 +4,7 @@ checking.py (fetch, verify, record); with nothing due, say so without loading th
 from __future__ import annotations
 
 import fcntl
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,6 +18,8 @@ from factcheck.outcomes import ClaimOutcome, RunSummary
 from factcheck.schedule import claims_by_source, due_sources, source_schedule, unjudged
 from factcheck.settings import Settings
 from factcheck.store.database import Store
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # fetching and matching are imported only when some source is due
     from factcheck.fetch.fetcher import Fetcher
@@ -99,7 +102,11 @@ def run_lock(db_path: Path) -> Iterator[None]:
     except OSError as exc:
         raise StoreError(f"cannot create run lock {lock_path}: {exc}") from exc
     with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # say why nothing happens yet (issue 15)
+            log.warning("another factcheck run is using %s: waiting for it to finish", db_path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

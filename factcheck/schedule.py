@@ -125,7 +125,8 @@ def source_health(
 
     One failure never makes a source dead: it is dead only after `failures_needed`
     consecutive failed checks spanning at least `days_needed` days (InternetArchiveBot's rule).
-    Outcomes that are not checks (offline, the run's own failure) are left out.
+    Outcomes that are not checks (offline without a snapshot, `error`: a bug of ours while
+    fetching) are left out: they say nothing about the link.
     """
     history = [(at, status) for at, status in history if counts_as_check(status)]
     if not history:

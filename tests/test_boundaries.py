@@ -37,6 +37,8 @@ LAYERS = {
         ORCHESTRATION,
     ),
     "review": ORCHESTRATION,
+    "contracts": ORCHESTRATION,
+    "settings_file": ORCHESTRATION,
     **dict.fromkeys(
         ("claims", "fetch", "snapshots", "extract", "match", "specifics", "store", "wayback"),
         STAGES,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 from click.testing import CliRunner
 from webserver import Handler, TestServer, status
 
 from factcheck.cli.archive import register
+from factcheck.cli.common import FactcheckGroup
 from factcheck.settings import Settings
 from factcheck.wayback.capture import Pacer, save_pages
 
@@ -107,7 +107,7 @@ def test_archive_command_saves_live_sources(web_server: TestServer, tmp_path: Pa
         "  - id: c2\n    claim: Something else.\n    sources:\n"
         f"      - url: {gone}\n"
     )
-    main = click.Group()
+    main = FactcheckGroup()  # the root group translates errors to exit codes
     register(main)
     args = ["archive", "--claims", str(claims), "--claim", "c1"]
     args += ["--endpoint", web_server.url("/save/"), "--interval", "0"]

@@ -666,3 +666,50 @@ def test_a_slow_consumer_pauses_fetching(tmp_path: Path) -> None:
     assert len(seen) == 300 and all(r.status is FetchStatus.FETCHED for r in seen)
     # at most the fetch-ahead slots (16) plus the hand-off (16) and a few in flight
     assert 16 <= served_while_paused[0] <= 40
+
+
+def test_a_bug_while_fetching_is_an_error_status_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 15: an exception of ours is `error` with its traceback logged, never `unreachable`."""
+
+    def buggy(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("a bug in the request code")
+
+    with caplog.at_level("ERROR", logger="factcheck"):
+        result = one(buggy, tmp_path, "https://example.org/page")
+    assert result.status is FetchStatus.ERROR
+    assert "internal error: RuntimeError: a bug in the request code" in result.reason
+    assert any(r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
+    assert "https://example.org/page" in caplog.text
+
+
+def test_a_bug_outside_the_request_is_an_error_status(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factcheck.fetch.request import FetchRun
+
+    async def broken(self: FetchRun, req: FetchRequest) -> FetchResult:
+        raise KeyError("bug")
+
+    monkeypatch.setattr(FetchRun, "fetch", broken)
+    with caplog.at_level("ERROR", logger="factcheck"):
+        result = one(lambda r: httpx.Response(200), tmp_path, "https://example.org/p")
+    assert result.status is FetchStatus.ERROR
+    assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)
+
+
+def test_the_fetch_threads_leave_ctrl_c_to_the_caller(tmp_path: Path) -> None:
+    """Issue 15: SIGINT delivered to a fetch thread would wait unhandled while the caller's
+    thread blocks on the next result (seen as a `check` ignoring Ctrl-C for a slow page)."""
+    import signal
+
+    masks: list[set[signal.Signals]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        masks.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+        return httpx.Response(200, headers=HTML, content=b"<p>hi</p>")
+
+    assert one(handler, tmp_path, "https://example.org/").status is FetchStatus.FETCHED
+    assert masks and all(signal.SIGINT in m and signal.SIGTERM in m for m in masks)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])

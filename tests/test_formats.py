@@ -496,3 +496,11 @@ class TagCollector(HTMLParser):
         self.names.add(tag)
         self.attrs |= {name for name, _ in attrs}
         self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+
+def test_every_failed_fetch_status_has_a_badge() -> None:
+    """Issue 15: a new status (`error`) must not reach readers as a raw value."""
+    from factcheck.formats.common import FETCH_LABELS
+    from factcheck.models import FetchStatus
+
+    assert set(FETCH_LABELS) == {s.value for s in FetchStatus} - {"fetched"}

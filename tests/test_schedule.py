@@ -97,3 +97,17 @@ def test_health_says_how_many_failures_and_since_when_and_ignores_offline_runs()
     dead = [(ago(days=d), "gone") for d in (7, 4, 0)]
     assert str(source_health(dead, 3, 3)) == f"dead since {ago(days=7)[:10]}"
     assert str(source_health([(ago(days=1), "fetched")], 3, 3)) == "ok"
+
+
+def test_an_internal_error_is_not_a_link_failure() -> None:
+    """`error` (a bug of ours while fetching) neither fails a healthy link nor breaks a streak."""
+    assert source_health([(ago(days=1), "fetched"), (ago(days=0), "error")], 3, 3).state == "ok"
+    errors_only = [(ago(days=6), "error"), (ago(days=3), "error"), (ago(days=0), "error")]
+    assert source_health(errors_only, 3, 3).state == "unknown"
+    dead = [
+        (ago(days=6), "gone"),
+        (ago(days=3), "error"),
+        (ago(days=2), "gone"),
+        (ago(days=0), "gone"),
+    ]
+    assert source_health(dead, 3, 3).state == "dead"

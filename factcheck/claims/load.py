@@ -52,7 +52,8 @@ SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 DRIVE_RE = re.compile(r"^[A-Za-z]:[\\/]")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ].+)?$")
 INT_RE = re.compile(r"^[-+]?\d{1,6}$")
-BLANK_RE = re.compile(r"[\s\x00-\x1f\x7f]")
+BLANK_RE = re.compile(r"\s")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def load_claims(path: Path, data: bytes | None = None) -> ClaimsFile:
@@ -401,15 +402,17 @@ def _is_url(value: str) -> bool:
 @lru_cache(maxsize=4096)
 def _url_problem(value: str) -> str | None:
     """Why a source string is neither an http(s) URL nor a local file path, or None."""
-    if BLANK_RE.search(value):
-        return "contains spaces or control characters (percent-encode them)"
+    if CONTROL_RE.search(value):
+        return "contains control characters"
     if value.startswith("//"):
         return "add the scheme: https://..."
     if value.lower().startswith("www."):
         return "looks like a web address: add https://"
     match = SCHEME_RE.match(value)
     if match is None or DRIVE_RE.match(value):
-        return None  # a local file path
+        return None  # a local file path: a path, spaces and all (issue 15)
+    if BLANK_RE.search(value):
+        return "contains spaces or control characters (percent-encode them)"
     scheme = match.group(1).lower()
     if scheme == "file":
         return "file: URLs are not accepted; write the local path (e.g. pages/x.html)"

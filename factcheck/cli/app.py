@@ -4,35 +4,33 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict
 from functools import cached_property
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from factcheck import __version__
 from factcheck.cli.common import (
+    FactcheckGroup,
     claims_files_option,
     claims_option,
     db_option,
     emit_json,
-    handle_errors,
     open_store,
     resolve_settings,
+    setup_logging,
 )
 from factcheck.errors import FactcheckError, NotFoundError, ReportInputError
 from factcheck.models import ClaimStatus
-from factcheck.settings import Settings
 
 if TYPE_CHECKING:
     from factcheck.formats import ReportFormat
-    from factcheck.models import ClaimReport, SourceReport
     from factcheck.store.database import Store
 
 
-class LazyGroup(click.Group):
+class LazyGroup(FactcheckGroup):
     """Commands kept in their own modules are imported only when named (or listed by --help):
     `factcheck status` never loads the fetch, YAML or archive code (issue 21, point 6)."""
 
@@ -60,6 +58,17 @@ class LazyChoice(click.Choice[str]):
         return tuple(self._values())
 
 
+class FormatOption(click.Option):
+    """`--format`, whose help lists every format with its one line (read only for --help)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from factcheck.formats import FORMATS
+
+        lines = (f"{name:12} {f.description}" for name, f in FORMATS.items())
+        self.help = "Output format:\n\n\b\n" + "\n".join(lines)
+        return super().get_help_record(ctx)
+
+
 def _format_names() -> list[str]:
     from factcheck.formats import FORMATS  # every format module: only for `report`
 
@@ -68,11 +77,18 @@ def _format_names() -> list[str]:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="factcheck")
-def main() -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Log to stderr: -v what the run does, -vv debugging detail (or FACTCHECK_LOG=LEVEL).",
+)
+def main(verbose: int) -> None:
     """Verify an article's quotes and claims against their sources, and keep the record.
 
-    Exit codes: 0 ok, 1 error, 2 usage, 3 check failed, 4 invalid input.
+    Exit codes: 0 ok, 1 error, 2 usage, 3 check failed, 4 invalid input, 130 interrupted.
     """
+    setup_logging(verbose)
 
 
 @main.command("status")
@@ -86,8 +102,7 @@ def main() -> None:
     default=None,
     help="Only the claims of this claims file (one database may hold many).",
 )
-@handle_errors
-def status_command(
+def factcheck_status(
     claims_paths: tuple[Path, ...], db_path: Path | None, as_json: bool, article_path: Path | None
 ) -> None:
     """The latest status of every claim, and what changed since the previous run."""
@@ -99,15 +114,16 @@ def status_command(
         status_rows,
         status_table,
     )
+    from factcheck.contracts import status_contract
     from factcheck.formats.interface import plural
     from factcheck.report import build_report
 
     store = open_store(resolve_settings(claims_paths[0], db_path))
     claim_ids = article_claims(store, article_path)
     report = build_report(store, claim_ids=claim_ids, history=False)  # flat in history
-    conflicts = [c.id for c in report.claims if has_conflict(c)]
+    contract = status_contract(report)
     if as_json:
-        emit_json({"claims": [status_json(c) for c in report.claims], "conflicts": conflicts})
+        emit_json(contract)
         return
     out = console()
     if not report.claims:
@@ -119,7 +135,7 @@ def status_command(
         click.echo(plain_table(STATUS_COLUMNS, status_rows(report.claims)))
     counts = Counter(c.status for c in report.claims)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    if conflicts:
+    if conflicts := contract["conflicts"]:
         claims = plural(len(conflicts), "claim")
         out.print(f"{claims} with conflicting specifics: {', '.join(conflicts)}")
 
@@ -135,85 +151,11 @@ def article_claims(store: Store, article_path: Path | None) -> list[str]:
     return ids
 
 
-def has_conflict(claim: ClaimReport) -> bool:
-    return any(f.status.value == "conflict" for s in claim.sources for f in s.specifics)
-
-
-def status_json(c: ClaimReport) -> dict[str, Any]:
-    """The stable `status --json` contract (documented in the README)."""
-    from factcheck.review import contradicted
-
-    previous = c.history[-2].status if len(c.history) > 1 else None
-    return {
-        "id": c.id,
-        "status": c.status,
-        "previous_status": previous,
-        "claim": c.claim,
-        "quote": c.quote,
-        "speaker": c.speaker,
-        "checked_at": c.checked_at,
-        "human": [asdict(r) for r in c.reviews],
-        "human_contradicted": contradicted(c),
-        "sources": [
-            {
-                "url": s.url,
-                "fetch_status": s.fetch_status,
-                "http_status": s.http_status,
-                "quote_status": s.quote_status,
-                "score": s.score,
-                "excerpt": s.excerpt,
-                "start": s.start,
-                "end": s.end,
-                "fragment_url": s.fragment_url,
-                "differences": [asdict(d) for d in s.differences],
-                "checked_at": s.checked_at,
-                "health": health_json(s),
-                "drift": {"class": s.last_drift, "at": s.last_drift_at} if s.last_drift else None,
-                "specifics": [
-                    {
-                        "kind": f.specific.kind.value,
-                        "text": f.specific.text,
-                        "status": f.status.value,
-                        "found": f.found_text,
-                        "sentence": f.sentence,
-                    }
-                    for f in s.specifics
-                ],
-                "evidence": [asdict(e) for e in s.evidence],
-            }
-            for s in c.sources
-        ],
-        "verdict": c.verdict,
-        "coverage": [
-            {
-                "text": row.specific.text,
-                "kind": row.role,
-                "status": row.status,
-                "sources": [cell.status.value if cell else None for cell in row.cells],
-            }
-            for row in c.coverage
-        ],
-    }
-
-
-def health_json(s: SourceReport) -> dict[str, Any] | None:
-    """A source's link health in `status --json`: state, failed checks, since when."""
-    if s.health is None:
-        return None
-    return {
-        "state": s.health,
-        "failures": s.failures,
-        "of": Settings().dead_after_failures,
-        "since": s.failing_since if s.health != "ok" else None,
-    }
-
-
 @main.command("show")
 @click.argument("claim_id")
 @claims_option
 @db_option
-@handle_errors
-def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
+def factcheck_show(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
     """One claim: per source its fetch and quote status, the excerpt in context, the diff."""
     from factcheck.cli.display import console, print_claim
     from factcheck.report import build_report, excerpt_contexts
@@ -236,8 +178,9 @@ def show_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None
 @claims_option
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
-@handle_errors
-def history_command(claim_id: str, claims_path: Path, db_path: Path | None, as_json: bool) -> None:
+def factcheck_history(
+    claim_id: str, claims_path: Path, db_path: Path | None, as_json: bool
+) -> None:
     """Each source's timeline for one claim: when, fetch status, quote status, text changes."""
     from factcheck.cli.display import console, history_table
     from factcheck.history import source_timelines
@@ -246,7 +189,9 @@ def history_command(claim_id: str, claims_path: Path, db_path: Path | None, as_j
     store.reader.require_claim(claim_id)
     timelines = source_timelines(store, claim_id)
     if as_json:
-        emit_json({"id": claim_id, "sources": timelines})
+        from factcheck.contracts import history_contract
+
+        emit_json(history_contract(claim_id, timelines))
         return
     out = console()
     for url, points in timelines.items():
@@ -259,16 +204,19 @@ def history_command(claim_id: str, claims_path: Path, db_path: Path | None, as_j
 @click.option("--accept", is_flag=True, help="Accept the machine verdict.")
 @click.option("--reject", is_flag=True, help="Reject the machine verdict.")
 @click.option("--checked", is_flag=True, help="Checked by hand (e.g. blocked).")
-@click.option("--rating", type=int, default=None, help="A human truth rating value.")
-@click.option("--best", type=int, default=None, help="Best value of the rating scale [5].")
-@click.option("--worst", type=int, default=None, help="Worst value of the rating scale [1].")
+@click.option("--rating", type=int, show_default="none", help="A human truth rating value.")
+@click.option(
+    "--best", type=int, show_default="5, as schema.org assumes", help="Best value of the scale."
+)
+@click.option(
+    "--worst", type=int, show_default="1, as schema.org assumes", help="Worst value of the scale."
+)
 @click.option("--label", default=None, help="The rating's label, e.g. Misleading.")
 @click.option("--note", default=None, help="Why (required).")
 @click.option("--by", default=None, help="Who decided (default: $FACTCHECK_REVIEWER or $USER).")
 @claims_option
 @db_option
-@handle_errors
-def review_command(
+def factcheck_review(
     claim_id: str,
     url: str | None,
     accept: bool,
@@ -302,14 +250,13 @@ def review_command(
 
 
 @main.group("cache")
-def cache_group() -> None:
+def factcheck_cache() -> None:
     """Manage the snapshot cache."""
 
 
-@cache_group.command("prune")
+@factcheck_cache.command("prune")
 @claims_option
 @db_option
-@handle_errors
 def cache_prune(claims_path: Path, db_path: Path | None) -> None:
     """Delete snapshots that no recorded check references, and report what was freed."""
     from factcheck.snapshots.cache import SnapshotCache
@@ -324,10 +271,12 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
+    cls=FormatOption,
     type=LazyChoice(_format_names),
+    metavar="FORMAT",
     default="md",
     show_default=True,
-    help="Output format.",
+    help="Output format (see --help).",
 )
 @click.option(
     "-o",
@@ -359,8 +308,7 @@ def cache_prune(claims_path: Path, db_path: Path | None) -> None:
 @click.option("--excel", is_flag=True, help="csv: start with a UTF-8 BOM so Excel reads it.")
 @claims_files_option
 @db_option
-@handle_errors
-def report_command(
+def factcheck_report(
     fmt: str,
     output: Path | None,
     claim_ids: tuple[str, ...],
@@ -392,6 +340,7 @@ def report_command(
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)  # as --db does
         with output.open("w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     except OSError as exc:
@@ -433,8 +382,7 @@ def configured_format(
 @click.argument("claim_id")
 @claims_option
 @db_option
-@handle_errors
-def diff_command(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
+def factcheck_diff(claim_id: str, claims_path: Path, db_path: Path | None) -> None:
     """The text around the quote before and after each source's last change."""
     from factcheck.cli.display import console, print_text_changes
     from factcheck.history import text_changes

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from factcheck.cli.common import claims_option, db_option, handle_errors, resolve_settings
+from factcheck.cli.common import claims_option, db_option, resolve_settings
 from factcheck.errors import ExitCode, NotFoundError
 from factcheck.settings import SAVE_ENDPOINT, SAVE_INTERVAL
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def register(main: click.Group) -> None:
     """Add `archive` to the `factcheck` command group."""
-    main.add_command(archive_command)
+    main.add_command(factcheck_archive)
 
 
 def live_sources(
@@ -66,8 +66,7 @@ def live_sources(
     show_default=True,
     help="Seconds between save requests (the archive limits captures per minute).",
 )
-@handle_errors
-def archive_command(
+def factcheck_archive(
     claim_ids: tuple[str, ...],
     claims_path: Path,
     db_path: Path | None,

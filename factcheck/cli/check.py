@@ -12,16 +12,16 @@ from factcheck.cli.common import (
     claims_files_option,
     db_option,
     emit_json,
-    handle_errors,
     open_store,
     resolve_settings,
 )
 from factcheck.errors import ExitCode
 from factcheck.formats.interface import plural
 from factcheck.models import ClaimStatus
+from factcheck.settings import Settings
 
 if TYPE_CHECKING:
-    from factcheck.outcomes import ClaimOutcome
+    from factcheck.outcomes import RunSummary
 
 DEFAULT_FAIL_ON = ("misquoted", "unverified", "unavailable", "partly")
 FAIL_CHOICES = [s.value for s in ClaimStatus] + ["any"]
@@ -29,7 +29,7 @@ FAIL_CHOICES = [s.value for s in ClaimStatus] + ["any"]
 
 def register(main: click.Group) -> None:
     """Add `check` to the `factcheck` command group."""
-    main.add_command(check_command)
+    main.add_command(factcheck_check)
 
 
 @click.command("check")
@@ -44,18 +44,42 @@ def register(main: click.Group) -> None:
     show_default=True,
     help="Claim statuses that make the exit code 3 (comma-separated, or 'any').",
 )
-@click.option("--concurrency", type=click.IntRange(1, 512), default=None, help="Global limit.")
-@click.option("--per-host", type=click.IntRange(1, 64), default=None, help="Per-host limit.")
 @click.option(
-    "--workers", type=click.IntRange(1, 64), default=None, help="Processes for parsing/matching."
+    "--concurrency",
+    type=click.IntRange(1, 512),
+    show_default=str(Settings.max_connections),
+    help="Connections in all.",
 )
-@click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Seconds per request.")
-@click.option("--retries", type=click.IntRange(0, 10), default=None, help="Retries per source.")
+@click.option(
+    "--per-host",
+    type=click.IntRange(1, 64),
+    show_default=str(Settings.per_host),
+    help="Connections per host.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    show_default="the number of cores, up to 4",
+    help="Processes for parsing and matching.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    show_default=f"{Settings.connect_timeout:g} to connect, {Settings.read_timeout:g} between "
+    f"bytes, {Settings.request_deadline:g} per request",
+    help="Seconds to connect and between bytes; a whole request may take three times as long.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    show_default=str(Settings.retries),
+    help="Retries per source.",
+)
 @click.option(
     "--max-wait",
     type=click.FloatRange(0),
-    default=None,
-    help="Seconds one source may wait on back-off (429 Retry-After, 5xx); default 60.",
+    show_default=f"{Settings.max_wait:g}",
+    help="Seconds one source may wait on back-off (429 Retry-After, 5xx).",
 )
 @click.option("--respect-robots", is_flag=True, help="Obey robots.txt.")
 @click.option(
@@ -70,48 +94,20 @@ def register(main: click.Group) -> None:
     help="For sources that fail or lost the quote, verify the web-archive capture nearest "
     "the citation date ($FACTCHECK_ARCHIVE_CDX, $FACTCHECK_ARCHIVE_URL set the endpoints).",
 )
-@handle_errors
-def check_command(
+def factcheck_check(
     claims_paths: tuple[Path, ...],
     db_path: Path | None,
-    offline: bool,
     due: bool,
     as_json: bool,
     fail_on: str,
-    concurrency: int | None,
-    per_host: int | None,
-    workers: int | None,
-    timeout: float | None,
-    retries: int | None,
-    max_wait: float | None,
-    respect_robots: bool,
-    refuse_private: bool,
-    archive: bool,
+    **options: Any,
 ) -> None:
     """Fetch every source, find each quote in it, record the results and summarise."""
-    from factcheck.cli.display import RunProgress, console, summary_table
+    from factcheck.cli.display import RunProgress
     from factcheck.run import run_check
 
     failing = parse_fail_on(fail_on)
-    changes: dict[str, Any] = {
-        "offline": offline,
-        "respect_robots": respect_robots,
-        "refuse_private": refuse_private,
-        "archive": archive and not offline,
-    }
-    if concurrency:
-        changes["max_connections"] = concurrency
-    if per_host:
-        changes["per_host"] = per_host
-    if workers:
-        changes["workers"] = workers
-    if timeout:
-        changes.update(connect_timeout=timeout, read_timeout=timeout, request_deadline=timeout * 3)
-    if retries is not None:
-        changes["retries"] = retries
-    if max_wait is not None:
-        changes["max_wait"] = max_wait
-    settings = resolve_settings(claims_paths[0], db_path, **changes)
+    settings = resolve_settings(claims_paths[0], db_path, with_file=True, **run_settings(**options))
     # before touching the database: bad input writes nothing
     from factcheck.claims.many import load_claims_files  # YAML: only for this command
 
@@ -128,44 +124,47 @@ def check_command(
             on_outcome=progress.advance,
             on_notice=progress.notice,
         )
-    failed = [o for o in summary.outcomes if o.status.value in failing]
     if as_json:
-        emit_json(
-            {
-                "run_id": summary.run_id,
-                "sources_checked": summary.sources_checked,
-                "counts": dict(summary.counts()),
-                "changed": [outcome_json(o) for o in summary.transitions()],
-                "claims": [outcome_json(o) for o in summary.outcomes],
-                "failed": [o.claim_id for o in failed],
-            }
-        )
+        from factcheck.contracts import check_contract
+
+        emit_json(check_contract(summary, failing))
     else:
-        out = console()
-        out.print(summary_table([(o.claim_id, o.status.value, o.change) for o in summary.outcomes]))
-        counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts().items()))
-        checked = plural(summary.sources_checked, "source")
-        run = f"run {summary.run_id}" if summary.run_id else "nothing due (no run recorded)"
-        out.print(f"\n{run}: {checked} checked" + (f"; {counts}" if counts else ""))
-        for o in summary.transitions():
-            before = o.previous.value if o.previous else "-"
-            why = f" ({o.reason})" if o.reason else ""
-            out.print(f"  {o.change}: {o.claim_id} {before} → {o.status.value}{why}", markup=False)
-        for o in summary.outcomes:
-            if o.reason and o.change not in ("worse", "better"):
-                out.print(f"  {o.claim_id}: {o.reason}", markup=False)
-    sys.exit(int(ExitCode.CHECK_FAILED if failed else ExitCode.OK))
+        print_summary(summary)
+    sys.exit(int(ExitCode.CHECK_FAILED if summary.failed(failing) else ExitCode.OK))
 
 
-def outcome_json(o: ClaimOutcome) -> dict[str, Any]:
-    """One claim of the `check --json` summary: its status, the change and why."""
-    return {
-        "id": o.claim_id,
-        "status": o.status.value,
-        "previous": o.previous.value if o.previous else None,
-        "change": o.change,
-        "reason": o.reason,
-    }
+def run_settings(
+    offline: bool,
+    archive: bool,
+    timeout: float | None,
+    concurrency: int | None,
+    per_host: int | None,
+    **given: Any,
+) -> dict[str, Any]:
+    """Settings changes from `check`'s options; options left out keep the configured values."""
+    changes: dict[str, Any] = {"offline": offline, "archive": archive and not offline}
+    changes |= {"max_connections": concurrency, "per_host": per_host, **given}
+    if timeout is not None:
+        changes.update(connect_timeout=timeout, read_timeout=timeout, request_deadline=timeout * 3)
+    return {name: value for name, value in changes.items() if value not in (None, False)}
+
+
+def print_summary(summary: RunSummary) -> None:
+    from factcheck.cli.display import console, summary_table
+
+    out = console()
+    out.print(summary_table([(o.claim_id, o.status.value, o.change) for o in summary.outcomes]))
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts().items()))
+    checked = plural(summary.sources_checked, "source")
+    run = f"run {summary.run_id}" if summary.run_id else "nothing due (no run recorded)"
+    out.print(f"\n{run}: {checked} checked" + (f"; {counts}" if counts else ""))
+    for o in summary.transitions():
+        before = o.previous.value if o.previous else "-"
+        why = f" ({o.reason})" if o.reason else ""
+        out.print(f"  {o.change}: {o.claim_id} {before} → {o.status.value}{why}", markup=False)
+    for o in summary.outcomes:
+        if o.reason and o.change not in ("worse", "better"):
+            out.print(f"  {o.claim_id}: {o.reason}", markup=False)  # e.g. not re-checked
 
 
 def parse_fail_on(text: str) -> set[str]:

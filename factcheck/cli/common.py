@@ -1,15 +1,17 @@
-"""What every command shares: the --claims/--db options, settings, the store, error handling."""
+"""What every command shares: error handling, logging, --claims/--db, settings, the store."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -21,53 +23,93 @@ from factcheck.settings import (
     default_db_path,
     environment_overrides,
 )
+from factcheck.settings_file import file_settings
 
 if TYPE_CHECKING:  # sqlite-utils loads only for commands that open the database
     from factcheck.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("factcheck")
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
-def handle_errors(func: F) -> F:
-    """Turn FactcheckError into a clean message and its exit code; never a traceback."""
+class FactcheckGroup(click.Group):
+    """The root group: every command's errors become a clean message and an exit code, here once."""
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return func(*args, **kwargs)
+            return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click reports usage errors itself (exit 2)
         except FactcheckError as exc:
-            click.echo(f"error: {redact_url(str(exc))}", err=True)
-            sys.exit(int(exc.exit_code))
+            fail(f"error: {redact_url(str(exc))}", exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted: results recorded so far are kept", err=True)
-            sys.exit(130)
+            fail("interrupted: results recorded so far are kept", ExitCode.INTERRUPTED)
+        except BrokenPipeError:  # `factcheck check | head -1`: the reader has had enough
+            silence_stdout()
+            sys.exit(int(ExitCode.OK))
         except sqlite3.Error as exc:
-            click.echo(f"error: database: {exc}", err=True)
-            sys.exit(int(ExitCode.ERROR))
+            fail(f"error: database: {exc}", ExitCode.ERROR)
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
-            click.echo(f"error: {exc.strerror or exc}{where}", err=True)
-            sys.exit(int(ExitCode.ERROR))
+            fail(f"error: {exc.strerror or exc}{where}", ExitCode.ERROR)
         except Exception as exc:
             if os.environ.get("FACTCHECK_DEBUG"):
                 raise
-            click.echo(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(set FACTCHECK_DEBUG=1 for the traceback, and please report it)",
-                err=True,
+            log.debug("internal error", exc_info=exc)
+            fail(
+                f"internal error: {type(exc).__name__}: {exc} (run with -vv or "
+                "FACTCHECK_LOG=debug for the traceback, and please report it)",
+                ExitCode.ERROR,
             )
-            sys.exit(int(ExitCode.ERROR))
 
-    return wrapper  # type: ignore[return-value]
+
+def fail(message: str, code: ExitCode) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(int(code))
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class _StderrHandler(logging.Handler):
+    """Log records to whatever stderr is now (click's, so tests capture it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # logging must never stop a run
+            self.handleError(record)
+
+
+def setup_logging(verbose: int) -> None:
+    """Warnings by default; -v info, -vv debug; FACTCHECK_LOG=LEVEL too (the chattier wins)."""
+    levels = [logging.WARNING, logging.INFO, logging.DEBUG]
+    level = levels[min(verbose, 2)]
+    named = os.environ.get("FACTCHECK_LOG", "").strip().upper()
+    if named:
+        env_level = logging.getLevelName(named)
+        if not isinstance(env_level, int):
+            raise click.BadParameter(
+                f"{named.lower()!r}: use debug, info, warning or error", param_hint="FACTCHECK_LOG"
+            )
+        level = min(level, env_level)
+    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        log.addHandler(handler)
+    log.setLevel(level)
 
 
 def claims_option(func: F) -> F:
     return click.option(
         "--claims",
         "claims_path",
-        type=click.Path(path_type=Path),
+        type=click.Path(path_type=Path),  # a folder or unreadable file is bad input (4), not usage
         default=Path("claims.yaml"),
         show_default=True,
         help="The claims file.",
@@ -97,11 +139,15 @@ def db_option(func: F) -> F:
     )(func)
 
 
-def resolve_settings(claims_path: Path, db_path: Path | None, **changes: Any) -> Settings:
+def resolve_settings(
+    claims_path: Path, db_path: Path | None, *, with_file: bool = False, **changes: Any
+) -> Settings:
+    """Options over environment over factcheck.toml (`with_file`: commands that fetch)."""
+    from_file = file_settings(claims_path) if with_file else {}
     return Settings(
         db_path=db_path or default_db_path(claims_path),
         cache_dir=default_cache_dir(claims_path),
-        **{**environment_overrides(), **changes},
+        **{**from_file, **environment_overrides(), **changes},
     )
 
 

@@ -42,14 +42,22 @@ STYLES = {
     "partial": "yellow",
     "conflict": "bold red",
     "unavailable": "red",
+    "error": "bold red",
 }
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A closed pipe (`| head`) is not an error: the root group ends quietly with 0."""
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def console(err: bool = False) -> Console:
     # Source text is untrusted: never interpret rich markup or emoji codes in it.
     # Piped, nothing is cut to a terminal's width: ids and URLs stay whole for grep and scripts.
     piped = not (sys.stderr if err else sys.stdout).isatty()
-    return Console(
+    return _Console(
         stderr=err, highlight=False, emoji=False, soft_wrap=not err, width=4096 if piped else None
     )
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from factcheck.errors import FactcheckError
 from factcheck.settings import Settings, default_cache_dir
 
 
 def register(main: click.Group) -> None:
     """Add `draft` to the `factcheck` command group."""
-    main.add_command(draft_command)
+    main.add_command(factcheck_draft)
 
 
 @click.command("draft")
@@ -30,7 +28,7 @@ def register(main: click.Group) -> None:
     default=None,
     help="Resolve relative links of an HTML file against this URL (the page's own address).",
 )
-def draft_command(article: str, merge_path: Path | None, base_url: str | None) -> None:
+def factcheck_draft(article: str, merge_path: Path | None, base_url: str | None) -> None:
     """Draft claims from ARTICLE (a URL, an HTML, PDF or text file).
 
     Finds every quoted passage with its speaker, and every sentence with numbers, amounts,
@@ -40,19 +38,15 @@ def draft_command(article: str, merge_path: Path | None, base_url: str | None) -
     """
     from factcheck.draft import draft_claims, draft_yaml, merge_into, read_article  # slow: lazy
 
-    try:
-        settings = Settings(cache_dir=default_cache_dir(merge_path or Path("claims.yaml")))
-        found = read_article(article, base_url, settings)
-        drafts = draft_claims(found.paragraphs)
-        if merge_path is None:
-            click.echo(draft_yaml(drafts, found.article, origin=article), nl=False)
-            quotes = sum(1 for d in drafts if d.quote)
-            click.echo(f"drafted {len(drafts)} claims ({quotes} quotes)", err=True)
-            return
-        result = merge_into(merge_path, drafts, found.article)
-    except FactcheckError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(int(exc.exit_code))
+    settings = Settings(cache_dir=default_cache_dir(merge_path or Path("claims.yaml")))
+    found = read_article(article, base_url, settings)
+    drafts = draft_claims(found.paragraphs)
+    if merge_path is None:
+        click.echo(draft_yaml(drafts, found.article, origin=article), nl=False)
+        quotes = sum(1 for d in drafts if d.quote)
+        click.echo(f"drafted {len(drafts)} claims ({quotes} quotes)", err=True)
+        return
+    result = merge_into(merge_path, drafts, found.article)
     verb = "created" if result.created else "updated"
     click.echo(
         f"{verb} {result.path}: added {len(result.added)} claims, "

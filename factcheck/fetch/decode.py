@@ -72,9 +72,25 @@ def _from_bom(body: bytes) -> str | None:
 def _detect(body: bytes) -> str:
     if (utf8 := _strict(body, "utf-8")) is not None:
         return utf8
-    best = from_bytes(body[:DETECT_BYTES]).best()
-    codec = _codec(best.encoding) if best is not None else None
-    return body.decode(codec or "cp1252", "replace")
+    return body.decode(_detected_codec(body[:DETECT_BYTES]) or "cp1252", "replace")
+
+
+def _detected_codec(sample: bytes) -> str | None:
+    """The detector's best guess; on a tie, windows-1252, the web's fallback (WHATWG).
+
+    A short page gives the detector too little to tell the single-byte Latin codecs apart:
+    it scores cp1250, cp1252 and cp1257 alike and picks the first, turning "café" and "coûte"
+    into "café" and "coűte". A browser reads an undeclared page as windows-1252.
+    """
+    matches = from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        tie = match.chaos <= best.chaos and match.coherence >= best.coherence
+        if tie and _codec(match.encoding) == "cp1252":
+            return "cp1252"
+    return _codec(best.encoding)
 
 
 def _header_lies(codec: str, meta: str | None, body: bytes) -> bool:

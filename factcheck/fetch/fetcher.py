@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import queue
+import signal
 import threading
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
@@ -26,6 +28,8 @@ from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 
 __all__ = ["Fetcher", "parse_retry_after", "proxy_for"]
+
+log = logging.getLogger(__name__)
 
 _END = object()
 PENDING_PER_SLOT = 4  # requests in flight or waiting to be consumed, per global slot
@@ -73,8 +77,10 @@ class Fetcher:
             except CacheError as err:
                 await results.put(err)
             except Exception as err:  # never lose a request to a bug
+                # a bug of ours, not the source's failure: never `unreachable` (issue 15)
+                log.error("internal error fetching %s", req.url, exc_info=err)
                 reason = f"internal error: {type(err).__name__}: {err}"
-                failed = FetchResult(req.url, FetchStatus.UNREACHABLE, now_iso(), reason=reason)
+                failed = FetchResult(req.url, FetchStatus.ERROR, now_iso(), reason=reason)
                 await results.put(failed)
 
         async def feed() -> None:
@@ -96,6 +102,9 @@ class Fetcher:
                 if run.writer.error is not None:
                     raise run.writer.error
                 assert isinstance(item, FetchResult)
+                log.debug(
+                    "%s %s: %s (%s)", item.status.value, item.url, item.http_status, item.reason
+                )
                 yield item
             await feeder
         finally:
@@ -131,6 +140,10 @@ class Fetcher:
             worker.join()
 
     def _pump(self, requests: Iterable[FetchRequest], handoff: _Handoff) -> None:
+        # Ctrl-C must reach the caller's thread, which waits on this one: delivered here (and
+        # to the threads this one starts), it would wait unhandled for the next result.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
         async def run() -> None:
             await handoff.bind()
             async with contextlib.aclosing(self.fetch_all(requests)) as results:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,8 @@ from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.snapshots.writer import CacheWriter
+
+log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 10
 DRAIN_BYTES = 65_536  # bodies of redirects and 304s read so their connection stays open
@@ -164,6 +167,8 @@ class FetchRun:
             return _final(t, FetchStatus.TIMEOUT, reason, url, retryable=True)
         except Exception as err:  # every failure becomes a status
             status, reason, retry = classify_error(err)
+            if status is FetchStatus.ERROR:
+                log.error("internal error fetching %s", url, exc_info=err)
             return _final(t, status, reason, url, retryable=retry)
 
     def _headers(self, url: str, t: _Try) -> dict[str, str]:

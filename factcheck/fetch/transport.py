@@ -255,7 +255,10 @@ def classify_error(err: BaseException) -> tuple[FetchStatus, str, bool]:
         return FetchStatus.SERVER_ERROR, f"body could not be decoded: {text}", False
     if isinstance(err, httpx.UnsupportedProtocol | httpx.InvalidURL | ValueError):
         return FetchStatus.INVALID, f"invalid URL: {text}", False
-    return FetchStatus.UNREACHABLE, f"{type(err).__name__}: {text}", False
+    if isinstance(err, httpx.TransportError | OSError):
+        return FetchStatus.UNREACHABLE, f"{type(err).__name__}: {text}", False
+    # anything else is a bug of ours, not the source's failure (issue 15, point 6)
+    return FetchStatus.ERROR, f"internal error: {type(err).__name__}: {text}", False
 
 
 def _dns_transient(err: socket.gaierror) -> bool:

@@ -63,6 +63,7 @@ FETCH_LABELS: dict[str, str] = {
     "unsupported": "Unsupported content",
     "invalid": "Invalid address",
     "not_cached": "Not in cache (offline)",
+    "error": "Internal error (not the source's fault)",
 }
 
 # Statuses whose excerpt is a real span of the source, so a text fragment can point at it.
