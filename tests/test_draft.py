@@ -799,6 +799,23 @@ def test_scare_quote_tags_only_without_a_speaker_nearby() -> None:
     }
 
 
+def test_quotes_credited_by_the_next_paragraph_are_not_scare_quotes() -> None:
+    text = (
+        "The merger will create a “stronger” and “more viable” news enterprise “with deep "
+        "local roots and national scale.”\n\n"
+        "That’s the optimistic view mouthed by Michael Reed, the CEO of the parent company, "
+        "after the deal was approved.\n\n"
+        "The film was a “triumph”.\n\nThat is the opinion of many critics."
+    )
+    tags = {d.quote: (d.speaker, d.tags) for d in quotes_of(text)}
+    assert tags == {
+        "stronger": ("Michael Reed", ()),
+        "more viable": ("Michael Reed", ()),
+        "with deep local roots and national scale.": ("Michael Reed", ()),
+        "triumph": (None, (SCARE_TAG,)),
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "specifics"),
     [

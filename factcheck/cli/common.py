@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import logging
 import os
 import sqlite3
 import sys
@@ -23,14 +22,11 @@ from factcheck.settings import (
     default_db_path,
     environment_overrides,
 )
-from factcheck.settings_file import file_settings
 
 if TYPE_CHECKING:  # sqlite-utils loads only for commands that open the database
     from factcheck.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-log = logging.getLogger("factcheck")
-LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
 class FactcheckGroup(click.Group):
@@ -56,7 +52,9 @@ class FactcheckGroup(click.Group):
         except Exception as exc:
             if os.environ.get("FACTCHECK_DEBUG"):
                 raise
-            log.debug("internal error", exc_info=exc)
+            import logging
+
+            logging.getLogger("factcheck").debug("internal error", exc_info=exc)
             fail(
                 f"internal error: {type(exc).__name__}: {exc} (run with -vv or "
                 "FACTCHECK_LOG=debug for the traceback, and please report it)",
@@ -76,33 +74,13 @@ def silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-class _StderrHandler(logging.Handler):
-    """Log records to whatever stderr is now (click's, so tests capture it)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            click.echo(self.format(record), err=True)
-        except Exception:  # logging must never stop a run
-            self.handleError(record)
-
-
 def setup_logging(verbose: int) -> None:
-    """Warnings by default; -v info, -vv debug; FACTCHECK_LOG=LEVEL too (the chattier wins)."""
-    levels = [logging.WARNING, logging.INFO, logging.DEBUG]
-    level = levels[min(verbose, 2)]
-    named = os.environ.get("FACTCHECK_LOG", "").strip().upper()
-    if named:
-        env_level = logging.getLevelName(named)
-        if not isinstance(env_level, int):
-            raise click.BadParameter(
-                f"{named.lower()!r}: use debug, info, warning or error", param_hint="FACTCHECK_LOG"
-            )
-        level = min(level, env_level)
-    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        log.addHandler(handler)
-    log.setLevel(level)
+    """-v info, -vv debug, FACTCHECK_LOG=LEVEL; by default warnings reach stderr through
+    logging's last resort, and `logging` is not even imported for it (cold start)."""
+    if verbose or os.environ.get("FACTCHECK_LOG") or "logging" in sys.modules:
+        from factcheck.cli.logs import configure
+
+        configure(verbose)
 
 
 def claims_option(func: F) -> F:
@@ -143,7 +121,11 @@ def resolve_settings(
     claims_path: Path, db_path: Path | None, *, with_file: bool = False, **changes: Any
 ) -> Settings:
     """Options over environment over factcheck.toml (`with_file`: commands that fetch)."""
-    from_file = file_settings(claims_path) if with_file else {}
+    from_file: dict[str, Any] = {}
+    if with_file:
+        from factcheck.settings_file import file_settings
+
+        from_file = file_settings(claims_path)
     return Settings(
         db_path=db_path or default_db_path(claims_path),
         cache_dir=default_cache_dir(claims_path),

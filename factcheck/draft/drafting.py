@@ -11,7 +11,7 @@ from factcheck.claims.load import MAX_TEXT  # longer text fields are rejected
 from factcheck.draft.facts import fact_specifics
 from factcheck.draft.people import People, find_people
 from factcheck.draft.quotes import QuoteSpan, find_quotes, split_paragraphs, split_sentences
-from factcheck.draft.speakers import MASK, Subject, attribute, trailing_subject
+from factcheck.draft.speakers import MASK, Subject, attribute, credited_after, trailing_subject
 from factcheck.draft.vocabulary import words
 from factcheck.extract.html import HtmlParagraph
 
@@ -147,7 +147,31 @@ def _speakers(found: Sequence[_Found], texts: Sequence[str]) -> dict[int, str | 
                 speaker = _speaker(before, para, a, people, masked, spans)
         out[n] = speaker
         last, running = speaker or last, not f.quote.closed
+    _credit_from_next(found, out, masked, spans, people)
     return out
+
+
+def _credit_from_next(
+    found: Sequence[_Found],
+    out: dict[int, str | None],
+    masked: Sequence[str],
+    spans: Sequence[Sequence[tuple[int, int]]],
+    people: People,
+) -> None:
+    """A paragraph whose quotes credit no one, followed by one that opens by pointing back
+    at them with a name ('That's the view mouthed by Michael Reed'): that name spoke them."""
+    silent: dict[int, list[int]] = {}
+    for n, f in enumerate(found):
+        if f.quote is not None:
+            silent.setdefault(f.paragraph, []).append(n)
+    for para, quotes in silent.items():
+        nxt = para + 1
+        if any(out.get(n) for n in quotes) or nxt >= len(masked) or not spans[nxt]:
+            continue
+        a, b = spans[nxt][0]
+        speaker = _speaker(credited_after(masked[nxt][a:b]), nxt, a, people, masked, spans)
+        for n in quotes:
+            out[n] = speaker
 
 
 def _draft(f: _Found, paras: Sequence[HtmlParagraph], speaker: str | None) -> DraftClaim | None:

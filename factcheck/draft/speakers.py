@@ -253,3 +253,18 @@ def trailing_subject(sentence: str) -> Subject | None:
     said.'): the speaker of a quotation that follows it unattributed."""
     found = _TRAILING.search(sentence)
     return _subject(found["who"], found.start("who")) if found else None
+
+
+# 'That's the optimistic view mouthed by Michael Reed, …': the next paragraph credits the
+# quoted words before it by pointing back at them (issue 20, point 7).
+_POINTS_BACK = re.compile(
+    r"^(?:That|This|These|Those|Such)(?:[’']s|\s+(?:is|was|are|were))?\s"
+    r"[^.!?;\x1f]{0,80}?\b(?:by|of|from)\s+(?P<who>[^.!?;\x1f]+)"
+)
+
+
+def credited_after(sentence: str) -> Subject | None:
+    """The person a paragraph's opening sentence credits with the words before it, if any."""
+    found = _POINTS_BACK.match(sentence)
+    name = _name_after(found["who"].split(",")[0]) if found else None
+    return Subject("name", name, found.start("who")) if found and name else None
