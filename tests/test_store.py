@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 from factcheck.models import (
     Article,
     Claim,
@@ -13,7 +20,7 @@ from factcheck.models import (
     SourceRef,
     Verification,
 )
-from factcheck.store.database import Store
+from factcheck.store.database import Store, use_wal
 from factcheck.store.rows import CARRIED_OVER, FRESH_COLUMNS, WORD_DETAIL, check_row
 
 
@@ -111,3 +118,41 @@ def test_a_checks_columns_are_this_runs_fetch_or_the_carried_over_verdict(store:
     check = Verification("a", "https://x.org/1", fetch, QuoteMatch(QuoteStatus.ABSENT))
     assert sorted(check_row(1, 1, 1, check)) == sorted(columns)
     assert set(WORD_DETAIL) <= set(CARRIED_OVER)
+
+
+def test_a_race_for_the_wal_switch_is_waited_out() -> None:
+    # Two runs creating one new database race for the WAL switch; SQLite tells the loser
+    # "database is locked" at once, without its busy timeout (a run then exited 1).
+    answers = [sqlite3.OperationalError("database is locked")] * 2 + [None]
+    sent: list[str] = []
+
+    def execute(sql: str) -> None:
+        sent.append(sql)
+        answer = answers.pop(0)
+        if answer is not None:
+            raise answer
+
+    use_wal(execute, pause=0)
+    assert sent == ["PRAGMA journal_mode = WAL"] * 3
+
+
+def test_other_errors_of_the_wal_switch_are_not_retried() -> None:
+    def execute(sql: str) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        use_wal(execute, pause=0)
+
+
+@pytest.mark.slow
+def test_processes_creating_one_new_database_at_once_all_open_it(tmp_path: Path) -> None:
+    code = "import sys; from factcheck.store.database import Store; Store.open(sys.argv[1])"
+    for trial in range(30):
+        db = tmp_path / f"{trial}.db"
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE)
+            for _ in range(4)
+        ]
+        assert [p.wait(timeout=60) for p in procs] == [0] * 4, [
+            p.stderr.read() for p in procs if p.stderr
+        ]

@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,25 @@ from factcheck.errors import StoreError
 from factcheck.store.migrations import migrations
 from factcheck.store.reads import Reader
 from factcheck.store.writes import Writer, immediate
+
+WAL_TRIES = 300  # 0.1 s apart: the 30 s a busy database is waited for elsewhere
+
+
+def use_wal(execute: Callable[[str], object], pause: float = 0.1) -> None:
+    """Switch the database to WAL, waiting out another process doing the same.
+
+    Two runs that create a new database at once race for this switch, and SQLite answers
+    the loser "database is locked" at once, without its busy timeout (seen 3 times in 120
+    processes opening one new file): wait and try again, as the busy timeout would.
+    """
+    for attempt in range(WAL_TRIES):
+        try:
+            execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_TRIES - 1:
+                raise
+            time.sleep(pause)
 
 
 @dataclass
@@ -40,7 +61,7 @@ class Store:
             db = Database(conn)
             db.execute("PRAGMA busy_timeout = 30000")
             if str(path) != ":memory:":
-                db.execute("PRAGMA journal_mode = WAL")
+                use_wal(db.execute)
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             with immediate(db):
