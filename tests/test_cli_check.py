@@ -230,7 +230,7 @@ def test_status_prints_a_plain_table_off_a_terminal(
 
 
 def test_plain_table_aligns_and_shows_control_characters() -> None:
-    from factcheck.cli.display import plain_table
+    from factcheck.cli.status import plain_table
 
     table = plain_table(("a", "bb"), [("x\x1b[31m", "1"), ("long cell", "2")])
     assert table.splitlines() == ["a          bb", "x?[31m     1", "long cell  2"]
