@@ -117,7 +117,8 @@ def test_status_json_is_the_contract_of_the_full_report(args: list[str], invoke:
 
 
 def test_status_text_is_the_table_of_the_full_report(args: list[str], invoke: Invoke) -> None:
-    from factcheck.cli.status import STATUS_COLUMNS, plain_table, status_rows
+    from factcheck.cli.common import plain_table
+    from factcheck.cli.status import STATUS_COLUMNS, status_rows
 
     code, out, err = invoke("status", *args)
     assert code == 0 and err == ""
@@ -142,9 +143,9 @@ def test_status_loads_only_what_it_shows(
     table and its gazetteer); neither form needs the report formats."""
     probe = (
         "import sys\n"
-        "import factcheck.cli.status\n"
+        "import factcheck.cli.common\n"
         "from factcheck.cli.app import main\n"
-        "factcheck.cli.status.RICH_ROWS = 2  # as if 10,000 claims\n"
+        "factcheck.cli.common.RICH_ROWS = 2  # as if 10,000 claims\n"
         "try:\n"
         f"    main(['status', *{[*words, *args]!r}])\n"
         "except SystemExit as done:\n"
@@ -167,7 +168,7 @@ def test_a_terminal_gets_rich_for_a_small_table_and_plain_text_for_a_large_one(
     _, small, _ = invoke("status", *args)
     assert "\x1b[" in small  # coloured statuses
     assert "partly" in small and small.endswith("with conflicting specifics: fbi-office\n")
-    monkeypatch.setattr("factcheck.cli.status.RICH_ROWS", 2)
+    monkeypatch.setattr("factcheck.cli.common.RICH_ROWS", 2)
     _, large, _ = invoke("status", *args)
     assert "\x1b[" not in large and large.splitlines()[0].split()[:2] == ["claim", "status"]
     assert large.endswith("with conflicting specifics: fbi-office\n")

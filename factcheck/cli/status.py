@@ -15,6 +15,7 @@ from factcheck.cli.common import (
     db_option,
     emit_json,
     open_store,
+    plain_table,
     resolve_settings,
 )
 from factcheck.errors import NotFoundError
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from factcheck.store.database import Store
 
 STATUS_COLUMNS = ("claim", "status", "change", "sources", "links", "human", "checked")
-RICH_ROWS = 200  # larger tables print plainly: rich lays out ~1 ms a row (issue 21, point 5)
 HEALTH_ORDER = ("dead", "failing", "blocked", "ok")
 
 
@@ -76,6 +76,8 @@ def factcheck_status(
 
 def print_table(rows: Sequence[tuple[str, ...]]) -> None:
     """A terminal's small table through rich; any other plainly (no rich even loaded)."""
+    from factcheck.cli.common import RICH_ROWS
+
     if len(rows) <= RICH_ROWS:
         from factcheck.cli.display import console, status_table
 
@@ -132,16 +134,3 @@ def change_since_previous(claim: ClaimReport) -> str:
         return "new" if claim.history else ""
     previous = claim.history[-2].status
     return "" if previous == claim.status else f"was {previous}"
-
-
-_CONTROLS = dict.fromkeys([*range(32), *range(127, 160)], "?")
-
-
-def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned with spaces, control characters shown as "?" (cells are untrusted)."""
-    cells = [[cell.translate(_CONTROLS) for cell in row] for row in [columns, *rows]]
-    widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in cells
-    )
