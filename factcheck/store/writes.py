@@ -15,7 +15,6 @@ from factcheck.models import (
     Claim,
     ClaimsFile,
     FetchResult,
-    FetchStatus,
     Review,
     SourceText,
     Verification,

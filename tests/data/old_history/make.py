@@ -21,6 +21,7 @@ from pathlib import Path
 
 import time_machine
 from click.testing import CliRunner
+
 from tests.site import Page, serve
 
 START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
@@ -56,7 +57,9 @@ def page(title: str, sentence: str = QUOTE, etag: str | None = None) -> Page:
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     os.environ.update(
-        FACTCHECK_DB=str(out / "factcheck.db"), FACTCHECK_CACHE_DIR=str(out / "cache"), COLUMNS="200"
+        FACTCHECK_DB=str(out / "factcheck.db"),
+        FACTCHECK_CACHE_DIR=str(out / "cache"),
+        COLUMNS="200",
     )
     os.environ.pop("FACTCHECK_CONFIG", None)
     from factcheck.cli.app import main as cli
@@ -69,20 +72,49 @@ def main(out: Path) -> None:
 
     with serve() as site:
         site.pages.update(
-            {"/a": page("Bridge", etag="a1"), "/b": page("Harbour"), "/c": page("Council", etag="c1")}
+            {
+                "/a": page("Bridge", etag="a1"),
+                "/b": page("Harbour"),
+                "/c": page("Council", etag="c1"),
+            }
         )
         url = site.url("").rstrip("/")
         claims = [
-            {"id": "c1", "claim": "The minister spoke.", "quote": QUOTE, "speaker": "The minister",
-             "sources": [f"{url}/a"], "recheck": "7d"},
-            {"id": "c2", "claim": "The minister spoke of the bridge.", "quote": QUOTE,
-             "sources": [f"{url}/b"], "recheck": "7d"},
-            {"id": "c3", "claim": "The mayor spoke.", "quote": OTHER, "sources": [f"{url}/c"],
-             "recheck": "7d"},
-            {"id": "c4", "claim": "The mayor spoke twice.", "quote": OTHER.replace("never", "often"),
-             "sources": [f"{url}/a", f"{url}/c"], "recheck": "7d"},
-            {"id": "c5", "claim": "Turnout was 61 per cent on 12 March 2026.",
-             "sources": [f"{url}/c"], "recheck": "7d"},
+            {
+                "id": "c1",
+                "claim": "The minister spoke.",
+                "quote": QUOTE,
+                "speaker": "The minister",
+                "sources": [f"{url}/a"],
+                "recheck": "7d",
+            },
+            {
+                "id": "c2",
+                "claim": "The minister spoke of the bridge.",
+                "quote": QUOTE,
+                "sources": [f"{url}/b"],
+                "recheck": "7d",
+            },
+            {
+                "id": "c3",
+                "claim": "The mayor spoke.",
+                "quote": OTHER,
+                "sources": [f"{url}/c"],
+                "recheck": "7d",
+            },
+            {
+                "id": "c4",
+                "claim": "The mayor spoke twice.",
+                "quote": OTHER.replace("never", "often"),
+                "sources": [f"{url}/a", f"{url}/c"],
+                "recheck": "7d",
+            },
+            {
+                "id": "c5",
+                "claim": "Turnout was 61 per cent on 12 March 2026.",
+                "sources": [f"{url}/c"],
+                "recheck": "7d",
+            },
         ]
         path = out / "claims.yaml"
         path.write_text(json.dumps({"claims": claims}, indent=1))
@@ -94,8 +126,16 @@ def main(out: Path) -> None:
         run("check", "--due", *claims_args, at=START + 16 * DAY)
         site.pages["/c"] = page("Council", etag="c1")
         run("check", "--due", *claims_args, at=START + 24 * DAY)
-        run("review", "c2", "--reject", "--note", "the page changed", "--by", "ed",
-            at=START + 25 * DAY)
+        run(
+            "review",
+            "c2",
+            "--reject",
+            "--note",
+            "the page changed",
+            "--by",
+            "ed",
+            at=START + 25 * DAY,
+        )
         run("check", "--due", *claims_args, at=START + 32 * DAY)
         expected = out / "expected"
         expected.mkdir(exist_ok=True)
