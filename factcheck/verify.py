@@ -67,16 +67,8 @@ class SourceChecker:
         previous: Mapping[tuple[str, str], PreviousCheck],
     ) -> SourceOutcome:
         """Extract the text of one fetch result and match every claim citing it."""
-        priors = [previous.get((claim.id, result.url)) for claim in claims]
         if self.unchanged(result, claims, previous):
-            # the same bytes as last time, the same claims, the same matcher: nothing to redo
-            result = _drop_body(result)
-            text_hash = priors[0].text_hash if priors[0] else None
-            verifications = tuple(
-                self._verify_claim(claim, result, None, text_hash, prior)
-                for claim, prior in zip(claims, priors, strict=True)
-            )
-            return SourceOutcome(result, None, text_hash, verifications)
+            return carry_over(result, claims, previous)
         text: SourceText | None = None
         if result.status is FetchStatus.FETCHED:
             try:
@@ -151,16 +143,7 @@ class SourceChecker:
         if text_hash is None:
             return base
         if carries_over(before, claim) and before is not None and before.text_hash == text_hash:
-            old = before.verification
-            return replace(
-                base,
-                match=old.match,
-                fragment_url=old.fragment_url,
-                evidence=old.evidence,
-                specifics=old.specifics,
-                reused=True,
-                reused_from=before.check_id,
-            )
+            return _carried(claim, result, before)
         assert text is not None
         fresh = match_claim(claim, base, text)
         if before is None:
@@ -198,28 +181,30 @@ class Verifier(SourceChecker):
                 lambda r: on_outcome(self.verify_source(r, by_url.get(r.url, []), prior)),
             )
             return
-        with ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver")) as pool:
-            pending: deque[Future[SourceOutcome]] = deque()
+        pool: ProcessPoolExecutor | None = None  # started by the first source that changed
+        pending: deque[Future[SourceOutcome]] = deque()
 
-            def on_result(result: FetchResult) -> None:
-                cited = by_url.get(result.url, [])
-                priors = {
-                    (c.id, result.url): prior[(c.id, result.url)]
-                    for c in cited
-                    if (c.id, result.url) in prior
-                }
-                if self.unchanged(result, cited, priors):
-                    on_outcome(self.verify_source(result, cited, priors))
-                else:
-                    pending.append(
-                        pool.submit(_check_in_worker, self.cache.root, result, cited, priors)
-                    )
-                while pending and (pending[0].done() or len(pending) > 2 * self.workers):
-                    on_outcome(pending.popleft().result())
+        def on_result(result: FetchResult) -> None:
+            nonlocal pool
+            cited = by_url.get(result.url, [])
+            priors = {key: prior[key] for c in cited if (key := (c.id, result.url)) in prior}
+            if self.unchanged(result, cited, priors):
+                on_outcome(carry_over(result, cited, priors))
+            else:
+                if pool is None:
+                    pool = ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
+                root = self.cache.root
+                pending.append(pool.submit(_check_in_worker, root, result, cited, priors))
+            while pending and (pending[0].done() or len(pending) > 2 * self.workers):
+                on_outcome(pending.popleft().result())
 
+        try:
             self.fetcher.fetch_many(requests, on_result)
             while pending:
                 on_outcome(pending.popleft().result())
+        finally:
+            if pool is not None:
+                pool.shutdown()
 
 
 class SnapshotGoneError(Exception):
@@ -295,6 +280,34 @@ def passage_match(specifics: Sequence[SpecificFinding], source: SourceText) -> Q
         occurrences=text.count(excerpt),
         prefix=text[max(0, start - 32) : start],
         suffix=text[end : end + 32],
+    )
+
+
+def carry_over(
+    result: FetchResult, claims: Sequence[Claim], previous: Mapping[tuple[str, str], PreviousCheck]
+) -> SourceOutcome:
+    """The outcome of a source whose bytes, claims and matcher are as last time (see
+    `SourceChecker.unchanged`): every verdict carried over, nothing read or matched."""
+    result = _drop_body(result)
+    verifications = tuple(_carried(c, result, previous[(c.id, result.url)]) for c in claims)
+    return SourceOutcome(result, None, verifications[0].text_hash, verifications)
+
+
+def _carried(claim: Claim, result: FetchResult, before: PreviousCheck) -> Verification:
+    old = before.verification
+    return Verification(
+        claim_id=claim.id,
+        url=result.url,
+        fetch=result,
+        match=old.match,
+        text_hash=before.text_hash,
+        fragment_url=old.fragment_url,
+        evidence=old.evidence,
+        specifics=old.specifics,
+        matcher_version=MATCHER_VERSION,
+        claim_hash=claim_fingerprint(claim),
+        reused=True,
+        reused_from=before.check_id,
     )
 
 

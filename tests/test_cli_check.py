@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -258,3 +261,61 @@ def test_json_output_is_the_standard_librarys_indented_json(
     )
     emit_json({"big": 2**70})  # orjson refuses integers past 64 bits: the standard library not
     assert capsys.readouterr().out == '{\n  "big": 1180591620717411303424\n}\n'
+
+
+@pytest.mark.parametrize(("rich_rows", "coloured"), [(200, True), (2, False)])
+def test_a_large_check_summary_prints_plainly_even_on_a_terminal(
+    tmp_path: Path,
+    invoke: Invoke,
+    write_claims: WriteClaims,
+    monkeypatch: pytest.MonkeyPatch,
+    rich_rows: int,
+    coloured: bool,
+) -> None:
+    """Rich lays a table out at ~1 ms a row: 6 s for 10,000 claims (issue 17, benchmark)."""
+    from factcheck.cli import display
+
+    statement = tmp_path / "statement.txt"
+    statement.write_text("The minister said the talks were productive and useful.\n")
+    quote = "the talks were productive"
+    claims = write_claims(
+        tmp_path,
+        [{"id": f"c{n}", "claim": "c", "quote": quote, "sources": [str(statement)]} for n in "123"],
+    )
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich takes stdout for a terminal
+    monkeypatch.setattr(display, "RICH_ROWS", rich_rows)
+    code, out, err = invoke(*check_args(claims, tmp_path / "fc.db"))
+    assert code == 0, out + err
+    table = out.split("\n\n")[0].splitlines()
+    assert len(table) == 4 and ("\x1b[" in out) is coloured
+    if not coloured:
+        assert table == [
+            "claim  status     change",
+            "c1     supported  new",
+            "c2     supported  new",
+            "c3     supported  new",
+        ]
+
+
+def test_check_json_loads_neither_rich_nor_the_report_formats(
+    tmp_path: Path, site: Site, claims: Path
+) -> None:
+    """Start-up is a good part of a due run (issue 17): --json has no table and no progress
+    bar, and httpx's own command-line client (rich, pygments) is never loaded."""
+    probe = (
+        "import sys\n"
+        "from factcheck.cli.app import main\n"
+        "try:\n"
+        f"    main([*{check_args(claims, tmp_path / 'fc.db')!r}, '--json'])\n"
+        "except SystemExit as done:\n"
+        "    names = ('rich', 'pygments', 'factcheck.formats', 'factcheck.cli.display')\n"
+        "    print(done.code, 'httpx' in sys.modules, [m for m in names if m in sys.modules],\n"
+        "          file=sys.stderr)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert json.loads(done.stdout)["sources_checked"] == 4
+    assert done.stderr.strip().splitlines()[-1] == "3 True []"

@@ -7,10 +7,12 @@ import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from factcheck import verify
 from factcheck.claims.load import load_claims
 from factcheck.cli.app import main
 from factcheck.clock import utc_now
@@ -328,7 +330,7 @@ def test_editing_a_quote_in_the_claims_file_forces_a_fresh_match(
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_many_sources_in_worker_processes_match_the_sequential_verdicts(
-    tmp_path: Path, workers: int
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines = ["claims:"]
     for i in range(60):
@@ -348,8 +350,21 @@ def test_many_sources_in_worker_processes_match_the_sequential_verdicts(
     summary = run_check(cfg, load_claims(path), store)
     status = {o.claim_id: o.status.value for o in summary.outcomes}
     assert status == {f"c{i}": "misquoted" if i % 3 == 0 else "supported" for i in range(60)}
+    pools: list[int] = []
+    real_pool = verify.ProcessPoolExecutor
+
+    def counting_pool(n: int, **options: Any) -> verify.ProcessPoolExecutor:
+        pools.append(n)
+        return real_pool(n, **options)
+
+    monkeypatch.setattr(verify, "ProcessPoolExecutor", counting_pool)
     again = run_check(cfg, load_claims(path), store)  # unchanged: carried over in this process
     assert {o.claim_id: o.status.value for o in again.outcomes} == status
+    assert pools == []  # and no worker process started for nothing
+    (tmp_path / "p3.html").write_text("<p>The report found 4 schools closed in district 3.</p>")
+    changed = run_check(cfg, load_claims(path), store)
+    assert {o.claim_id: o.status.value for o in changed.outcomes} == {**status, "c3": "supported"}
+    assert pools == ([workers] if workers > 1 else [])
 
 
 def test_a_huge_single_line_page_is_bounded(tmp_path: Path) -> None:

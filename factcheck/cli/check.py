@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +18,11 @@ from factcheck.cli.common import (
     resolve_settings,
 )
 from factcheck.errors import ExitCode
-from factcheck.formats.interface import plural
 from factcheck.models import ClaimStatus
 from factcheck.settings import Settings
 
 if TYPE_CHECKING:
+    from factcheck.cli.display import RunProgress
     from factcheck.outcomes import RunSummary
 
 DEFAULT_FAIL_ON = ("misquoted", "unverified", "unavailable", "partly")
@@ -103,7 +105,6 @@ def factcheck_check(
     **options: Any,
 ) -> None:
     """Fetch every source, find each quote in it, record the results and summarise."""
-    from factcheck.cli.display import RunProgress
     from factcheck.run import run_check
 
     failing = parse_fail_on(fail_on)
@@ -113,7 +114,7 @@ def factcheck_check(
 
     claims_files = load_claims_files(claims_paths, settings.cache_dir)
     store = open_store(settings, must_exist=False)
-    progress = RunProgress(enabled=None if not as_json else False)
+    progress = run_progress(quiet=as_json)
     with progress.running():
         summary = run_check(
             settings,
@@ -149,11 +150,44 @@ def run_settings(
     return {name: value for name, value in changes.items() if value not in (None, False)}
 
 
+def run_progress(quiet: bool) -> RunProgress | QuietProgress:
+    """A progress bar on a terminal; with --json only the notices, and rich is not loaded."""
+    if quiet:
+        return QuietProgress()
+    from factcheck.cli.display import RunProgress
+
+    return RunProgress()
+
+
+class QuietProgress:
+    """RunProgress without a bar: waits are still said on stderr (issue 17, point 5)."""
+
+    @contextmanager
+    def running(self) -> Iterator[QuietProgress]:
+        yield self
+
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, *_: object) -> None:
+        pass
+
+    def notice(self, line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+
 def print_summary(summary: RunSummary) -> None:
-    from factcheck.cli.display import console, summary_table
+    """One row per claim (plain text when piped or past RICH_ROWS rows: rich lays out ~1 ms a
+    row, 6 s for 10,000 claims), the counts, then what changed and why."""
+    from factcheck.cli.display import RICH_ROWS, console, plain_table, summary_table
+    from factcheck.formats.interface import plural
 
     out = console()
-    out.print(summary_table([(o.claim_id, o.status.value, o.change) for o in summary.outcomes]))
+    rows = [(o.claim_id, o.status.value, o.change) for o in summary.outcomes]
+    if out.is_terminal and len(rows) <= RICH_ROWS:
+        out.print(summary_table(rows))
+    else:
+        click.echo(plain_table(("claim", "status", "change"), rows))
     counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts().items()))
     checked = plural(summary.sources_checked, "source")
     run = f"run {summary.run_id}" if summary.run_id else "nothing due (no run recorded)"
