@@ -306,19 +306,6 @@ class Reader:
         rows = self.db.query("SELECT DISTINCT body_hash FROM snapshots WHERE body_hash IS NOT NULL")
         return {r["body_hash"] for r in rows}
 
-    def last_results(self, claim_ids: Sequence[str] | None, last: int) -> list[Row]:
-        """Each claim's `last` roll-ups, oldest first: an index search per claim, so the read
-        costs the same however many runs the history holds (`status`, issue 21, point 5)."""
-        sql = (
-            "SELECT cr.* FROM claims c JOIN claim_results cr ON cr.id IN (SELECT id FROM "
-            "claim_results WHERE claim_id = c.id ORDER BY run_id DESC LIMIT ?)"
-        )
-        params: list[object] = [last]
-        if claim_ids is not None:
-            sql += f" WHERE c.id IN ({', '.join('?' for _ in claim_ids)})"
-            params += claim_ids
-        return list(self.db.query(sql + " ORDER BY cr.claim_id, cr.run_id", params))
-
 
 # A claim's status history: each change of its roll-up (claim_results), and its last roll-up
 # (claim_checked) where that found it unchanged.
