@@ -153,9 +153,14 @@ def test_rerun_adds_history_without_duplicating_claims(
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 8
     assert con.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 2
-    # 7 claim x source pairs, one check each per run
-    assert con.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 14
-    assert con.execute("SELECT COUNT(DISTINCT run_id) FROM claim_results").fetchone()[0] == 2
+    # 7 claim x source pairs, one check each per run: a verdict the second run carried
+    # over is a reference to the first run's check (issue 21, point 4)
+    assert con.execute("SELECT COUNT(*) FROM check_timeline").fetchone()[0] == 14
+    reused = con.execute("SELECT COUNT(*) FROM carried_checks").fetchone()[0]
+    assert reused > 0 and con.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 14 - reused
+    # every claim rolled up by both runs; a roll-up row only for the first (nothing changed)
+    assert con.execute("SELECT COUNT(DISTINCT run_id) FROM claim_checked").fetchone()[0] == 1
+    assert con.execute("SELECT COUNT(DISTINCT run_id) FROM claim_results").fetchone()[0] == 1
 
 
 def test_show_displays_source_details(
@@ -212,7 +217,11 @@ def test_status_reads_only_the_last_statuses_and_the_failure_streaks(
     assert len(full.claims) == len(lean.claims) == 8
     for a, b in zip(full.claims, lean.claims, strict=True):
         assert (a.id, a.status, a.checked_at) == (b.id, b.status, b.checked_at)
-        assert a.history[-2:] == b.history and len(a.history) == 3
+        assert a.history[-2:] == b.history
+        # its changes over the three runs, then its last roll-up (issue 21, point 4)
+        statuses = [p.status for p in a.history]
+        assert 2 <= len(statuses) <= 3 and a.history[-1].checked_at == a.checked_at
+        assert all(x != y for x, y in zip(statuses[:-2], statuses[1:-1], strict=True))
         assert [(s.url, s.fetch_status, s.quote_status, s.health) for s in a.sources] == [
             (s.url, s.fetch_status, s.quote_status, s.health) for s in b.sources
         ]

@@ -87,7 +87,7 @@ def wait_for_checks(db: Path, at_least: int, deadline: float = 60) -> None:
     while time.monotonic() < end:
         try:
             con = sqlite3.connect(db, timeout=5)
-            if con.execute("SELECT COUNT(*) FROM checks").fetchone()[0] >= at_least:
+            if con.execute("SELECT COUNT(*) FROM check_timeline").fetchone()[0] >= at_least:
                 return
         except sqlite3.OperationalError:
             pass  # not created yet
@@ -103,39 +103,41 @@ def invariants(db: Path, claims: int = N) -> dict[str, int]:
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     assert (
         one(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM checks GROUP BY run_id, claim_id, source_id "
+            "SELECT COUNT(*) FROM (SELECT 1 FROM check_timeline GROUP BY run_id, claim_id, source_id "
             "HAVING COUNT(*) > 1)"
         )
         == 0
     )
-    # every check points at a snapshot of the same source taken in the same run
+    # every check (carried over or not) points at a snapshot of its source taken in its run
     assert (
         one(
-            "SELECT COUNT(*) FROM checks c LEFT JOIN snapshots s ON s.id = c.snapshot_id "
+            "SELECT COUNT(*) FROM check_timeline c LEFT JOIN snapshots s ON s.id = c.snapshot_id "
             "WHERE s.id IS NULL OR s.source_id != c.source_id OR s.run_id != c.run_id"
         )
         == 0
     )
-    # claim results are written in one commit: a run has all of them or none
+    # claim results are written in one commit: a run has all of them or none, and the last
+    # run done rolled every claim up
     partial = con.execute(
-        "SELECT run_id, COUNT(*) FROM claim_results GROUP BY run_id HAVING COUNT(*) != ?",
+        "SELECT run_id, COUNT(*) FROM claim_checked GROUP BY run_id HAVING COUNT(*) != ?",
         [claims],
     ).fetchall()
     assert partial == []
     assert (
         one(
-            "SELECT COUNT(*) FROM runs WHERE state = 'done' AND id NOT IN "
-            "(SELECT run_id FROM claim_results)"
+            "SELECT COUNT(*) FROM runs WHERE state = 'done' AND id > "
+            "(SELECT COALESCE(MAX(run_id), 0) FROM claim_checked)"
         )
         == 0
     )
     counts = {
         "runs": one("SELECT COUNT(*) FROM runs"),
-        "checks": one("SELECT COUNT(*) FROM checks"),
-        "claims_checked": one("SELECT COUNT(DISTINCT claim_id) FROM checks"),
+        "checks": one("SELECT COUNT(*) FROM check_timeline"),
+        "claims_checked": one("SELECT COUNT(DISTINCT claim_id) FROM check_timeline"),
         # snapshots with no checks: a kill between a snapshot and its checks
         "orphan_snapshots": one(
-            "SELECT COUNT(*) FROM snapshots WHERE id NOT IN (SELECT snapshot_id FROM checks)"
+            "SELECT COUNT(*) FROM snapshots WHERE id NOT IN "
+            "(SELECT snapshot_id FROM check_timeline)"
         ),
     }
     con.close()
@@ -145,8 +147,8 @@ def invariants(db: Path, claims: int = N) -> dict[str, int]:
 def last_statuses(db: Path) -> dict[str, int]:
     con = sqlite3.connect(db)
     rows = con.execute(
-        "SELECT status, COUNT(*) FROM claim_results WHERE run_id = "
-        "(SELECT MAX(run_id) FROM claim_results) GROUP BY status"
+        "SELECT status, COUNT(*) FROM claim_results WHERE id IN "
+        "(SELECT MAX(id) FROM claim_results GROUP BY claim_id) GROUP BY status"
     ).fetchall()
     con.close()
     return dict(rows)

@@ -112,6 +112,40 @@ def test_fallback_verifies_the_quote_in_the_nearest_good_capture(
     }
 
 
+def test_an_archive_answer_for_a_carried_over_verdict_is_recorded_with_it(
+    tmp_path: Path, site: Site
+) -> None:
+    """The second run carries the first's verdict on /edited over (same bytes) and asks the
+    archive again: that run's check becomes a copy holding the archive's answer (issue 21)."""
+    (tmp_path / "claims.yaml").write_text(
+        "article: {title: T, published: 2025-12-19}\nclaims:\n  - id: e\n    claim: c\n"
+        f'    quote: "{QUOTE}"\n    sources: [{site.url("/edited")}]\n'
+    )
+    cfg = Settings(
+        db_path=tmp_path / "fc.db",
+        cache_dir=tmp_path / "cache",
+        retries=0,
+        archive=True,
+        archive_cdx=site.url("/cdx"),
+        archive_base=site.url("/web"),
+    )
+    store = Store.open(cfg.db_path)
+    first = run_check(cfg, load_claims(tmp_path / "claims.yaml"), store)
+    second = run_check(cfg, load_claims(tmp_path / "claims.yaml"), store)
+    rows = list(
+        store.db.query(
+            "SELECT run_id, reused, quote_status, archive_status FROM check_timeline ORDER BY run_id"
+        )
+    )
+    assert [(r["run_id"], r["reused"], r["archive_status"]) for r in rows] == [
+        (first.run_id, 0, "verbatim"),
+        (second.run_id, 1, "verbatim"),  # carried over, and the archive's answer kept
+    ]
+    assert rows[0]["quote_status"] == rows[1]["quote_status"] != "verbatim"
+    assert store.db.execute("SELECT COUNT(*) FROM carried_checks").fetchone()[0] == 0
+    assert [o.status.value for o in second.outcomes] == ["supported"]
+
+
 def test_no_archive_lookups_unless_enabled(tmp_path: Path, site: Site) -> None:
     (tmp_path / "claims.yaml").write_text(
         f'claims:\n  - id: a\n    claim: c\n    quote: "{QUOTE}"\n    sources: [{site.url("/dead")}]\n'

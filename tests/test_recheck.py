@@ -87,8 +87,12 @@ def test_due_run_checks_only_due_sources_and_reuses_unchanged_text(
     assert {o.status.value for o in soon.outcomes} == {"supported"}  # carried from history
     later = run_check(cfg, load_claims(path), store, due=True, now=utc_now() + timedelta(days=8))
     assert later.sources_checked == 5
-    reused = store.db.execute("SELECT COUNT(*) FROM checks WHERE reused = 1").fetchone()[0]
+    reused = store.db.execute(
+        "SELECT COUNT(*) FROM check_timeline WHERE reused = 1 AND run_id = ?", [later.run_id]
+    ).fetchone()[0]
     assert reused == 5  # same text, same matcher: verdict carried over, not re-matched
+    carried = store.db.execute("SELECT COUNT(*) FROM carried_checks").fetchone()[0]
+    assert carried == 5  # ... as a reference to the check it carries, not a copy
     not_modified = store.db.execute(
         "SELECT COUNT(*) FROM snapshots WHERE not_modified = 1"
     ).fetchone()[0]
@@ -166,7 +170,7 @@ def test_a_snapshot_gone_from_the_cache_when_needed_is_reported_not_lost(
 def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
     tmp_path: Path, site: Site
 ) -> None:
-    """A reused check is the earlier check's verdict, copied in SQL, with this run's fetch."""
+    """A reused check is a reference to the earlier check: its verdict, with this run's fetch."""
     path, cfg = claims_file(tmp_path, site), settings(tmp_path)
     store = Store.open(cfg.db_path)
     run_check(cfg, load_claims(path), store)
@@ -182,8 +186,14 @@ def test_a_carried_over_verdict_is_recorded_as_the_full_path_would(
     reused = next(v for v in made if v.claim_id == "same")
     prior = before[("same", reused.url)]
     assert reused.reused and reused.reused_from == prior.check_id
-    query = "SELECT * FROM checks WHERE run_id = ? AND claim_id = 'same'"
+    query = "SELECT * FROM check_timeline WHERE run_id = ? AND claim_id = 'same'"
     copied = next(store.db.query(query, [later.run_id]))
+    link = "SELECT check_id, snapshot_id FROM carried_checks WHERE check_id = ?"
+    assert list(store.db.execute(link, [prior.check_id])) == [
+        (prior.check_id, copied["snapshot_id"])
+    ]
+    mine = "SELECT COUNT(*) FROM checks WHERE run_id = ? AND claim_id = 'same'"
+    assert store.db.execute(mine, [later.run_id]).fetchone()[0] == 0  # no copy
     earlier = next(store.db.query("SELECT * FROM checks WHERE id = ?", [prior.check_id]))
     assert {k: copied[k] for k in CARRIED_OVER} == {k: earlier[k] for k in CARRIED_OVER}
     assert '"op": "equal"' in copied["diff"]  # the word-level detail came along
@@ -210,7 +220,7 @@ def test_reuse_and_drift_compare_with_the_last_check_that_read_the_page(
     rows = {
         r[0]: tuple(r[1:])
         for r in store.db.execute(
-            "SELECT claim_id, fetch_status, quote_status, reused, drift FROM checks "
+            "SELECT claim_id, fetch_status, quote_status, reused, drift FROM check_timeline "
             "WHERE run_id = ? AND claim_id IN ('same', 'removed')",
             [back.run_id],
         )
@@ -232,7 +242,7 @@ def test_drift_classes(tmp_path: Path, site: Site) -> None:
     drift = {
         r[0]: r[1]
         for r in store.db.execute(
-            "SELECT claim_id, drift FROM checks WHERE run_id = ?", [summary.run_id]
+            "SELECT claim_id, drift FROM check_timeline WHERE run_id = ?", [summary.run_id]
         )
     }
     assert drift == {

@@ -192,3 +192,86 @@ def m008_drift_index(db: Database) -> None:
 def m009_claim_article(db: Database) -> None:
     # the claims file a claim comes from: one database for many articles (issue 17)
     db.table("claims").add_column("article", str)
+
+
+# The verdict columns of a check: what a later run that reads the same bytes carries over.
+_VERDICT = (
+    "quote_status, score, excerpt, start, [end], diff, differences, normalisations, "
+    "occurrences, segments, selector, fragment_url, evidence, specifics, text_hash, "
+    "matcher_version, claim_hash"
+)
+
+
+@migrations()
+def m010_history_by_reference(db: Database) -> None:
+    """History that does not grow per unchanged run (issue 21, point 4).
+
+    A verdict carried over to a later fetch of the same bytes is a `carried_checks` row (the
+    check, the snapshot that re-read it), not a copy of the check; `check_timeline` shows
+    both as the checks of each run. A claim's roll-up is a `claim_results` row only when it
+    changes, `claim_checked` says when it was last rolled up. A snapshot that re-read known
+    bytes keeps no title, metadata or text hash: the check it carries points at the snapshot
+    that read them. Existing databases are converted the same way.
+    """
+    db.execute(
+        "CREATE TABLE carried_checks (check_id INTEGER NOT NULL REFERENCES checks(id), "
+        "snapshot_id INTEGER NOT NULL REFERENCES snapshots(id), "
+        "PRIMARY KEY (check_id, snapshot_id)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE claim_checked (claim_id TEXT PRIMARY KEY REFERENCES claims(id), "
+        "run_id INTEGER NOT NULL REFERENCES runs(id), checked_at TEXT NOT NULL) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE VIEW check_timeline AS "
+        "SELECT id, run_id, claim_id, source_id, snapshot_id, checked_at, fetch_status, reused, "
+        f"drift, archive_url, archived_at, archive_status, snapshot_id AS read_snapshot_id, "
+        f"{_VERDICT} FROM checks "
+        "UNION ALL "
+        "SELECT c.id, sn.run_id, c.claim_id, c.source_id, k.snapshot_id, sn.fetched_at, "
+        "sn.fetch_status, 1, NULL, NULL, NULL, NULL, c.snapshot_id, "
+        + ", ".join(f"c.{name.strip()}" for name in _VERDICT.split(","))
+        + " FROM carried_checks k JOIN checks c ON c.id = k.check_id "
+        "JOIN snapshots sn ON sn.id = k.snapshot_id"
+    )
+    _convert_copies(db)
+    db.execute(
+        "INSERT INTO claim_checked (claim_id, run_id, checked_at) "
+        "SELECT claim_id, run_id, checked_at FROM claim_results WHERE id IN "
+        "(SELECT MAX(id) FROM claim_results GROUP BY claim_id)"
+    )
+    # a claim's roll-ups that repeat the one before say nothing claim_checked does not
+    db.execute(
+        "DELETE FROM claim_results WHERE id IN (SELECT id FROM (SELECT id, status, "
+        "LAG(status) OVER (PARTITION BY claim_id ORDER BY run_id) AS before "
+        "FROM claim_results) WHERE status IS before)"
+    )
+    db.execute(
+        "UPDATE snapshots SET title = NULL, metadata = NULL, text_hash = NULL "
+        "WHERE metadata IS NOT NULL AND id NOT IN "
+        "(SELECT snapshot_id FROM checks WHERE snapshot_id IS NOT NULL)"
+    )
+
+
+def _convert_copies(db: Database) -> None:
+    """Each check that copied the verdict of the pair's last check that read a text becomes
+    a carried_checks row; a copy that differs from it (none is known) stays a check."""
+    origin: dict[tuple[str, int], tuple[int, tuple[object, ...]]] = {}
+    links, copies = [], []
+    rows = db.execute(
+        "SELECT id, claim_id, source_id, snapshot_id, reused, drift, archive_url, "
+        f"{_VERDICT} FROM checks ORDER BY id"
+    )
+    for check_id, claim_id, source_id, snapshot_id, reused, drift, archive, *verdict in rows:
+        pair, text_hash = (claim_id, source_id), verdict[-3]
+        known = origin.get(pair)
+        plain = drift is None and archive is None and snapshot_id is not None
+        if reused and plain and known is not None and known[1] == tuple(verdict):
+            links.append((known[0], snapshot_id))
+            copies.append((check_id,))
+        elif text_hash is not None:
+            origin[pair] = (check_id, tuple(verdict))
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO carried_checks (check_id, snapshot_id) VALUES (?, ?)", links
+    )
+    db.conn.executemany("DELETE FROM checks WHERE id = ?", copies)

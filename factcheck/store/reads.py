@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 
 from sqlite_utils import Database
@@ -159,13 +160,17 @@ class Reader:
 
     # -- reads for reports: one query per table, optionally for some claims -------------
 
-    def _for_claims(self, sql: str, claim_ids: Sequence[str] | None, order: str) -> list[Row]:
-        """Run `sql` (which has a {where} slot on claim_id) for all claims or the given ones."""
+    def _for_claims(
+        self, sql: str, claim_ids: Sequence[str] | None, order: str, repeat: int = 1
+    ) -> list[Row]:
+        """Run `sql` (with `repeat` {where} slots on claim_id) for all claims or the given ones."""
         if claim_ids is None:
             return list(self.db.query(sql.format(where="1 = 1") + f" ORDER BY {order}"))
         marks = ", ".join("?" for _ in claim_ids)
         where = f"claim_id IN ({marks})"
-        return list(self.db.query(sql.format(where=where) + f" ORDER BY {order}", list(claim_ids)))
+        return list(
+            self.db.query(sql.format(where=where) + f" ORDER BY {order}", list(claim_ids) * repeat)
+        )
 
     def claim_sources(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
         return self._for_claims(
@@ -178,44 +183,78 @@ class Reader:
     def claim_results(
         self, claim_ids: Sequence[str] | None = None, last: int | None = None
     ) -> list[Row]:
-        """Each claim's roll-up per run, oldest first; only its `last` ones if given."""
+        """Each claim's status history, oldest first: every change of its roll-up, then its
+        last roll-up if that changed nothing (only its `last` points, if given)."""
         if last is None:
-            sql = "SELECT * FROM claim_results WHERE {where}"
+            sql = f"SELECT * FROM ({_STATUS_POINTS}) WHERE {{where}}"
         else:  # read in SQL, so memory stays flat however long the history
             sql = (
                 "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY claim_id "
-                "ORDER BY run_id DESC) AS newest FROM claim_results WHERE {where}) "
+                f"ORDER BY run_id DESC) AS newest FROM ({_STATUS_POINTS}) WHERE {{where}}) "
                 f"WHERE newest <= {int(last)}"
             )
         return self._for_claims(sql, claim_ids, "claim_id, run_id")
 
     def latest_checks(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
-        """Per claim x source, its newest check joined with its snapshot."""
-        return self._for_claims(
-            "SELECT c.*, s.url, sn.http_status, sn.final_url, sn.reason, sn.title, "
-            "sn.metadata, sn.redirects, sn.content_type, sn.body_hash FROM checks c "
-            "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
-            "WHERE c.id IN (SELECT MAX(id) FROM checks WHERE {where} GROUP BY claim_id, source_id)",
+        """Per claim x source, its newest check joined with its snapshot.
+
+        A verdict carried over since is shown as of the last fetch that carried it, with the
+        title and metadata of the snapshot it was read from.
+        """
+        newest = "SELECT MAX(id) FROM checks WHERE {where} GROUP BY claim_id, source_id"
+        readable = newest.replace("{where}", "{where} AND text_hash IS NOT NULL")
+        rows = self._for_claims(
+            f"SELECT c.*, s.url, {_SNAPSHOT_FACTS}, sn.title, sn.metadata, "
+            "(SELECT MAX(k.snapshot_id) FROM carried_checks k WHERE k.check_id = c.id) "
+            "AS carried_to FROM checks c JOIN sources s ON s.id = c.source_id "
+            f"LEFT JOIN snapshots sn ON sn.id = c.snapshot_id WHERE c.id IN ({newest}) "
+            f"OR c.id IN ({readable})",
             claim_ids,
             "c.id",
+            repeat=2,
         )
+        latest: dict[tuple[str, int], Row] = {}
+        for r in rows:  # by id: a pair's readable check, then maybe a newer failed one
+            pair = (r["claim_id"], r["source_id"])
+            before = latest.get(pair)
+            if before is None or (r["snapshot_id"] or 0) > (before["carried_to"] or 0):
+                latest[pair] = r
+        refetched = [r["carried_to"] for r in latest.values() if r["carried_to"]]
+        fetches = {
+            f["snapshot_id"]: f
+            for f in self.db.query(
+                "SELECT sn.id AS snapshot_id, sn.run_id, sn.fetched_at, sn.fetch_status, "
+                f"{_SNAPSHOT_FACTS} FROM snapshots sn WHERE sn.id IN "
+                "(SELECT value FROM json_each(?))",
+                [json.dumps(refetched)],
+            )
+        }
+        out = [
+            {**r, **carried_over(fetches[r["carried_to"]])}
+            if r["carried_to"] in fetches and r["carried_to"] > (r["snapshot_id"] or 0)
+            else r
+            for r in latest.values()
+        ]
+        return sorted(out, key=lambda r: (r["snapshot_id"] or 0, r["id"]))
 
     def check_history(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        """Every check of the claims, a carried-over verdict as of each fetch that carried
+        it, oldest first."""
         return self._for_claims(
-            "SELECT c.*, s.url, sn.body_hash, sn.content_type, sn.final_url FROM checks c "
-            "JOIN sources s ON s.id = c.source_id LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
-            "WHERE {where}",
+            "SELECT c.*, s.url, sn.body_hash, sn.content_type, sn.final_url "
+            "FROM check_timeline c JOIN sources s ON s.id = c.source_id "
+            "LEFT JOIN snapshots sn ON sn.id = c.snapshot_id WHERE {where}",
             claim_ids,
-            "c.id",
+            "c.snapshot_id, c.id",
         )
 
     def status_history(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
         """Every check's statuses only (history strips): light enough for 10,000 claims."""
         return self._for_claims(
             "SELECT c.claim_id, s.url, c.checked_at, c.fetch_status, c.quote_status "
-            "FROM checks c JOIN sources s ON s.id = c.source_id WHERE {where}",
+            "FROM check_timeline c JOIN sources s ON s.id = c.source_id WHERE {where}",
             claim_ids,
-            "c.id",
+            "c.snapshot_id, c.id",
         )
 
     def last_drifts(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
@@ -266,6 +305,37 @@ class Reader:
         """Body hashes some snapshot still points at (what `cache prune` must keep)."""
         rows = self.db.query("SELECT DISTINCT body_hash FROM snapshots WHERE body_hash IS NOT NULL")
         return {r["body_hash"] for r in rows}
+
+
+# A claim's status history: each change of its roll-up (claim_results), and its last roll-up
+# (claim_checked) where that found it unchanged.
+_STATUS_POINTS = (
+    "SELECT run_id, claim_id, status, checked_at FROM claim_results UNION ALL "
+    "SELECT cc.run_id, cc.claim_id, r.status, cc.checked_at FROM claim_checked cc "
+    "JOIN claim_results r ON r.id = (SELECT id FROM claim_results WHERE claim_id = "
+    "cc.claim_id ORDER BY run_id DESC LIMIT 1) WHERE cc.run_id > r.run_id"
+)
+
+# What a snapshot says of its fetch, beside the check it is joined with.
+_SNAPSHOT_FACTS = (
+    "sn.http_status, sn.final_url, sn.reason, sn.redirects, sn.content_type, sn.body_hash"
+)
+
+
+def carried_over(fetch: Row) -> Row:
+    """The columns of a check carried over by `fetch` (a snapshot row) that are the fetch's."""
+    return {
+        "run_id": fetch["run_id"],
+        "snapshot_id": fetch["snapshot_id"],
+        "checked_at": fetch["fetched_at"],
+        "fetch_status": fetch["fetch_status"],
+        "reused": 1,
+        "drift": None,
+        "archive_url": None,
+        "archived_at": None,
+        "archive_status": None,
+        **{k: fetch[k] for k in _SNAPSHOT_FACTS.replace("sn.", "").split(", ")},
+    }
 
 
 # Check columns a verdict needs: all of them but its word-level detail.

@@ -113,11 +113,9 @@ def snapshot_row(
     result: FetchResult,
     text: SourceText | None,
     text_hash: str | None,
-    known: tuple[str | None, str | None] = (None, None),
 ) -> Row:
-    """The snapshots-table row of one fetch; `known` is the (title, metadata) of an earlier
-    snapshot of the same body, for a text not re-parsed."""
-    title, metadata = (text.title, to_json(text.metadata)) if text else known
+    """The snapshots-table row of one fetch (title and metadata: of the text it read)."""
+    title, metadata = (text.title, to_json(text.metadata)) if text else (None, None)
     fetched = result.status is FetchStatus.FETCHED
     return {
         "source_id": source_id,

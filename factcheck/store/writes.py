@@ -15,7 +15,6 @@ from factcheck.models import (
     Claim,
     ClaimsFile,
     FetchResult,
-    FetchStatus,
     Review,
     SourceText,
     Verification,
@@ -169,10 +168,11 @@ class Writer:
     def record_snapshot(
         self, run_id: int, result: FetchResult, text: SourceText | None, text_hash: str | None
     ) -> int:
-        known: tuple[str | None, str | None] = (None, None)
-        if text is None and result.status is FetchStatus.FETCHED:  # unchanged: not re-parsed
-            known = self._snapshot_metadata(result.body_hash)
-        row = snapshot_row(run_id, self.source_id(result.url), result, text, text_hash, known)
+        """One fetch of a source. Its title, metadata and text hash only when this run read
+        the text: a fetch of known bytes points at them through the check it carries over."""
+        if text is None:
+            text_hash = None
+        row = snapshot_row(run_id, self.source_id(result.url), result, text, text_hash)
         with immediate(self.db):
             return self._insert("snapshots", row)
 
@@ -186,78 +186,87 @@ class Writer:
         )
         return pk_of(cursor.lastrowid)
 
-    def _snapshot_metadata(self, body_hash: str | None) -> tuple[str | None, str | None]:
-        row = self.db.conn.execute(
-            "SELECT title, metadata FROM snapshots WHERE body_hash = ? "
-            "AND metadata IS NOT NULL ORDER BY id DESC LIMIT 1",
-            [body_hash],
-        ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
-
     def record_verifications(
         self, run_id: int, snapshot_id: int, verifications: list[Verification]
     ) -> None:
-        """Record every check of one snapshot in a single commit (idempotent per run)."""
-        carried: dict[tuple[object, ...], list[int]] = {}
+        """Record every check of one snapshot in a single commit (idempotent per run).
+
+        A verdict carried over from an earlier check is a reference to that check, not a
+        copy of it: history grows by a few bytes per unchanged check (issue 21, point 4).
+        """
         with immediate(self.db):
             # REPLACE on the (run, claim, source) unique index: a retry never duplicates
             for v in verifications:
                 if v.reused_from is None:
                     row = check_row(run_id, self.source_id(v.url), snapshot_id, v)
                     self._insert("checks", row, replace=True)
-                    continue
-                fresh: tuple[object, ...] = (  # in the order of FRESH_COLUMNS
-                    run_id,
-                    snapshot_id,
-                    v.fetch.fetched_at,
-                    str(v.fetch.status),
-                    1,
-                    v.drift,
-                    v.archive_url,
-                    v.archived_at,
-                    v.archive_status,
-                )
-                carried.setdefault(fresh, []).append(v.reused_from)
-            for fresh, check_ids in carried.items():
-                self._copy_checks(fresh, check_ids)
-
-    def _copy_checks(self, fresh: tuple[object, ...], check_ids: list[int]) -> None:
-        """Verdicts carried over unchanged: copied in SQL, not rebuilt and re-serialised."""
-        names = ", ".join(f"[{n}]" for n in (*FRESH_COLUMNS, *CARRIED_OVER))
-        values = ", ".join(["?"] * len(fresh) + [f"[{n}]" for n in CARRIED_OVER])
-        marks = ", ".join("?" for _ in check_ids)
-        self.db.conn.execute(
-            f"INSERT OR REPLACE INTO checks ({names}) SELECT {values} FROM checks "
-            f"WHERE id IN ({marks}) ORDER BY id",
-            [*fresh, *check_ids],
-        )
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO carried_checks (check_id, snapshot_id) VALUES (?, ?)",
+                [(v.reused_from, snapshot_id) for v in verifications if v.reused_from is not None],
+            )
 
     def record_archive(self, run_id: int, verifications: list[Verification]) -> None:
-        """Add what the web archive said to this run's checks."""
+        """Add what the web archive said to this run's checks.
+
+        A carried-over verdict the archive speaks for becomes a check of its own: a copy of
+        the one it carries, with the archive's answer, in place of the reference.
+        """
         with immediate(self.db):
             for v in verifications:
+                source_id = self.source_id(v.url)
+                if v.reused_from is not None:
+                    self._materialise(run_id, source_id, v.reused_from)
                 self.db.execute(
                     "UPDATE checks SET archive_url = ?, archived_at = ?, archive_status = ? "
                     "WHERE run_id = ? AND claim_id = ? AND source_id = ?",
-                    [
-                        v.archive_url,
-                        v.archived_at,
-                        v.archive_status,
-                        run_id,
-                        v.claim_id,
-                        self.source_id(v.url),
-                    ],
+                    [v.archive_url, v.archived_at, v.archive_status, run_id, v.claim_id, source_id],
                 )
 
+    def _materialise(self, run_id: int, source_id: int, check_id: int) -> None:
+        """Turn this run's reference to `check_id` into a copy of it (see record_archive)."""
+        link = self.db.conn.execute(
+            "SELECT k.snapshot_id, sn.fetched_at, sn.fetch_status FROM carried_checks k "
+            "JOIN snapshots sn ON sn.id = k.snapshot_id "
+            "WHERE k.check_id = ? AND sn.run_id = ? AND sn.source_id = ?",
+            [check_id, run_id, source_id],
+        ).fetchone()
+        if link is None:
+            return
+        snapshot_id, fetched_at, fetch_status = link
+        fresh = (run_id, snapshot_id, fetched_at, fetch_status, 1, None, None, None, None)
+        names = ", ".join(f"[{n}]" for n in (*FRESH_COLUMNS, *CARRIED_OVER))
+        values = ", ".join(["?"] * len(fresh) + [f"[{n}]" for n in CARRIED_OVER])
+        self.db.conn.execute(
+            f"INSERT OR REPLACE INTO checks ({names}) SELECT {values} FROM checks WHERE id = ?",
+            [*fresh, check_id],
+        )
+        self.db.conn.execute(
+            "DELETE FROM carried_checks WHERE check_id = ? AND snapshot_id = ?",
+            [check_id, snapshot_id],
+        )
+
     def record_claim_results(self, run_id: int, statuses: list[tuple[str, str]]) -> None:
-        """Each claim's rolled-up status for this run, in one commit."""
+        """Each claim's rolled-up status for this run, in one commit.
+
+        A claim_results row only where the status differs from the claim's last one (or a
+        retry of this run's roll-up changes it); `claim_checked` keeps when each claim was
+        last rolled up, in place: an unchanged run adds nothing (issue 21, point 4).
+        """
         now = now_iso()
         with immediate(self.db):
             self.db.conn.executemany(
                 "INSERT INTO claim_results (run_id, claim_id, status, checked_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (run_id, claim_id) "
+                "SELECT ?1, ?2, ?3, ?4 WHERE ?3 IS NOT (SELECT status FROM claim_results "
+                "WHERE claim_id = ?2 AND run_id <= ?1 ORDER BY run_id DESC LIMIT 1) "
+                "ON CONFLICT (run_id, claim_id) "
                 "DO UPDATE SET status = excluded.status, checked_at = excluded.checked_at",
                 [(run_id, cid, status, now) for cid, status in statuses],
+            )
+            self.db.conn.executemany(
+                "INSERT INTO claim_checked (claim_id, run_id, checked_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (claim_id) DO UPDATE SET run_id = excluded.run_id, "
+                "checked_at = excluded.checked_at",
+                [(cid, run_id, now) for cid, _ in statuses],
             )
 
     # -- reviews ----------------------------------------------------------------
