@@ -62,6 +62,7 @@ def unjudged(claims: Sequence[Claim], url: str, judged: Mapping[tuple[str, str],
     return any(judged.get((c.id, url)) != claim_fingerprint(c) for c in claims)
 
 
+@lru_cache(maxsize=256)  # a claims file uses a few intervals, each on thousands of claims
 def parse_interval(text: str) -> timedelta:
     """'12h', '7d', '2w' (and '30m') as a timedelta; ValueError otherwise."""
     found = INTERVAL_RE.match(text)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factcheck.carryover import carries_over, reusable
 from factcheck.drift import classify_drift
@@ -38,6 +37,9 @@ from factcheck.specifics import (
     extract_specifics,
     find_specifics,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 UNCHECKED_MATCH = QuoteMatch(status=QuoteStatus.UNCHECKED)
 MAX_TEXT_CHARS = 1_000_000  # ~150,000 words: far beyond any article, bounds matching memory
@@ -192,7 +194,7 @@ class Verifier(SourceChecker):
                 on_outcome(carry_over(result, cited, priors))
             else:
                 if pool is None:
-                    pool = ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
+                    pool = start_pool(self.workers)
                 root = self.cache.root
                 pending.append(pool.submit(_check_in_worker, root, result, cited, priors))
             while pending and (pending[0].done() or len(pending) > 2 * self.workers):
@@ -205,6 +207,14 @@ class Verifier(SourceChecker):
         finally:
             if pool is not None:
                 pool.shutdown()
+
+
+def start_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for extracting and matching (multiprocessing loaded only then)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    return ProcessPoolExecutor(workers, mp_context=get_context("forkserver"))
 
 
 class SnapshotGoneError(Exception):

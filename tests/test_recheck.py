@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -351,13 +351,13 @@ def test_many_sources_in_worker_processes_match_the_sequential_verdicts(
     status = {o.claim_id: o.status.value for o in summary.outcomes}
     assert status == {f"c{i}": "misquoted" if i % 3 == 0 else "supported" for i in range(60)}
     pools: list[int] = []
-    real_pool = verify.ProcessPoolExecutor
+    real_pool = verify.start_pool
 
-    def counting_pool(n: int, **options: Any) -> verify.ProcessPoolExecutor:
+    def counting_pool(n: int) -> ProcessPoolExecutor:
         pools.append(n)
-        return real_pool(n, **options)
+        return real_pool(n)
 
-    monkeypatch.setattr(verify, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(verify, "start_pool", counting_pool)
     again = run_check(cfg, load_claims(path), store)  # unchanged: carried over in this process
     assert {o.claim_id: o.status.value for o in again.outcomes} == status
     assert pools == []  # and no worker process started for nothing
