@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from factcheck.clock import from_iso
 from factcheck.models import Claim
-from factcheck.specifics import SPECIFICS_VERSION
 
 INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -42,6 +41,8 @@ def claims_by_source(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
 @lru_cache(maxsize=65_536)
 def claim_fingerprint(claim: Claim) -> str:
     """Changes whenever the words a check looks for change."""
+    from factcheck.specifics import SPECIFICS_VERSION  # not loaded for `status` (issue 21)
+
     words = json.dumps(
         [
             claim.claim,

@@ -242,7 +242,7 @@ def test_status_prints_a_plain_table_off_a_terminal(
 
 
 def test_plain_table_aligns_and_shows_control_characters() -> None:
-    from factcheck.cli.display import plain_table
+    from factcheck.cli.common import plain_table
 
     table = plain_table(("a", "bb"), [("x\x1b[31m", "1"), ("long cell", "2")])
     assert table.splitlines() == ["a          bb", "x?[31m     1", "long cell  2"]
@@ -273,7 +273,7 @@ def test_a_large_check_summary_prints_plainly_even_on_a_terminal(
     coloured: bool,
 ) -> None:
     """Rich lays a table out at ~1 ms a row: 6 s for 10,000 claims (issue 17, benchmark)."""
-    from factcheck.cli import display
+    from factcheck.cli import common
 
     statement = tmp_path / "statement.txt"
     statement.write_text("The minister said the talks were productive and useful.\n")
@@ -283,7 +283,7 @@ def test_a_large_check_summary_prints_plainly_even_on_a_terminal(
         [{"id": f"c{n}", "claim": "c", "quote": quote, "sources": [str(statement)]} for n in "123"],
     )
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich takes stdout for a terminal
-    monkeypatch.setattr(display, "RICH_ROWS", rich_rows)
+    monkeypatch.setattr(common, "RICH_ROWS", rich_rows)
     code, out, err = invoke(*check_args(claims, tmp_path / "fc.db"))
     assert code == 0, out + err
     table = out.split("\n\n")[0].splitlines()

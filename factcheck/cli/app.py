@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from functools import cached_property
 from importlib import import_module
@@ -27,7 +26,6 @@ from factcheck.models import ClaimStatus
 
 if TYPE_CHECKING:
     from factcheck.formats import ReportFormat
-    from factcheck.store.database import Store
 
 
 class LazyGroup(FactcheckGroup):
@@ -35,7 +33,7 @@ class LazyGroup(FactcheckGroup):
     `factcheck status` never loads the fetch, YAML or archive code (issue 21, point 6)."""
 
     MODULES = {"check": "factcheck.cli.check", "draft": "factcheck.cli.draft"}
-    MODULES |= {"archive": "factcheck.cli.archive"}
+    MODULES |= {"archive": "factcheck.cli.archive", "status": "factcheck.cli.status"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.MODULES})
@@ -89,66 +87,6 @@ def main(verbose: int) -> None:
     Exit codes: 0 ok, 1 error, 2 usage, 3 check failed, 4 invalid input, 130 interrupted.
     """
     setup_logging(verbose)
-
-
-@main.command("status")
-@claims_files_option
-@db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON contract.")
-@click.option(
-    "--article",
-    "article_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Only the claims of this claims file (one database may hold many).",
-)
-def factcheck_status(
-    claims_paths: tuple[Path, ...], db_path: Path | None, as_json: bool, article_path: Path | None
-) -> None:
-    """The latest status of every claim, and what changed since the previous run."""
-    from factcheck.cli.display import (
-        RICH_ROWS,
-        STATUS_COLUMNS,
-        console,
-        plain_table,
-        status_rows,
-        status_table,
-    )
-    from factcheck.contracts import status_contract
-    from factcheck.formats.interface import plural
-    from factcheck.report import build_report
-
-    store = open_store(resolve_settings(claims_paths[0], db_path))
-    claim_ids = article_claims(store, article_path)
-    report = build_report(store, claim_ids=claim_ids, history=False)  # flat in history
-    contract = status_contract(report)
-    if as_json:
-        emit_json(contract)
-        return
-    out = console()
-    if not report.claims:
-        out.print("no claims recorded yet: run `factcheck check`")
-        return
-    if out.is_terminal and len(report.claims) <= RICH_ROWS:
-        out.print(status_table(report.claims))
-    else:
-        click.echo(plain_table(STATUS_COLUMNS, status_rows(report.claims)))
-    counts = Counter(c.status for c in report.claims)
-    out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    if conflicts := contract["conflicts"]:
-        claims = plural(len(conflicts), "claim")
-        out.print(f"{claims} with conflicting specifics: {', '.join(conflicts)}")
-
-
-def article_claims(store: Store, article_path: Path | None) -> list[str]:
-    """The ids of the claims the claims file `article_path` holds now (all when None)."""
-    if article_path is None:
-        return []
-    wanted = str(article_path.resolve())
-    ids = [r["id"] for r in store.reader.claim_rows() if r["article"] == wanted]
-    if not ids:
-        raise NotFoundError(f"no claims from {article_path} in the database: check it first")
-    return ids
 
 
 @main.command("show")

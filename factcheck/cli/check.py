@@ -179,7 +179,8 @@ class QuietProgress:
 def print_summary(summary: RunSummary) -> None:
     """One row per claim (plain text when piped or past RICH_ROWS rows: rich lays out ~1 ms a
     row, 6 s for 10,000 claims), the counts, then what changed and why."""
-    from factcheck.cli.display import RICH_ROWS, console, plain_table, summary_table
+    from factcheck.cli.common import RICH_ROWS, plain_table
+    from factcheck.cli.display import console, summary_table
     from factcheck.formats.interface import plural
 
     out = console()

@@ -8,7 +8,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -153,3 +153,18 @@ def emit_json(data: Any) -> None:
     except TypeError:  # what orjson refuses (lone surrogates, integers past 64 bits)
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     click.echo(text)
+
+
+RICH_ROWS = 200  # larger tables print plainly: rich lays out ~1 ms a row (issue 21, point 5)
+_CONTROLS = dict.fromkeys([*range(32), *range(127, 160)], "?")
+
+
+def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned with spaces, control characters shown as "?" (cells are untrusted):
+    what a pipe gets, and a terminal past RICH_ROWS rows."""
+    cells = [[cell.translate(_CONTROLS) for cell in row] for row in [columns, *rows]]
+    widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    )

@@ -124,71 +124,15 @@ def summary_table(rows: Sequence[tuple[str, str, str]]) -> Table:
     return table
 
 
-STATUS_COLUMNS = ("claim", "status", "change", "sources", "links", "human", "checked")
-RICH_ROWS = 200  # larger tables print plainly: rich lays out ~1 ms a row (issue 21, point 5)
-
-
-def status_rows(claims: Sequence[ClaimReport]) -> list[tuple[str, ...]]:
-    """One row of STATUS_COLUMNS per claim, as plain text."""
-    rows: list[tuple[str, ...]] = []
-    for c in claims:
-        readable = sum(1 for s in c.sources if s.fetch_status == "fetched")
-        human = c.reviews[-1].decision if c.reviews else ""
-        if contradicted(c):
-            human += " (machine disagrees now)"
-        change = change_since_previous(c)
-        checked = c.checked_at or "never"
-        read = f"{readable}/{len(c.sources)} read"
-        rows.append((c.id, c.status, change, read, links_summary(c.sources), human, checked))
-    return rows
-
-
-def status_table(claims: Sequence[ClaimReport]) -> Table:
+def status_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    """`status`'s table on a terminal: statuses coloured, ids folded (never cut short)."""
     table = Table(box=None, pad_edge=False)
-    table.add_column("claim", overflow="fold")  # ids are folded, never cut short
-    for name in STATUS_COLUMNS[1:]:
+    table.add_column(columns[0], overflow="fold")
+    for name in columns[1:]:
         table.add_column(name)
-    for claim, status, *rest in status_rows(claims):
+    for claim, status, *rest in rows:
         table.add_row(escape(claim), styled(status), *map(escape, rest))
     return table
-
-
-HEALTH_ORDER = ("dead", "failing", "blocked", "ok")
-
-
-def links_summary(sources: Sequence[SourceReport]) -> str:
-    """The worst link health of a claim's sources and the last change to a quoted page."""
-    checked = [s for s in sources if s.health in HEALTH_ORDER]
-    if not checked:
-        return "-"
-    worst = min(checked, key=lambda s: HEALTH_ORDER.index(s.health or "ok"))
-    text = worst.health_text or worst.health or "-"
-    drifted = [s for s in sources if s.last_drift]
-    if drifted:
-        last = max(drifted, key=lambda s: s.last_drift_at or "")
-        text += f"; quote {last.last_drift} {(last.last_drift_at or '')[:10]}"
-    return text
-
-
-def change_since_previous(claim: ClaimReport) -> str:
-    """'new', 'was supported', or '' when the last two runs agree (or it was never checked)."""
-    if len(claim.history) < 2:
-        return "new" if claim.history else ""
-    previous = claim.history[-2].status
-    return "" if previous == claim.status else f"was {previous}"
-
-
-_CONTROLS = dict.fromkeys([*range(32), *range(127, 160)], "?")
-
-
-def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned with spaces, control characters shown as "?" (cells are untrusted)."""
-    cells = [[cell.translate(_CONTROLS) for cell in row] for row in [columns, *rows]]
-    widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in cells
-    )
 
 
 def history_table(url: str, points: Sequence[dict[str, Any]]) -> Table:
