@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale_bench.py                       # 2,000 pages, 10,000 claims
     .venv/bin/python bench/scale_bench.py --pages 200 --claims 1000   # quick
     .venv/bin/python bench/scale_bench.py --profile             # cProfile each step
+    .venv/bin/python bench/scale_bench.py --floor-rounds 3 --spy  # due run vs floor, py-spy
 
 Generates news-like pages of 20-200 KB, each holding five attributed quotes, and a claims
 file whose quotes are verbatim, edited (brackets, ellipsis), altered (a number changed) or
@@ -22,6 +23,8 @@ import json
 import os
 import pstats
 import random
+import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -208,7 +211,11 @@ def db_figures(db: Path, run_id: int) -> dict[str, int]:
             "SELECT COUNT(*) FROM checks WHERE run_id = ? AND reused = 0 "
             "AND quote_status != 'unchecked'"
         ),
-        "reused": one("SELECT COUNT(*) FROM checks WHERE run_id = ? AND reused = 1"),
+        # a verdict carried over is a reference to the check it carries (issue 21, point 4)
+        "reused": one(
+            "SELECT COUNT(*) FROM carried_checks k JOIN snapshots sn ON sn.id = k.snapshot_id "
+            "WHERE sn.run_id = ?"
+        ),
         "snapshots": one("SELECT COUNT(*) FROM snapshots WHERE run_id = ?"),
         "fetched": one(
             "SELECT COUNT(*) FROM snapshots WHERE run_id = ? AND fetch_status = 'fetched'"
@@ -229,7 +236,15 @@ def statuses(db: Path, run_id: int) -> dict[str, int]:
     return dict(rows)
 
 
-def bare_conditional_gets(db: Path, concurrency: int = 4) -> tuple[float, int]:
+def tool_concurrency() -> int:
+    """Requests the tool has in flight here: every page is on one host, so its per-host limit
+    (or the global one, if lower). The floor gets the same, so it is no more aggressive."""
+    from factcheck.settings import Settings
+
+    return min(Settings.per_host, Settings.max_connections)
+
+
+def bare_conditional_gets(db: Path, concurrency: int | None = None) -> tuple[float, int]:
     """Wall seconds for a bare httpx client to send every source's conditional GET once.
 
     The same requests a due run sends (If-None-Match from the last snapshot), with nothing
@@ -246,10 +261,12 @@ def bare_conditional_gets(db: Path, concurrency: int = 4) -> tuple[float, int]:
     ).fetchall()
     con.close()
 
+    slots = concurrency or tool_concurrency()
+
     async def run() -> int:
-        limits = httpx.Limits(max_connections=concurrency)
+        limits = httpx.Limits(max_connections=slots)
         async with httpx.AsyncClient(limits=limits) as client:
-            gate = asyncio.Semaphore(concurrency)
+            gate = asyncio.Semaphore(slots)
 
             async def one(url: str, etag: str) -> int:
                 async with gate:
@@ -267,15 +284,18 @@ def bare_conditional_gets(db: Path, concurrency: int = 4) -> tuple[float, int]:
 
 TARGET_FLOOR_RATIO = 1.5
 TARGET_NOTHING_DUE_S = 1.0
+# The floor: a whole Python process sending the due run's conditional GETs with the tool's
+# concurrency (argv[2]), nothing else. The tool may be faster only by doing less than httpx does.
 BARE_SCRIPT = """
 import asyncio, sqlite3, sys, httpx
 rows = sqlite3.connect(sys.argv[1]).execute(
     "SELECT s.url, sn.etag FROM snapshots sn JOIN sources s ON s.id = sn.source_id WHERE sn.id IN "
     "(SELECT MAX(id) FROM snapshots WHERE etag IS NOT NULL GROUP BY source_id)").fetchall()
+slots = int(sys.argv[2])
 async def main():
-    limits = httpx.Limits(max_connections=4)
+    limits = httpx.Limits(max_connections=slots)
     async with httpx.AsyncClient(limits=limits) as client:
-        gate = asyncio.Semaphore(4)
+        gate = asyncio.Semaphore(slots)
         async def one(url, etag):
             async with gate:
                 return (await client.get(url, headers={"If-None-Match": etag})).status_code
@@ -285,14 +305,18 @@ asyncio.run(main())
 """
 
 
-def timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
-    """Wall seconds of one whole process (interpreter start-up included) and its stdout."""
+def timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds (user + system, its children included) of one whole process,
+    interpreter start-up included, and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if done.returncode not in (0, 3):
         raise SystemExit(f"{cmd[:4]} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-    return seconds, done.stdout
+    return seconds, cpu, done.stdout
 
 
 def spread(values: list[float]) -> str:
@@ -305,48 +329,88 @@ def due_against_floor(db: Path, common: list[str], env: dict[str, str], rounds: 
 
     Each round makes every source due (fetch times moved back 30 days), then runs the due run
     and the bare client as whole processes, in alternating order so load hits both alike; and
-    times a due run with nothing due. Prints medians, spread and the ratio to the floor.
+    times a due run with nothing due. Prints medians, spread and the ratio to the floor, and
+    each process's CPU time: both are CPU-bound, so the gap is work, not waiting.
     """
     due_cmd = [sys.executable, "-m", "factcheck", "check", *common, "--due", "--json"]
-    bare_cmd = [sys.executable, "-c", BARE_SCRIPT, str(db)]
-    due_s: list[float] = []
-    bare_s: list[float] = []
-    idle_s: list[float] = []
+    bare_cmd = [sys.executable, "-c", BARE_SCRIPT, str(db), str(tool_concurrency())]
+    wall: dict[str, list[float]] = {"due": [], "bare": [], "idle": []}
+    cpu: dict[str, list[float]] = {"due": [], "bare": [], "idle": []}
     ratios: list[float] = []
     for n in range(rounds):
         age_database(db)
         order = [("due", due_cmd), ("bare", bare_cmd)]
         for name, cmd in order if n % 2 == 0 else order[::-1]:
-            seconds, out = timed_process(cmd, env)
+            seconds, used, out = timed_process(cmd, env)
+            wall[name].append(seconds)
+            cpu[name].append(used)
             if name == "due":
-                due_s.append(seconds)
                 checked = json.loads(out)["sources_checked"]
             else:
-                bare_s.append(seconds)
                 not_modified = int(out.strip() or 0)
-        ratios.append(due_s[-1] / bare_s[-1])
-        idle, out = timed_process(due_cmd, env)  # everything was just checked: nothing due
+        ratios.append(wall["due"][-1] / wall["bare"][-1])
+        idle, used, out = timed_process(due_cmd, env)  # everything was just checked: nothing due
         assert json.loads(out)["sources_checked"] == 0
-        idle_s.append(idle)
+        wall["idle"].append(idle)
+        cpu["idle"].append(used)
         print(
-            f"  round {n + 1}: due run {due_s[-1]:.2f} s ({checked} sources), bare httpx "
-            f"{bare_s[-1]:.2f} s ({not_modified} x 304), ratio {ratios[-1]:.2f}; "
+            f"  round {n + 1}: due run {wall['due'][-1]:.2f} s ({checked} sources), bare httpx "
+            f"{wall['bare'][-1]:.2f} s ({not_modified} x 304), ratio {ratios[-1]:.2f}; "
             f"nothing due {idle:.2f} s"
         )
+    for name, label in (
+        ("due", "due run, everything due, nothing changed:"),
+        ("bare", f"bare httpx, the same conditional GETs ({tool_concurrency()} at a time):"),
+        ("idle", "due run, nothing due:"),
+    ):
+        print(f"{label:58} {spread(wall[name])}; CPU {statistics.median(cpu[name]):.2f} s")
     ratio = statistics.median(ratios)
-    print(f"due run, everything due, nothing changed: {spread(due_s)}")
-    print(f"bare httpx, the same conditional GETs:     {spread(bare_s)}")
-    print(f"due run, nothing due:                       {spread(idle_s)}")
     print(
         f"{verdict(ratio <= TARGET_FLOOR_RATIO)}  due run {ratio:.2f}x the bare-httpx floor "
         f"(median of {rounds} rounds, range {min(ratios):.2f}-{max(ratios):.2f}; "
         f"target <= {TARGET_FLOOR_RATIO}x)"
     )
-    idle = statistics.median(idle_s)
+    idle = statistics.median(wall["idle"])
     print(
         f"{verdict(idle < TARGET_NOTHING_DUE_S)}  nothing-due run {idle:.2f} s "
         f"(target < {TARGET_NOTHING_DUE_S:g} s)"
     )
+
+
+# Where a due run's time goes, by the function its GIL-holding stack passes through first
+# (the run is CPU-bound on one GIL, so these add up to about its wall time).
+STAGES = (
+    ("fetch thread (httpx, conditional GETs)", ("Fetcher._pump",)),
+    ("imports", ("_find_and_load",)),
+    ("claims file (parsed-claims cache)", ("load_claims_files",)),
+    ("due plan: schedule and its store reads", ("_due_urls",)),
+    ("store reads before fetching", ("latest_verifications", "previous_texts", "_requests")),
+    ("recording each source", ("record_outcome",)),
+    ("carrying verdicts over", ("carry_over", "on_result", "verify_source")),
+    ("roll-up and its writes", ("_roll_up_all",)),
+    ("summary (--json)", ("check_contract", "emit_json", "print_summary")),
+)
+
+
+def spy_due_run(db: Path, common: list[str], env: dict[str, str], work: Path) -> None:
+    """py-spy (when installed) over one unchanged due run: GIL time per stage."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        print("py-spy is not installed: pip install py-spy")
+        return
+    age_database(db)
+    raw = work / "due-spy.txt"
+    cmd = [spy, "record", "--gil", "-r", "250", "-f", "raw", "-o", str(raw), "--"]
+    cmd += [sys.executable, "-m", "factcheck", "check", *common, "--due", "--json"]
+    subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, check=False)
+    seconds: dict[str, float] = {}
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        stage = next((s for s, names in STAGES if any(n in stack for n in names)), "other")
+        seconds[stage] = seconds.get(stage, 0.0) + int(count) / 250
+    print(f"\n-- due run, GIL time per stage (py-spy --gil, {sum(seconds.values()):.2f} s) --")
+    for stage, taken in sorted(seconds.items(), key=lambda item: -item[1]):
+        print(f"{taken:7.2f} s  {stage}")
 
 
 def show_profile(path: Path, label: str, top: int = 18) -> None:
@@ -367,6 +431,9 @@ def main() -> int:
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--python-server", action="store_true", help="do not use nginx")
     parser.add_argument("--profile", action="store_true", help="cProfile each step (slower)")
+    parser.add_argument(
+        "--spy", action="store_true", help="py-spy the due run: time per stage, all threads"
+    )
     parser.add_argument("--keep", help="keep the work directory here (for later inspection)")
     parser.add_argument(
         "--floor-rounds", type=int, default=5, help="rounds of due run vs bare httpx (0: skip)"
@@ -410,6 +477,8 @@ def main() -> int:
         if args.floor_rounds:
             print(f"due run against the bare-httpx floor, {args.floor_rounds} rounds:")
             due_against_floor(db, common, env, args.floor_rounds)
+        if args.spy:
+            spy_due_run(db, common, env, work)
     f_full, f_due = db_figures(db, full_run), db_figures(db, due_run)
     db_mb = sum(p.stat().st_size for p in work.glob("factcheck.db*")) / 1e6
     cache_mb = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 1e6

@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import factcheck.claims.files
 import factcheck.claims.yaml_nodes
 from factcheck.claims.load import load_claims
 from factcheck.errors import ClaimsFileError, ExitCode
@@ -179,7 +180,7 @@ def test_empty_file(tmp_path: Path) -> None:
 def test_too_large_file_is_refused_before_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(factcheck.claims.yaml_nodes, "MAX_BYTES", 1000)
+    monkeypatch.setattr(factcheck.claims.files, "MAX_BYTES", 1000)
     path = tmp_path / "claims.yaml"
     path.write_text("claims: []\n" + "#" * 2000, "utf-8")
     (problem,) = problems_of(path)

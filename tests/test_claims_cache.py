@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import factcheck.claims.cache as claims_cache
+import factcheck.claims.load as claims_load
 from factcheck.claims.cache import load_claims_cached
 from factcheck.claims.load import load_claims
 from factcheck.errors import ClaimsFileError
@@ -45,7 +48,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(path)
         return load_claims(path, data)
 
-    monkeypatch.setattr(claims_cache, "load_claims", counting)
+    monkeypatch.setattr(claims_load, "load_claims", counting)
     return calls
 
 
@@ -139,3 +142,26 @@ def test_cache_prune_leaves_parsed_claims_alone(tmp_path: Path) -> None:
     load_claims_cached(path, tmp_path / "cache")
     SnapshotCache(tmp_path / "cache").prune(keep=set())
     assert len(list((tmp_path / "cache" / "claims").glob("*.json"))) == 1
+
+
+def test_a_file_read_back_loads_no_yaml_reader(tmp_path: Path) -> None:
+    """Start-up of a due run (issue 17): an unchanged claims file needs no YAML reader."""
+    path = tmp_path / "claims.yaml"
+    path.write_text(CLAIMS, encoding="utf-8")
+    first = load_claims_cached(path, tmp_path / "cache")
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from factcheck.claims.cache import load_claims_cached\n"
+        f"loaded = load_claims_cached(Path({str(path)!r}), Path({str(tmp_path / 'cache')!r}))\n"
+        "print(len(loaded.claims), 'yaml' in sys.modules, 'factcheck.claims.load' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == [str(len(first.claims)), "False", "False"], done.stderr

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from webserver import make_pdf
 
+from factcheck.claims.files import MAX_BYTES
 from factcheck.claims.load import MAX_TEXT
-from factcheck.claims.yaml_nodes import MAX_BYTES
 from factcheck.formats import FORMATS
 from tests.conftest import Invoke, WriteClaims
 from tests.site import Page, Site

@@ -156,3 +156,20 @@ def test_processes_creating_one_new_database_at_once_all_open_it(tmp_path: Path)
         assert [p.wait(timeout=60) for p in procs] == [0] * 4, [
             p.stderr.read() for p in procs if p.stderr
         ]
+
+
+def test_reclaim_gives_freed_pages_back_only_when_many(tmp_path: Path) -> None:
+    """After a migration that shrank the history, the file shrinks too (issue 21, point 4)."""
+    from factcheck.store.database import reclaim
+
+    store = Store.open(tmp_path / "fc.db")
+    store.db.execute("CREATE TABLE filler (x TEXT)")
+    store.db.conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,) for _ in range(2000)])
+    pages = lambda: store.db.execute("PRAGMA page_count").fetchone()[0]  # noqa: E731
+    full = pages()
+    store.db.execute("DELETE FROM filler WHERE rowid % 10 = 0")  # a tenth freed: kept
+    reclaim(store.db)
+    assert pages() == full
+    store.db.execute("DELETE FROM filler")
+    reclaim(store.db)
+    assert pages() < full / 4

@@ -18,8 +18,7 @@ from dataclasses import asdict, astuple, fields, replace
 from pathlib import Path
 from typing import Any
 
-from factcheck.claims.load import load_claims
-from factcheck.claims.yaml_nodes import read_bytes
+from factcheck.claims.files import read_bytes
 from factcheck.models import Article, Claim, ClaimsFile, Rating, SourceRef
 
 CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
@@ -37,6 +36,8 @@ def load_claims_cached(path: Path, cache_dir: Path) -> ClaimsFile:
     cached = _read(entry, path)
     if cached is not None:
         return replace(cached, digest=key)
+    from factcheck.claims.load import load_claims  # YAML: only for a file not seen before
+
     claims_file = load_claims(path, data)
     _write(entry, claims_file)
     return replace(claims_file, digest=key)

@@ -13,13 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from factcheck.claims.files import read_bytes
 from factcheck.claims.yaml_nodes import (
     Node,
     ProblemList,
     YamlProblem,
     compose_text,
     decode,
-    read_bytes,
 )
 from factcheck.errors import ClaimsFileError
 from factcheck.models import Article, Claim, ClaimsFile, Rating, SourceRef

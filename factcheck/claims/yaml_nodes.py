@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 import yaml
 
 from factcheck.errors import ClaimsFileError
 
-MAX_BYTES = 32_000_000  # a 10,000-claim file is a few MB
 MAX_DEPTH = 32  # claims.yaml needs 5 levels; deeper nesting is a mistake or an attack
 MAX_NODES = 1_000_000  # a 10,000-claim file has ~200,000 values; this bounds memory
 MAX_PROBLEMS = 1_000  # stop checking after this many; only the first few are shown
@@ -91,24 +89,6 @@ class Node:
     def describe(self) -> str:
         """What the node holds, for 'must be X, not Y' messages."""
         return _DESCRIBE[self.scalar_type if self.kind == "scalar" else self.kind]
-
-
-def read_bytes(path: Path, name: str) -> bytes:
-    """The file's bytes, or `ClaimsFileError`; problems with the file itself have no line."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ClaimsFileError(name, [f"{name}: file not found"]) from None
-    except IsADirectoryError:
-        raise ClaimsFileError(name, [f"{name}: is a directory, not a claims file"]) from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        reason = getattr(exc, "strerror", None) or exc
-        raise ClaimsFileError(name, [f"{name}: cannot read: {reason}"]) from None
-    if len(data) > MAX_BYTES:
-        msg = f"{name}: file is larger than {MAX_BYTES:,} bytes; split it"
-        raise ClaimsFileError(name, [msg])
-    return data
 
 
 def decode(data: bytes, name: str) -> str:

@@ -39,6 +39,15 @@ def use_wal(execute: Callable[[str], object], pause: float = 0.1) -> None:
             time.sleep(pause)
 
 
+def reclaim(db: Database, share: float = 0.25) -> None:
+    """VACUUM when more than `share` of the file is free pages (a migration that shrank the
+    history: issue 21, point 4); once, at open, never in a run's way."""
+    free = db.execute("PRAGMA freelist_count").fetchone()[0]
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    if pages and free / pages > share:
+        db.execute("VACUUM")
+
+
 @dataclass
 class Store:
     """The factcheck database: `writer` records (each write commits at once), `reader` reads."""
@@ -65,8 +74,11 @@ class Store:
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             with immediate(db):
-                if migrations.pending(db):
+                migrated = bool(migrations.pending(db))
+                if migrated:
                     migrations.apply(db)
+            if migrated:
+                reclaim(db)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         return cls(db)

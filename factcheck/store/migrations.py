@@ -275,3 +275,10 @@ def _convert_copies(db: Database) -> None:
         "INSERT OR IGNORE INTO carried_checks (check_id, snapshot_id) VALUES (?, ?)", links
     )
     db.conn.executemany("DELETE FROM checks WHERE id = ?", copies)
+
+
+@migrations()
+def m011_no_body_hash_index(db: Database) -> None:
+    # nothing looks snapshots up by body hash any more (a fetch of known bytes copies no
+    # metadata): the index cost ~80 bytes a fetch, a sixth of an unchanged run's growth
+    db.execute("DROP INDEX IF EXISTS idx_snapshots_body_hash")
