@@ -189,12 +189,13 @@ class Verifier(SourceChecker):
         def on_result(result: FetchResult) -> None:
             nonlocal pool
             cited = by_url.get(result.url, [])
-            priors = {key: prior[key] for c in cited if (key := (c.id, result.url)) in prior}
-            if self.unchanged(result, cited, priors):
-                on_outcome(carry_over(result, cited, priors))
+            if self.unchanged(result, cited, prior):
+                on_outcome(carry_over(result, cited, prior))
             else:
                 if pool is None:
                     pool = start_pool(self.workers)
+                # only the priors of this source's claims go to the worker process
+                priors = {key: prior[key] for c in cited if (key := (c.id, result.url)) in prior}
                 root = self.cache.root
                 pending.append(pool.submit(_check_in_worker, root, result, cited, priors))
             while pending and (pending[0].done() or len(pending) > 2 * self.workers):
@@ -338,8 +339,9 @@ def source_text_from_dict(data: Mapping[str, object]) -> SourceText:
 
 def _drop_body(result: FetchResult) -> FetchResult:
     """Keep the size, drop the bytes: outcomes are held and recorded without bodies."""
-    size = len(result.body) if result.body is not None else result.size
-    return replace(result, body=None, size=size)
+    if result.body is None:  # a 304 whose body stayed in the cache
+        return result
+    return replace(result, body=None, size=len(result.body))
 
 
 def _text_hash(text: SourceText) -> str:
