@@ -58,7 +58,7 @@ def build_report(
     rows = reader.claim_rows(list(claim_ids) or None)
     ids = [r["id"] for r in rows] if claim_ids else None
     results = _grouped(reader.claim_results(ids, last=None if history else 2))
-    latest = _grouped(reader.latest_checks(ids))
+    latest = _grouped(reader.latest_checks(ids) if history else reader.status_checks(ids))
     histories = _grouped(reader.status_history(ids)) if history else {}
     links = _grouped(reader.claim_sources(ids))
     reviews = _grouped(reader.reviews(ids))

@@ -3,8 +3,10 @@ point 5). Pipes and large tables print plainly; rich lays out only a terminal's 
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,10 +51,29 @@ def factcheck_status(
     claims_paths: tuple[Path, ...], db_path: Path | None, as_json: bool, article_path: Path | None
 ) -> None:
     """The latest status of every claim, and what changed since the previous run."""
-    from factcheck.report import build_report
-
     store = open_store(resolve_settings(claims_paths[0], db_path))
     claim_ids = article_claims(store, article_path)
+    with no_cycle_collection():
+        print_status(store, claim_ids, as_json)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """A report of 10,000 claims is ~10^6 objects without cycles, which the cycle collector
+    would only re-scan while they are built (~0.1 s): reference counting frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def print_status(store: Store, claim_ids: list[str], as_json: bool) -> None:
+    """The JSON contract, or the table, its counts and the claims with conflicts."""
+    from factcheck.report import build_report
+
     # flat in history; the coverage table (and its gazetteer) only for the JSON contract
     report = build_report(store, claim_ids=claim_ids, history=False, coverage=as_json)
     if as_json:
