@@ -63,6 +63,17 @@ def site(site: Site) -> Site:
     return site
 
 
+def archive_settings(tmp_path: Path, site: Site, archive: bool = True) -> Settings:
+    return Settings(
+        db_path=tmp_path / "fc.db",
+        cache_dir=tmp_path / "cache",
+        retries=0,
+        archive=archive,
+        archive_cdx=site.url("/cdx"),
+        archive_base=site.url("/web"),
+    )
+
+
 def test_fallback_verifies_the_quote_in_the_nearest_good_capture(
     tmp_path: Path, site: Site
 ) -> None:
@@ -76,14 +87,7 @@ def test_fallback_verifies_the_quote_in_the_nearest_good_capture(
             f"    sources: [{site.url(p)}]",
         ]
     (tmp_path / "claims.yaml").write_text("\n".join(lines) + "\n")
-    cfg = Settings(
-        db_path=tmp_path / "fc.db",
-        cache_dir=tmp_path / "cache",
-        retries=0,
-        archive=True,
-        archive_cdx=site.url("/cdx"),
-        archive_base=site.url("/web"),
-    )
+    cfg = archive_settings(tmp_path, site)
     store = Store.open(cfg.db_path)
     summary = run_check(cfg, load_claims(tmp_path / "claims.yaml"), store)
     rows = {
@@ -121,14 +125,7 @@ def test_an_archive_answer_for_a_carried_over_verdict_is_recorded_with_it(
         "article: {title: T, published: 2025-12-19}\nclaims:\n  - id: e\n    claim: c\n"
         f'    quote: "{QUOTE}"\n    sources: [{site.url("/edited")}]\n'
     )
-    cfg = Settings(
-        db_path=tmp_path / "fc.db",
-        cache_dir=tmp_path / "cache",
-        retries=0,
-        archive=True,
-        archive_cdx=site.url("/cdx"),
-        archive_base=site.url("/web"),
-    )
+    cfg = archive_settings(tmp_path, site)
     store = Store.open(cfg.db_path)
     first = run_check(cfg, load_claims(tmp_path / "claims.yaml"), store)
     second = run_check(cfg, load_claims(tmp_path / "claims.yaml"), store)
@@ -150,13 +147,7 @@ def test_no_archive_lookups_unless_enabled(tmp_path: Path, site: Site) -> None:
     (tmp_path / "claims.yaml").write_text(
         f'claims:\n  - id: a\n    claim: c\n    quote: "{QUOTE}"\n    sources: [{site.url("/dead")}]\n'
     )
-    cfg = Settings(
-        db_path=tmp_path / "fc.db",
-        cache_dir=tmp_path / "cache",
-        retries=0,
-        archive_cdx=site.url("/cdx"),
-        archive_base=site.url("/web"),
-    )
+    cfg = archive_settings(tmp_path, site, archive=False)
     run_check(cfg, load_claims(tmp_path / "claims.yaml"), Store.open(cfg.db_path))
     assert not any(hit.startswith("/cdx") for hit in site.hits)
 

@@ -230,9 +230,7 @@ class Reader:
             )
         }
         out = [
-            {**r, **carried_over(fetches[r["carried_to"]])}
-            if r["carried_to"] in fetches and r["carried_to"] > (r["snapshot_id"] or 0)
-            else r
+            {**r, **carried_over(fetches[r["carried_to"]])} if r["carried_to"] in fetches else r
             for r in latest.values()
         ]
         return sorted(out, key=lambda r: (r["snapshot_id"] or 0, r["id"]))

@@ -139,6 +139,7 @@ def main(out: Path) -> None:
         run("check", "--due", *claims_args, at=START + 32 * DAY)
         expected = out / "expected"
         expected.mkdir(exist_ok=True)
+        (expected / "commands.json").write_text(json.dumps(COMMANDS, indent=1) + "\n")
         for name, command in COMMANDS.items():
             (expected / name).write_text(run(*command, *claims_args, at=AT_END))
 
