@@ -370,6 +370,11 @@ def due_against_floor(db: Path, common: list[str], env: dict[str, str], rounds: 
         f"(median of {rounds} rounds, range {min(ratios):.2f}-{max(ratios):.2f}; "
         f"target <= {TARGET_FLOOR_RATIO}x)"
     )
+    cpu_ratio = statistics.median(d / b for d, b in zip(cpu["due"], cpu["bare"], strict=True))
+    print(
+        f"      CPU time: due run {cpu_ratio:.2f}x the bare client's (median per round; load "
+        "slows the bare client's wall time more, as it waits on the server, not its CPU time)"
+    )
     idle = statistics.median(wall["idle"])
     print(
         f"{verdict(idle < TARGET_NOTHING_DUE_S)}  nothing-due run {idle:.2f} s "
