@@ -72,13 +72,12 @@ def no_cycle_collection() -> Iterator[None]:
 
 def print_status(store: Store, claim_ids: list[str], as_json: bool) -> None:
     """The JSON contract, or the table, its counts and the claims with conflicts."""
+    from factcheck.contracts import has_conflict, status_contract
     from factcheck.report import build_report
 
     # flat in history; the coverage table (and its gazetteer) only for the JSON contract
     report = build_report(store, claim_ids=claim_ids, history=False, coverage=as_json)
     if as_json:
-        from factcheck.contracts import status_contract
-
         emit_json(status_contract(report))
         return
     if not report.claims:
@@ -88,10 +87,8 @@ def print_status(store: Store, claim_ids: list[str], as_json: bool) -> None:
     print_table(rows)
     counts = Counter(c.status for c in report.claims)
     click.echo("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    from factcheck.contracts import has_conflict
-
     if conflicts := [c.id for c in report.claims if has_conflict(c)]:
-        claims = f"{len(conflicts)} claim{'s' if len(conflicts) != 1 else ''}"
+        claims = f"{len(conflicts)} claim{'s' if len(conflicts) != 1 else ''}"  # no formats loaded
         click.echo(f"{claims} with conflicting specifics: {', '.join(conflicts)}")
 
 
