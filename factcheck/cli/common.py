@@ -148,8 +148,8 @@ def emit_json(data: Any) -> None:
     standard library indents in Python, ~1 s for `status --json` on 10,000 claims."""
     import orjson
 
-    try:
-        text = orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode()
+    try:  # UTF-8 bytes, written as they are: no copy decoded and encoded again
+        text: str | bytes = orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str)
     except TypeError:  # what orjson refuses (lone surrogates, integers past 64 bits)
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     click.echo(text)
