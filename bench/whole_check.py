@@ -67,7 +67,7 @@ def _stages(work: Path, claims: object, settings: object, urls: list[str]) -> di
     from dataclasses import replace
 
     from factcheck.fetch.fetcher import Fetcher
-    from factcheck.match.find import MATCHER_VERSION
+    from factcheck.match.version import MATCHER_VERSION
     from factcheck.models import ClaimsFile, FetchRequest, FetchResult, FetchStatus
     from factcheck.settings import Settings
     from factcheck.snapshots.cache import SnapshotCache, sha256_hex

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factcheck.match.find import MATCHER_VERSION
+from factcheck.match.version import MATCHER_VERSION
 from factcheck.models import Claim, FetchResult, FetchStatus, PreviousCheck
 from factcheck.schedule import claim_fingerprint
 

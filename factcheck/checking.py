@@ -16,7 +16,7 @@ from pathlib import Path
 from factcheck.carryover import carries_over
 from factcheck.errors import CacheError
 from factcheck.fetch.fetcher import Fetcher
-from factcheck.match.find import MATCHER_VERSION
+from factcheck.match.version import MATCHER_VERSION
 from factcheck.models import (
     Claim,
     ClaimsFile,

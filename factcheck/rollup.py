@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from factcheck.models import Claim, ClaimStatus, FetchStatus, QuoteStatus, Verification
-from factcheck.specifics.coverage import cover
 
 FOUND = frozenset({QuoteStatus.VERBATIM, QuoteStatus.EDITED})
 IN_PART = frozenset({QuoteStatus.OUT_OF_CONTEXT, QuoteStatus.PARTIAL})
@@ -42,4 +41,6 @@ def _roll_up_specifics(claim: Claim, readable: Sequence[Verification]) -> ClaimS
             found = any(e.status in FOUND for v in readable for e in v.evidence)
             return ClaimStatus.PARTLY if found else ClaimStatus.UNVERIFIED
         return ClaimStatus.UNCHECKED
+    from factcheck.specifics.coverage import cover  # names and patterns: only for fact claims
+
     return cover(claim.claim, [v.specifics for v in readable]).status

@@ -13,8 +13,8 @@ from factcheck.carryover import carries_over, reusable
 from factcheck.drift import classify_drift
 from factcheck.errors import ExtractError
 from factcheck.fetch.fetcher import Fetcher
-from factcheck.match.find import MATCHER_VERSION, match_quote
 from factcheck.match.fragments import pdf_page_url, text_fragment_url
+from factcheck.match.version import MATCHER_VERSION
 from factcheck.models import (
     Claim,
     FetchRequest,
@@ -31,12 +31,6 @@ from factcheck.models import (
 from factcheck.rollup import FOUND
 from factcheck.schedule import claim_fingerprint, claims_by_source
 from factcheck.snapshots.cache import SnapshotCache
-from factcheck.specifics import (
-    about_publication,
-    best_passage,
-    extract_specifics,
-    find_specifics,
-)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -250,6 +244,11 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
     and link (issue 18, point 2); its quote status stays `unchecked`.
     """
     link_url = base.fetch.final_url or base.url
+    # the matcher and the specifics load with the first page matched: a run that carries
+    # every verdict over needs neither (issue 17's due run)
+    from factcheck.match.find import match_quote
+    from factcheck.specifics import about_publication, extract_specifics, find_specifics
+
     match = match_quote(claim.quote, text.text) if claim.quote else UNCHECKED_MATCH
     evidence = tuple(match_quote(passage, text.text) for passage in claim.evidence)
     # A quote claim stands or falls by its quote; specifics are for fact claims (issue 8).
@@ -278,6 +277,8 @@ def match_claim(claim: Claim, base: Verification, text: SourceText) -> Verificat
 def passage_match(specifics: Sequence[SpecificFinding], source: SourceText) -> QuoteMatch:
     """The fact claim's proving passage in `text` as an unchecked match with an excerpt."""
     text = source.text
+    from factcheck.specifics import best_passage
+
     span = best_passage(specifics, text, source.metadata.published)
     if span is None:
         return UNCHECKED_MATCH

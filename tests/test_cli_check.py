@@ -321,6 +321,48 @@ def test_check_json_loads_neither_rich_nor_the_report_formats(
     assert done.stderr.strip().splitlines()[-1] == "3 True []"
 
 
+def test_a_run_that_carries_every_verdict_over_loads_no_matcher(
+    tmp_path: Path, invoke: Invoke, write_claims: WriteClaims
+) -> None:
+    """Nothing changed, nothing to match (issue 17, benchmark): the matcher, the specifics
+    machinery, rapidfuzz and lxml stay unloaded; the first run needed them."""
+    statement = tmp_path / "statement.txt"
+    statement.write_text("The minister said the talks were productive and useful.\n")
+    claims = write_claims(
+        tmp_path,
+        [
+            {
+                "id": "q",
+                "claim": "c",
+                "quote": "talks were productive",
+                "sources": [str(statement)],
+            },
+            {"id": "f", "claim": "Talks on 3 May 2026 were useful.", "sources": [str(statement)]},
+        ],
+    )
+    names = ("factcheck.match.find", "factcheck.specifics.lookup", "rapidfuzz", "lxml")
+    probe = (
+        "import sys\n"
+        "from factcheck.cli.app import main\n"
+        "try:\n"
+        f"    main(['check', '--claims', {str(claims)!r}, '--db', {str(tmp_path / 'fc.db')!r}])\n"
+        "except SystemExit as done:\n"
+        f"    print(done.code, [m for m in {names!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+        )
+        for _ in range(2)
+    ]
+    first, second = (run.stderr.strip().splitlines()[-1] for run in runs)
+    code = first.split()[0]
+    assert first == f"{code} {list(names)!r}"  # it matched: all of them loaded
+    assert second == f"{code} []"  # it carried both verdicts over: none of them
+
+
 def test_check_freezes_the_heap_for_the_run_only(
     tmp_path: Path, invoke: Invoke, write_claims: WriteClaims, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from factcheck.match.candidates import index_text
-from factcheck.match.find import MATCHER_VERSION, match_quote
+from factcheck.match.find import match_quote
 from factcheck.match.quote import parse_quote
+from factcheck.match.version import MATCHER_VERSION
 from factcheck.models import QuoteStatus
 
 PAGE = (

@@ -35,7 +35,6 @@ from factcheck.match.quote import (
 from factcheck.models import Difference, DiffOp, QuoteMatch, QuoteStatus, Segment
 from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char, tokenize
 
-MATCHER_VERSION = "4.0"  # 4.0: omissions, splices, out_of_context and partial (issue 16)
 SHORT_QUOTE_WORDS = 4  # quotes under this many words are matched exactly, never fuzzily
 CONTEXT_CHARS = 32  # TextQuoteSelector prefix/suffix
 _MAX_OCCURRENCES = 1000

@@ -87,8 +87,8 @@ class Reader:
     ) -> dict[tuple[str, str], PreviousCheck]:
         """The newest check of each claim x source (`readable`: the newest that read a text).
 
-        Its verdict without word-level detail: enough to carry it over (its row is then
-        copied whole, in SQL), roll it up and classify drift (`verification_from_row`).
+        Its verdict without word-level detail: enough to carry it over (by reference to its
+        row), roll it up and classify drift (`verification_from_row`).
         """
         wanted = set(claim_ids)
         newest = "SELECT MAX(id) FROM checks GROUP BY claim_id, source_id"

@@ -3,6 +3,7 @@ snapshots, checks new or carried over, roll-ups) and reviews."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import asdict
 from urllib.parse import urlsplit
@@ -252,21 +253,25 @@ class Writer:
         retry of this run's roll-up changes it); `claim_checked` keeps when each claim was
         last rolled up, in place: an unchanged run adds nothing (issue 21, point 4).
         """
-        now = now_iso()
-        with immediate(self.db):
-            self.db.conn.executemany(
+        now, given = now_iso(), json.dumps(statuses)
+        with immediate(self.db):  # one statement each: 10,000 claims in a few ms
+            self.db.conn.execute(
                 "INSERT INTO claim_results (run_id, claim_id, status, checked_at) "
-                "SELECT ?1, ?2, ?3, ?4 WHERE ?3 IS NOT (SELECT status FROM claim_results "
-                "WHERE claim_id = ?2 AND run_id <= ?1 ORDER BY run_id DESC LIMIT 1) "
+                "SELECT ?1, claim_id, status, ?2 FROM (SELECT json_extract(value, '$[0]') "
+                "AS claim_id, json_extract(value, '$[1]') AS status FROM json_each(?3)) AS given "
+                "WHERE status IS NOT "
+                "(SELECT r.status FROM claim_results r WHERE r.claim_id = given.claim_id "
+                "AND r.run_id <= ?1 ORDER BY r.run_id DESC LIMIT 1) "
                 "ON CONFLICT (run_id, claim_id) "
                 "DO UPDATE SET status = excluded.status, checked_at = excluded.checked_at",
-                [(run_id, cid, status, now) for cid, status in statuses],
+                [run_id, now, given],
             )
-            self.db.conn.executemany(
-                "INSERT INTO claim_checked (claim_id, run_id, checked_at) VALUES (?, ?, ?) "
+            self.db.conn.execute(
+                "INSERT INTO claim_checked (claim_id, run_id, checked_at) "
+                "SELECT json_extract(value, '$[0]'), ?1, ?2 FROM json_each(?3) WHERE true "
                 "ON CONFLICT (claim_id) DO UPDATE SET run_id = excluded.run_id, "
                 "checked_at = excluded.checked_at",
-                [(cid, run_id, now) for cid, _ in statuses],
+                [run_id, now, given],
             )
 
     # -- reviews ----------------------------------------------------------------
