@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -95,19 +96,27 @@ def main() -> int:
     if not dues:
         return 0
     growth = max(r[3] for r in dues[1:] or dues)
-    first, last = dues[0][1], dues[-1][1]
-    slowest = max(max(r[5], r[7]) for r in rows)
+    # medians of the first and the last few due runs: one run is at the mercy of other load
+    few = max(1, min(5, len(dues) // 2))
+    first = statistics.median(r[1] for r in dues[:few])
+    last = statistics.median(r[1] for r in dues[-few:])
+    status_s = [r[5] for r in rows] + [r[7] for r in rows]
+    typical, slowest = statistics.median(status_s), max(status_s)
+    memory = [(r[6], r[8]) for r in rows]
     print(
         f"{'PASS' if growth < GROWTH_MB else 'FAIL'}  database growth per due run "
         f"(after the first) at most {growth:.2f} MB (target < {GROWTH_MB:g} MB)"
     )
     print(
-        f"{'PASS' if last <= DUE_SLOWDOWN * first else 'FAIL'}  last due run {last:.2f} s "
-        f"vs first {first:.2f} s (target within {DUE_SLOWDOWN - 1:.0%})"
+        f"{'PASS' if last <= DUE_SLOWDOWN * first else 'FAIL'}  due run, median of the last "
+        f"{few}: {last:.2f} s vs the first {few}: {first:.2f} s (target within "
+        f"{DUE_SLOWDOWN - 1:.0%})"
     )
     print(
-        f"{'PASS' if slowest < STATUS_S else 'FAIL'}  status / status --json at most "
-        f"{slowest:.2f} s (target < {STATUS_S:g} s)"
+        f"{'PASS' if typical < STATUS_S else 'FAIL'}  status and status --json: median "
+        f"{typical:.2f} s, slowest {slowest:.2f} s (target < {STATUS_S:g} s); tree memory "
+        f"{memory[0][0]:.0f} -> {memory[-1][0]:.0f} MB and {memory[0][1]:.0f} -> "
+        f"{memory[-1][1]:.0f} MB from the first run to the last"
     )
     return 0
 
