@@ -172,3 +172,15 @@ def test_a_terminal_gets_rich_for_a_small_table_and_plain_text_for_a_large_one(
     _, large, _ = invoke("status", *args)
     assert "\x1b[" not in large and large.splitlines()[0].split()[:2] == ["claim", "status"]
     assert large.endswith("with conflicting specifics: fbi-office\n")
+
+
+def test_json_goes_to_a_stdout_that_takes_only_text() -> None:
+    import contextlib
+    import io
+
+    from factcheck.cli.common import emit_json
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        emit_json({"claim": "Zoë said €5"})
+    assert out.getvalue() == '{\n  "claim": "Zoë said €5"\n}\n'

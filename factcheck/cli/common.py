@@ -152,6 +152,8 @@ def emit_json(data: Any) -> None:
         text: str | bytes = orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str)
     except TypeError:  # what orjson refuses (lone surrogates, integers past 64 bits)
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    if isinstance(text, bytes) and not hasattr(sys.stdout, "buffer"):
+        text = text.decode()  # a stdout that takes only text (io.StringIO)
     click.echo(text)
 
 
