@@ -160,17 +160,13 @@ class Reader:
 
     # -- reads for reports: one query per table, optionally for some claims -------------
 
-    def _for_claims(
-        self, sql: str, claim_ids: Sequence[str] | None, order: str, repeat: int = 1
-    ) -> list[Row]:
-        """Run `sql` (with `repeat` {where} slots on claim_id) for all claims or the given ones."""
+    def _for_claims(self, sql: str, claim_ids: Sequence[str] | None, order: str) -> list[Row]:
+        """Run `sql` (which has a {where} slot on claim_id) for all claims or the given ones."""
         if claim_ids is None:
             return list(self.db.query(sql.format(where="1 = 1") + f" ORDER BY {order}"))
         marks = ", ".join("?" for _ in claim_ids)
         where = f"claim_id IN ({marks})"
-        return list(
-            self.db.query(sql.format(where=where) + f" ORDER BY {order}", list(claim_ids) * repeat)
-        )
+        return list(self.db.query(sql.format(where=where) + f" ORDER BY {order}", list(claim_ids)))
 
     def claim_sources(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
         return self._for_claims(
@@ -201,17 +197,26 @@ class Reader:
         A verdict carried over since is shown as of the last fetch that carried it, with the
         title and metadata of the snapshot it was read from.
         """
-        newest = "SELECT MAX(id) FROM checks WHERE {where} GROUP BY claim_id, source_id"
-        readable = newest.replace("{where}", "{where} AND text_hash IS NOT NULL")
+        return self._latest("c.*, sn.title, sn.metadata", claim_ids)
+
+    def status_checks(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
+        """`latest_checks` as `status` reads it (issue 21, point 5): the verdict without its
+        word diff, segments or page metadata."""
+        return self._latest(_STATUS_COLUMNS, claim_ids)
+
+    def _latest(self, columns: str, claim_ids: Sequence[str] | None) -> list[Row]:
+        """`columns` of each pair's newest check, or of its newest readable one as of the
+        last fetch that carried it over where that is newer; found in one pass."""
         rows = self._for_claims(
-            f"SELECT c.*, s.url, {_SNAPSHOT_FACTS}, sn.title, sn.metadata, "
+            "WITH pick AS (SELECT MAX(id) AS newest, MAX(CASE WHEN text_hash IS NOT NULL "
+            "THEN id END) AS readable FROM checks WHERE {where} GROUP BY claim_id, source_id) "
+            f"SELECT {columns}, s.url, {_SNAPSHOT_FACTS}, "
             "(SELECT MAX(k.snapshot_id) FROM carried_checks k WHERE k.check_id = c.id) "
             "AS carried_to FROM checks c JOIN sources s ON s.id = c.source_id "
-            f"LEFT JOIN snapshots sn ON sn.id = c.snapshot_id WHERE c.id IN ({newest}) "
-            f"OR c.id IN ({readable})",
+            "LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
+            "WHERE c.id IN (SELECT newest FROM pick UNION SELECT readable FROM pick)",
             claim_ids,
             "c.id",
-            repeat=2,
         )
         latest: dict[tuple[str, int], Row] = {}
         for r in rows:  # by id: a pair's readable check, then maybe a newer failed one
@@ -219,21 +224,20 @@ class Reader:
             before = latest.get(pair)
             if before is None or (r["snapshot_id"] or 0) > (before["carried_to"] or 0):
                 latest[pair] = r
-        refetched = [r["carried_to"] for r in latest.values() if r["carried_to"]]
-        fetches = {
-            f["snapshot_id"]: f
+        carried = [r for r in latest.values() if (r["carried_to"] or 0) > (r["snapshot_id"] or 0)]
+        fetches = {  # one carrying fetch serves every claim citing its source
+            f["snapshot_id"]: carried_over(f)
             for f in self.db.query(
                 "SELECT sn.id AS snapshot_id, sn.run_id, sn.fetched_at, sn.fetch_status, "
                 f"{_SNAPSHOT_FACTS} FROM snapshots sn WHERE sn.id IN "
                 "(SELECT value FROM json_each(?))",
-                [json.dumps(refetched)],
+                [json.dumps(sorted({r["carried_to"] for r in carried}))],
             )
         }
-        out = [
-            {**r, **carried_over(fetches[r["carried_to"]])} if r["carried_to"] in fetches else r
-            for r in latest.values()
-        ]
-        return sorted(out, key=lambda r: (r["snapshot_id"] or 0, r["id"]))
+        for r in carried:
+            if r["carried_to"] in fetches:
+                r.update(fetches[r["carried_to"]])
+        return sorted(latest.values(), key=lambda r: (r["snapshot_id"] or 0, r["id"]))
 
     def check_history(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
         """Every check of the claims, a carried-over verdict as of each fetch that carried
@@ -303,42 +307,6 @@ class Reader:
         """Body hashes some snapshot still points at (what `cache prune` must keep)."""
         rows = self.db.query("SELECT DISTINCT body_hash FROM snapshots WHERE body_hash IS NOT NULL")
         return {r["body_hash"] for r in rows}
-
-    def status_checks(self, claim_ids: Sequence[str] | None = None) -> list[Row]:
-        """`latest_checks` as `status` reads it (issue 21, point 5): the verdict without its
-        word diff, segments or page metadata, each pair's newest and newest readable check
-        found in one pass over the checks."""
-        rows = self._for_claims(
-            "WITH pick AS (SELECT MAX(id) AS newest, MAX(CASE WHEN text_hash IS NOT NULL "
-            "THEN id END) AS readable FROM checks WHERE {where} GROUP BY claim_id, source_id) "
-            f"SELECT {_STATUS_COLUMNS}, s.url, {_SNAPSHOT_FACTS}, "
-            "(SELECT MAX(k.snapshot_id) FROM carried_checks k WHERE k.check_id = c.id) "
-            "AS carried_to FROM checks c JOIN sources s ON s.id = c.source_id "
-            "LEFT JOIN snapshots sn ON sn.id = c.snapshot_id "
-            "WHERE c.id IN (SELECT newest FROM pick UNION SELECT readable FROM pick)",
-            claim_ids,
-            "c.id",
-        )
-        latest: dict[tuple[str, int], Row] = {}
-        for r in rows:  # by id: a pair's readable check, then maybe a newer failed one
-            pair = (r["claim_id"], r["source_id"])
-            before = latest.get(pair)
-            if before is None or (r["snapshot_id"] or 0) > (before["carried_to"] or 0):
-                latest[pair] = r
-        carried = [r for r in latest.values() if (r["carried_to"] or 0) > (r["snapshot_id"] or 0)]
-        fetches = {  # one carrying fetch serves every claim citing its source
-            f["snapshot_id"]: carried_over(f)
-            for f in self.db.query(
-                "SELECT sn.id AS snapshot_id, sn.run_id, sn.fetched_at, sn.fetch_status, "
-                f"{_SNAPSHOT_FACTS} FROM snapshots sn WHERE sn.id IN "
-                "(SELECT value FROM json_each(?))",
-                [json.dumps(sorted({r["carried_to"] for r in carried}))],
-            )
-        }
-        for r in carried:
-            if r["carried_to"] in fetches:
-                r.update(fetches[r["carried_to"]])
-        return list(latest.values())
 
 
 # A claim's status history: each change of its roll-up (claim_results), and its last roll-up

@@ -333,30 +333,43 @@ def source_report(
     meta: dict[str, Any] = from_json(check.get("metadata"), {}) or {}
     meta["authors"] = tuple(meta.get("authors") or ())
     return SourceReport(
-        url=link["url"],
-        note=link["note"],
-        fetch_status=check["fetch_status"],
-        http_status=check["http_status"],
-        final_url=check["final_url"],
-        quote_status=check["quote_status"],
-        score=check["score"],
-        excerpt=check["excerpt"],
-        start=check["start"],
-        end=check["end"],
+        **_verdict_shown(link, check),
         diff=diff_ops(from_json(check["diff"], [])),
-        differences=differences(from_json(check["differences"], [])),
-        fragment_url=check["fragment_url"],
-        archive_url=check["archive_url"],
-        archived_at=check["archived_at"],
-        archive_status=check["archive_status"],
-        checked_at=check["checked_at"],
-        reason=check["reason"] or "",
         metadata=SourceMetadata(**meta),
-        specifics=findings_from_json(check["specifics"]),
         history=history,
         health=health,
-        drift=check["drift"],
     )
+
+
+def lean_source_report(link: Row, check: Row, **shown: Any) -> SourceReport:
+    """`source_report` for `status` (issue 21, point 5): without the word diff, page metadata
+    and history it never shows, and with `shown` (health, last drift) set at once, not copied."""
+    return SourceReport(**_verdict_shown(link, check), **shown)
+
+
+def _verdict_shown(link: Row, check: Row) -> dict[str, Any]:
+    """The fields of a source report that every view of the check shows."""
+    return {
+        "url": link["url"],
+        "note": link["note"],
+        "fetch_status": check["fetch_status"],
+        "http_status": check["http_status"],
+        "final_url": check["final_url"],
+        "quote_status": check["quote_status"],
+        "score": check["score"],
+        "excerpt": check["excerpt"],
+        "start": check["start"],
+        "end": check["end"],
+        "differences": differences(from_json(check["differences"], [])),
+        "fragment_url": check["fragment_url"],
+        "archive_url": check["archive_url"],
+        "archived_at": check["archived_at"],
+        "archive_status": check["archive_status"],
+        "checked_at": check["checked_at"],
+        "reason": check["reason"] or "",
+        "specifics": findings_from_json(check["specifics"]),
+        "drift": check["drift"],
+    }
 
 
 def source_histories(checks: list[Row]) -> dict[str, tuple[HistoryPoint, ...]]:
@@ -388,30 +401,3 @@ def rating_from_json(text: str | None) -> Rating | None:
 
 def matches_from_json(text: str | None) -> tuple[QuoteMatch, ...]:
     return tuple(_match_from_dict(d) for d in from_json(text, []))
-
-
-def lean_source_report(link: Row, check: Row, **shown: Any) -> SourceReport:
-    """`source_report` for `status` (issue 21, point 5): without the word diff, page metadata
-    and history it never shows, and with `shown` (health, last drift) set at once, not copied."""
-    return SourceReport(
-        url=link["url"],
-        note=link["note"],
-        fetch_status=check["fetch_status"],
-        http_status=check["http_status"],
-        final_url=check["final_url"],
-        quote_status=check["quote_status"],
-        score=check["score"],
-        excerpt=check["excerpt"],
-        start=check["start"],
-        end=check["end"],
-        differences=differences(from_json(check["differences"], [])),
-        fragment_url=check["fragment_url"],
-        archive_url=check["archive_url"],
-        archived_at=check["archived_at"],
-        archive_status=check["archive_status"],
-        checked_at=check["checked_at"],
-        reason=check["reason"] or "",
-        specifics=findings_from_json(check["specifics"]),
-        drift=check["drift"],
-        **shown,
-    )
