@@ -504,3 +504,14 @@ def test_every_failed_fetch_status_has_a_badge() -> None:
     from factcheck.models import FetchStatus
 
     assert set(FETCH_LABELS) == {s.value for s in FetchStatus} - {"fetched"}
+
+
+@pytest.mark.parametrize("name", ["md", "html"])
+def test_a_fact_claims_source_is_labelled_by_its_specifics(name: str) -> None:
+    """A fact claim has no quote: its source's badge counts the specifics found, and the link
+    opens the passage, not a quote (found by reading the reports, after issue 18)."""
+    report = Report(generated_at="2025-03-03T08:00:00Z", claims=(fact_claim(),))
+    out = render(report, name)
+    assert "Specifics: 1 of 2 found, 1 contradicted" in out
+    assert "passage highlighted in the source" in out
+    assert "No quoted words to match" not in out and "quote highlighted" not in out

@@ -15,6 +15,7 @@ from factcheck.models import (
     QuoteStatus,
     Rating,
     SourceReport,
+    SpecificStatus,
     redact_url,
 )
 
@@ -106,9 +107,19 @@ def source_label(source: SourceReport) -> str:
     """The badge of a claim x source: the quote status, or for a source that could not be
     read what happened to it ('Gone (404)', 'Source unreachable')."""
     if source.fetch_status is None or source.fetch_status == "fetched":
+        if source.quote_status == QuoteStatus.UNCHECKED and source.specifics:
+            return specifics_label(source)  # a fact claim's source: no quote, its specifics
         return quote_label(source.quote_status)
     label = FETCH_LABELS.get(source.fetch_status, source.fetch_status.replace("_", " "))
     return f"{label} ({source.http_status})" if source.http_status else label
+
+
+def specifics_label(source: SourceReport) -> str:
+    """A fact claim's source by its specifics: 'Specifics: 1 of 2 found, 1 contradicted'."""
+    statuses = [f.status for f in source.specifics]
+    found, conflicts = statuses.count(SpecificStatus.FOUND), statuses.count(SpecificStatus.CONFLICT)
+    label = f"Specifics: {found} of {len(statuses)} found"
+    return label + (f", {conflicts} contradicted" if conflicts else "")
 
 
 def status_rank(status: str) -> int:
@@ -320,6 +331,10 @@ def pdf_page(source: SourceReport) -> int | None:
 
 
 def fragment_label(source: SourceReport) -> str:
-    """What the fragment link opens: the quote highlighted, or the PDF page it is on."""
+    """What the fragment link opens: the quote (a fact claim's passage) highlighted, or the
+    PDF page it is on."""
     page = pdf_page(source)
-    return f"page {page} of the PDF" if page else "quote highlighted in the source"
+    if page:
+        return f"page {page} of the PDF"
+    shown = "passage" if source.quote_status == QuoteStatus.UNCHECKED else "quote"
+    return f"{shown} highlighted in the source"
