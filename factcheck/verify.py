@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -35,6 +36,7 @@ from factcheck.snapshots.cache import SnapshotCache
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+log = logging.getLogger("factcheck.run")  # the run logs as one, whichever module does the work
 UNCHECKED_MATCH = QuoteMatch(status=QuoteStatus.UNCHECKED)
 MAX_TEXT_CHARS = 1_000_000  # ~150,000 words: far beyond any article, bounds matching memory
 PARALLEL_MIN_SOURCES = 50  # below this, starting worker processes costs more than it saves
@@ -62,9 +64,30 @@ class SourceChecker:
         claims: Sequence[Claim],
         previous: Mapping[tuple[str, str], PreviousCheck],
     ) -> SourceOutcome:
-        """Extract the text of one fetch result and match every claim citing it."""
+        """Extract the text of one fetch result and match every claim citing it.
+
+        A bug of ours while extracting or matching ends neither the run nor what it recorded:
+        the source's outcome is `error` (logged with its traceback), which counts as no check,
+        so the source's last verdict stands (as a bug while fetching, issue 15).
+        """
         if self.unchanged(result, claims, previous):
             return carry_over(result, claims, previous)
+        try:
+            return self._check(result, claims, previous)
+        except Exception as err:  # never lose a run to one page
+            log.error("internal error checking %s", result.url, exc_info=err)
+            reason = f"internal error: {type(err).__name__}: {err}"
+            failed = replace(
+                _drop_body(result), status=FetchStatus.ERROR, reason=reason, body_hash=None
+            )
+            return SourceOutcome(failed, None, None, tuple(_unchecked(c, failed) for c in claims))
+
+    def _check(
+        self,
+        result: FetchResult,
+        claims: Sequence[Claim],
+        previous: Mapping[tuple[str, str], PreviousCheck],
+    ) -> SourceOutcome:
         text: SourceText | None = None
         if result.status is FetchStatus.FETCHED:
             try:
@@ -303,6 +326,18 @@ def carry_over(
     result = _drop_body(result)
     verifications = tuple(_carried(c, result, previous[(c.id, result.url)]) for c in claims)
     return SourceOutcome(result, None, verifications[0].text_hash, verifications)
+
+
+def _unchecked(claim: Claim, result: FetchResult) -> Verification:
+    """A claim's verification of a source that was not read (no text, nothing matched)."""
+    return Verification(
+        claim_id=claim.id,
+        url=result.url,
+        fetch=result,
+        match=UNCHECKED_MATCH,
+        matcher_version=MATCHER_VERSION,
+        claim_hash=claim_fingerprint(claim),
+    )
 
 
 def _carried(claim: Claim, result: FetchResult, before: PreviousCheck) -> Verification:

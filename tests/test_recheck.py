@@ -397,3 +397,35 @@ def test_a_quote_hedged_or_cut_on_the_page_is_edited_drift(now: str) -> None:
 
     assert classify_drift(check("verbatim", "a"), check(now, "b")) is Drift.EDITED
     assert classify_drift(check("verbatim", "a"), check("absent", "b")) is Drift.REMOVED
+
+
+def test_a_bug_while_extracting_one_page_neither_ends_the_run_nor_loses_its_verdict(
+    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug of ours on one page (noticed in issue 15's work: the run ended with exit 1) is
+    that source's `error`: the other pages are checked and recorded, its last verdict stands."""
+    from factcheck.extract import html
+
+    path, cfg = claims_file(tmp_path, site), settings(tmp_path)
+    store = Store.open(cfg.db_path)
+    run_check(cfg, load_claims(path), store)
+    site.pages["/edited"] = page(QUOTE.replace("spring", "autumn"))
+    site.pages["/other"] = page(QUOTE, extra="A paragraph added today.")
+    real = html.extract_source
+
+    def buggy(body: bytes, content_type: str | None, url: str) -> object:
+        if url.endswith("/other"):
+            raise RuntimeError("a bug in the extractor")
+        return real(body, content_type, url)
+
+    monkeypatch.setattr(html, "extract_source", buggy)
+    later = run_check(cfg, load_claims(path), store)  # no exception
+    outcomes = {o.claim_id: o for o in later.outcomes}
+    assert outcomes["other"].status.value == "supported"  # as the first run left it
+    assert "internal error: RuntimeError: a bug in the extractor" in outcomes["other"].reason
+    assert outcomes["edited"].status.value == "misquoted"  # the other pages were checked
+    assert "internal error checking" in caplog.text and "Traceback" in caplog.text
+    rows = store.db.execute(
+        "SELECT claim_id FROM check_timeline WHERE run_id = ?", [later.run_id]
+    ).fetchall()
+    assert sorted(r[0] for r in rows) == ["edited", "moved", "removed", "same"]  # not "other"
