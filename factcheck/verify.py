@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from factcheck.carryover import carries_over, reusable
 from factcheck.drift import classify_drift
-from factcheck.errors import ExtractError
+from factcheck.errors import CacheError, ExtractError
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.match.fragments import pdf_page_url, text_fragment_url
 from factcheck.match.version import MATCHER_VERSION
@@ -74,6 +74,8 @@ class SourceChecker:
             return carry_over(result, claims, previous)
         try:
             return self._check(result, claims, previous)
+        except CacheError:  # a full disk or an unwritable cache/ ends the run, clearly
+            raise
         except Exception as err:  # never lose a run to one page
             log.error("internal error checking %s", result.url, exc_info=err)
             reason = f"internal error: {type(err).__name__}: {err}"
