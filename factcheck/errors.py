@@ -20,15 +20,20 @@ class FactcheckError(Exception):
     exit_code: ExitCode = ExitCode.ERROR
 
 
-class ClaimsFileError(FactcheckError):
-    """claims.yaml is invalid; `problems` holds one line-numbered message each."""
+class ProblemsError(FactcheckError):
+    """An input file with `problems`, one message each, counted in the first line."""
 
     exit_code = ExitCode.BAD_INPUT
 
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
-        super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
+        count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
+        super().__init__(f"{path}: {count}\n" + "\n".join(problems))
+
+
+class ClaimsFileError(ProblemsError):
+    """claims.yaml is invalid; `problems` holds one line-numbered message each."""
 
 
 class ReportInputError(FactcheckError):
@@ -37,15 +42,8 @@ class ReportInputError(FactcheckError):
     exit_code = ExitCode.BAD_INPUT
 
 
-class SettingsFileError(FactcheckError):
+class SettingsFileError(ProblemsError):
     """factcheck.toml is invalid; `problems` holds one message each."""
-
-    exit_code = ExitCode.BAD_INPUT
-
-    def __init__(self, path: str, problems: list[str]) -> None:
-        self.path = path
-        self.problems = problems
-        super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
 
 
 class StoreError(FactcheckError):

@@ -461,3 +461,12 @@ def test_fuzz_only_claims_file_errors_long(
     tmp_path_factory: pytest.TempPathFactory, data: bytes
 ) -> None:
     check_any_input(tmp_path_factory.getbasetemp() / "fuzz-slow.yaml", data)
+
+
+def test_the_problem_count_reads_as_english() -> None:
+    """'1 problem', '2 problems' (it said '2 problem(s)')."""
+    from factcheck.errors import ClaimsFileError, SettingsFileError
+
+    assert str(ClaimsFileError("c.yaml", ["line 3: x"])).splitlines()[0] == "c.yaml: 1 problem"
+    two = SettingsFileError("factcheck.toml", ["a", "b"])
+    assert str(two).splitlines() == ["factcheck.toml: 2 problems", "a", "b"]
