@@ -82,7 +82,8 @@ class SourceChecker:
             failed = replace(
                 _drop_body(result), status=FetchStatus.ERROR, reason=reason, body_hash=None
             )
-            return SourceOutcome(failed, None, None, tuple(_unchecked(c, failed) for c in claims))
+            unread = tuple(self._verify_claim(c, failed, None, None, None) for c in claims)
+            return SourceOutcome(failed, None, None, unread)
 
     def _check(
         self,
@@ -328,18 +329,6 @@ def carry_over(
     result = _drop_body(result)
     verifications = tuple(_carried(c, result, previous[(c.id, result.url)]) for c in claims)
     return SourceOutcome(result, None, verifications[0].text_hash, verifications)
-
-
-def _unchecked(claim: Claim, result: FetchResult) -> Verification:
-    """A claim's verification of a source that was not read (no text, nothing matched)."""
-    return Verification(
-        claim_id=claim.id,
-        url=result.url,
-        fetch=result,
-        match=UNCHECKED_MATCH,
-        matcher_version=MATCHER_VERSION,
-        claim_hash=claim_fingerprint(claim),
-    )
 
 
 def _carried(claim: Claim, result: FetchResult, before: PreviousCheck) -> Verification:
