@@ -114,7 +114,7 @@ def _source(
     }
     if history is None:
         return lean_source_report(link, check, **shown)
-    return replace(source_report(link, check, history, ""), **shown)
+    return source_report(link, check, history, **shown)
 
 
 def _health(fetches: list[tuple[str, str]]) -> dict[str, Any]:

@@ -114,7 +114,8 @@ def snapshot_row(
     text: SourceText | None,
     text_hash: str | None,
 ) -> Row:
-    """The snapshots-table row of one fetch (title and metadata: of the text it read)."""
+    """The snapshots-table row of one fetch (title, metadata, text hash: of the text it
+    read, if it read one)."""
     title, metadata = (text.title, to_json(text.metadata)) if text else (None, None)
     fetched = result.status is FetchStatus.FETCHED
     return {
@@ -129,7 +130,7 @@ def snapshot_row(
         "etag": result.etag,
         "last_modified": result.last_modified,
         "body_hash": result.body_hash if fetched else None,
-        "text_hash": text_hash,
+        "text_hash": text_hash if text else None,
         "size": result.size,
         "reason": result.reason,
         "not_modified": int(result.not_modified),
@@ -325,11 +326,10 @@ def claim_report(
 
 
 def source_report(
-    link: Row, check: Row | None, history: tuple[HistoryPoint, ...], health: str
+    link: Row, check: Row, history: tuple[HistoryPoint, ...], **shown: Any
 ) -> SourceReport:
-    """A claim's source link with its newest check (joined with its snapshot), if any."""
-    if check is None:
-        return SourceReport(url=link["url"], note=link["note"])
+    """A claim's source link with its newest check (joined with its snapshot), its history
+    and `shown` (health, last drift)."""
     meta: dict[str, Any] = from_json(check.get("metadata"), {}) or {}
     meta["authors"] = tuple(meta.get("authors") or ())
     return SourceReport(
@@ -337,7 +337,7 @@ def source_report(
         diff=diff_ops(from_json(check["diff"], [])),
         metadata=SourceMetadata(**meta),
         history=history,
-        health=health,
+        **shown,
     )
 
 

@@ -171,8 +171,6 @@ class Writer:
     ) -> int:
         """One fetch of a source. Its title, metadata and text hash only when this run read
         the text: a fetch of known bytes points at them through the check it carries over."""
-        if text is None:
-            text_hash = None
         row = snapshot_row(run_id, self.source_id(result.url), result, text, text_hash)
         with immediate(self.db):
             return self._insert("snapshots", row)
