@@ -43,11 +43,14 @@ def test_index_holds_the_tokens_and_maps_collapsed_offsets_back(text: str) -> No
     assert list(page.ends) == [t.end for t in tokens]
     assert page.collapsed == re.sub(r"\s+", " ", text)
     assert [page.original(i) for i in range(len(page.collapsed) + 1)] == _reference_original(text)
-    page.positions.load(page.keys[::2])  # found in one pass, the rest one key at a time
     for key in {*page.keys, "absent-word"}:
         expected = [i for i, k in enumerate(page.keys) if k == key]
-        assert page.positions.get(key, None) == (expected or None)
+        assert page.positions.count(key) == len(expected)
         assert (key in page.positions) == bool(expected)
+        assert page.positions.first(key, len(page.keys)) == expected
+        assert page.positions.first(key, 2) == expected[:2]
+        lo, hi = len(page.keys) // 3, len(page.keys) // 2 + 1
+        assert page.positions.first(key, 3, lo, hi) == [i for i in expected if lo <= i < hi][:3]
 
 
 def _reference_votes(
@@ -56,7 +59,7 @@ def _reference_votes(
     """The voting rule written plainly: rarest words first, common ones only while few vote."""
     anchors = []
     for i, key in enumerate(keys):
-        inside = [p for p in page.positions.get(key, []) if lo <= p < hi]
+        inside = [p for p, k in enumerate(page.keys) if k == key and lo <= p < hi]
         if inside:
             anchors.append((len(inside), i, inside))
     anchors.sort()

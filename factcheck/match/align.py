@@ -175,7 +175,7 @@ def _pivots(page: PageIndex, segs: tuple[tuple[QuoteWord, ...], ...]) -> list[in
     longest = max(range(len(segs)), key=lambda i: len(segs[i]))
 
     def rarest(i: int) -> int:
-        counts = [len(page.positions.get(w.key, ())) for w in segs[i]]
+        counts = [page.positions.count(w.key) for w in segs[i]]
         return min((n for n in counts if n), default=len(page.keys) + 1)
 
     selective = min(range(len(segs)), key=rarest)

@@ -6,11 +6,9 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, compress, count, repeat
+from itertools import accumulate, chain, repeat
 from operator import add, itemgetter, sub
-from typing import TypeVar
 
 from factcheck.text import ASCII_TOKEN_RE, TOKEN_RE, ascii_stand_in, token_key
 
@@ -26,8 +24,6 @@ _TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")  # one group: split keeps the
 _ASCII_SPLIT = re.compile(f"({ASCII_TOKEN_RE.pattern})", re.ASCII)
 _WORD_SPLIT = re.compile(r"(\w+(?:'\w+)*)", re.ASCII)  # the same tokens without $ % 5.1
 _NUMBER_SEP = re.compile(r"\d[.,]\d")
-_T = TypeVar("_T")
-_NOWHERE: list[int] = []  # positions of a word the page lacks (never changed)
 
 
 class PageIndex:
@@ -95,32 +91,35 @@ class PageIndex:
 
 
 class Positions:
-    """Token indexes of each key (ascending), found for the keys asked for, many in one pass."""
+    """Where each key occurs: how often for every key (one C-level count), and where only
+    for the keys a quote votes with, and only as far as it asks (issue 21: finding every
+    position of every word a quote shares with its page cost more than matching it)."""
 
     def __init__(self, keys: tuple[str, ...]) -> None:
         self._keys = keys
-        self._found: dict[str, list[int]] = {}
+        self._counts = Counter(keys)
 
-    def load(self, wanted: Iterable[str]) -> None:
-        """Find the tokens of every key in `wanted` not looked up yet: one C-level pass."""
-        new = set(wanted).difference(self._found)
-        if not new:
-            return
-        found = self._found
-        for key in new:
-            found[key] = []
-        keys = self._keys
-        for i in compress(count(), map(new.__contains__, keys)):
-            found[keys[i]].append(i)
-
-    def get(self, key: str, default: _T) -> list[int] | _T:
-        """The key's token indexes, or `default` where the text lacks it."""
-        if key not in self._found:
-            self.load((key,))
-        return self._found[key] or default
+    def count(self, key: str) -> int:
+        """How many tokens have this key."""
+        return self._counts.get(key, 0)
 
     def __contains__(self, key: str) -> bool:
-        return bool(self.get(key, None))
+        return key in self._counts
+
+    def first(self, key: str, limit: int, lo: int = 0, hi: int | None = None) -> list[int]:
+        """The token indexes of `key` in [lo, hi), ascending, at most `limit` of them."""
+        find = self._keys.index
+        end = len(self._keys) if hi is None else hi
+        found: list[int] = []
+        at = lo
+        for _ in range(min(limit, self._counts.get(key, 0))):
+            try:
+                at = find(key, at, end)
+            except ValueError:
+                break
+            found.append(at)
+            at += 1
+        return found
 
 
 @lru_cache(maxsize=2)  # the claims citing a page are matched one after another
@@ -154,7 +153,7 @@ def vote_diagonals(
 
     Also returns how many anchor words voted: a real match gets most of their votes.
     """
-    ballots, used = _cast_votes(_anchors(page, keys, lo, hi))
+    ballots, used = _cast_votes(page, _anchors(page, keys, lo, hi), lo, hi)
     votes = Counter(ballots)
     # The 16 most voted diagonals (stable, like Counter.most_common but without its Python
     # loop over every diagonal), scored with their neighbours' votes.
@@ -171,36 +170,29 @@ def _support(ballots: list[int], diagonals: list[int]) -> list[int]:
     return list(map(sub, above, below))
 
 
-def _anchors(
-    page: PageIndex, keys: list[str], lo: int, hi: int
-) -> list[tuple[int, int, list[int]]]:
-    """(occurrences in [lo, hi), quote index, positions) of the quote's _ANCHORS rarest words.
+def _anchors(page: PageIndex, keys: list[str], lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(occurrences in [lo, hi), quote index, key) of the quote's _ANCHORS rarest words.
 
-    Rarest first; ties in quote order.
+    Rarest first; ties in quote order. Words [lo, hi) lacks are no anchors.
     """
-    page.positions.load(keys)
-    if lo <= 0 and hi >= len(page.keys):  # the whole page: few Python steps per word
-        found = list(map(page.positions.get, keys, repeat(_NOWHERE)))
-        counts = list(map(len, found))
-        # A stable sort of plain ints: (count, quote index) order, much cheaper than tuples.
-        order = sorted(range(len(keys)), key=counts.__getitem__)
-        rarest = order[counts.count(0) :][:_ANCHORS]  # words the page lacks sort first
-        return [(counts[i], i, found[i]) for i in rarest]
-    anchors = []
-    for i, pos in enumerate(map(page.positions.get, keys, repeat(None))):
-        if pos is not None:
-            inside = pos[bisect_left(pos, lo) : bisect_left(pos, hi)]
-            if inside:
-                anchors.append((len(inside), i, inside))
-    anchors.sort()
-    return anchors[:_ANCHORS]
+    if lo <= 0 and hi >= len(page.keys):  # the whole page: counted once for every quote
+        counts = list(map(page.positions.count, keys))
+    else:
+        inside = Counter(page.keys[max(0, lo) : hi])
+        counts = [inside.get(key, 0) for key in keys]
+    # A stable sort of plain ints: (count, quote index) order, much cheaper than tuples.
+    order = sorted(range(len(keys)), key=counts.__getitem__)
+    rarest = order[counts.count(0) :][:_ANCHORS]  # words the page lacks sort first
+    return [(counts[i], i, keys[i]) for i in rarest]
 
 
-def _cast_votes(anchors: list[tuple[int, int, list[int]]]) -> tuple[list[int], int]:
-    """A vote per anchor place for its diagonal (page position minus quote index).
+def _cast_votes(
+    page: PageIndex, anchors: list[tuple[int, int, str]], lo: int, hi: int
+) -> tuple[list[int], int]:
+    """A vote per anchor place in [lo, hi) for its diagonal (page position minus quote index).
 
     Also returns how many anchors voted: common words vote only while few votes are cast,
-    and each for at most _MAX_PLACES places.
+    and each for at most _MAX_PLACES places, so only those places are looked up.
     """
     used = len(anchors)
     if anchors and anchors[-1][0] > _FEW:  # else no anchor is common, nor are many votes cast
@@ -210,7 +202,9 @@ def _cast_votes(anchors: list[tuple[int, int, list[int]]]) -> tuple[list[int], i
                 used = k
                 break
             cast += min(n, _MAX_PLACES)
-    ballots = [map(i.__rsub__, pos[:_MAX_PLACES]) for _, i, pos in anchors[:used]]  # p - i
+    where = page.positions.first
+    start, end = max(0, lo), min(hi, len(page.keys))
+    ballots = [map(i.__rsub__, where(key, _MAX_PLACES, start, end)) for _, i, key in anchors[:used]]
     return list(chain.from_iterable(ballots)), used
 
 

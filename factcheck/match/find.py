@@ -33,7 +33,7 @@ from factcheck.match.quote import (
     source_brackets,
 )
 from factcheck.models import Difference, DiffOp, QuoteMatch, QuoteStatus, Segment
-from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char, tokenize
+from factcheck.text import DASH_CHARS, QUOTE_CHARS, collapse_whitespace, fold_char
 
 SHORT_QUOTE_WORDS = 4  # quotes under this many words are matched exactly, never fuzzily
 CONTEXT_CHARS = 32  # TextQuoteSelector prefix/suffix
@@ -64,7 +64,6 @@ def match_quote(quote: str, text: str) -> QuoteMatch:
     if not core:
         return QuoteMatch(QuoteStatus.UNCHECKED)
     page = index_text(text)
-    page.positions.load(t.key for t in tokenize(core))  # one pass for all the quote's words
     if _may_be_verbatim(page, core):
         exact = _exact(page, core)
         if exact is not None:
