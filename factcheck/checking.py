@@ -63,7 +63,8 @@ def check_sources(
     paths = ", ".join(f.path for f in files)
     run_id = store.writer.start_run("due" if due else "full", paths, MATCHER_VERSION)
     log.info("run %d: %d sources to check (%s)", run_id, len(requests), "due" if due else "all")
-    fetcher = fetcher or Fetcher(settings, cache, notice=on_notice)
+    # a due run is mostly revalidations: httpx's CPU gets a core of its own (fetch/process.py)
+    fetcher = fetcher or Fetcher(settings, cache, notice=on_notice, own_process=due)
     verifier = Verifier(fetcher, cache, settings.workers)
     current = {key: prev.verification for key, prev in latest.items()}
     fresh: set[tuple[str, str]] = set()  # checked in this run

@@ -28,6 +28,7 @@ from factcheck.extract.pdf import pdf_to_text
 from factcheck.fetch import politeness, request
 from factcheck.fetch.decode import decode_body
 from factcheck.fetch.fetcher import Fetcher
+from factcheck.fetch.process import fetch_in_process
 from factcheck.models import FetchRequest, FetchResult, FetchStatus
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
@@ -51,10 +52,15 @@ def fast_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def fetch(settings: Settings, *urls: str) -> dict[str, FetchResult]:
+def fetch(settings: Settings, *urls: str, own_process: bool = False) -> dict[str, FetchResult]:
+    """Fetch `urls` on the fetch thread, or (`own_process`) in a forked process of their own."""
     fetcher = Fetcher(settings, SnapshotCache(settings.cache_dir))
     out: dict[str, FetchResult] = {}
-    fetcher.fetch_many([FetchRequest(url) for url in urls], lambda r: out.__setitem__(r.url, r))
+    requests = [FetchRequest(url) for url in urls]
+    if own_process:  # directly: can_fork() refuses this process (its server thread is alive)
+        fetch_in_process(fetcher, requests, lambda r: out.__setitem__(r.url, r))
+    else:
+        fetcher.fetch_many(requests, lambda r: out.__setitem__(r.url, r))
     assert set(out) == set(urls)
     return out
 
@@ -225,8 +231,9 @@ def test_binary_image_is_unsupported(web_server: TestServer, tmp_path: Path) -> 
     assert web_server.hits["/photo.png"] == 1
 
 
+@pytest.mark.parametrize("own_process", [False, True], ids=["thread", "process"])
 def test_mixed_run_classifies_every_fault_and_fetches_every_good_page(
-    web_server: TestServer, tmp_path: Path
+    web_server: TestServer, tmp_path: Path, own_process: bool
 ) -> None:
     web_server.add("/", page("<html><title>Home</title></html>"))
     faults = {
@@ -257,7 +264,7 @@ def test_mixed_run_classifies_every_fault_and_fetches_every_good_page(
     }
     web_server.add("/loop-b", redirect("/loop-a"))
     good = {web_server.add(f"/story/{n}", page(news_page(n))): n for n in range(30)}
-    results = fetch(fast_settings(tmp_path), *faults, *good)
+    results = fetch(fast_settings(tmp_path), *faults, *good, own_process=own_process)
     assert {url: results[url].status for url in faults} == faults
     for url, n in good.items():
         assert results[url].status is FetchStatus.FETCHED

@@ -42,6 +42,7 @@ class Fetcher:
     gets a few small connection pools honouring proxy and CA environment variables.
     `notice` hears of every back-off wait and of hosts slowed or given up after 429s.
     Fetched bodies are written to `cache` so offline runs and 304 answers can reuse them.
+    `own_process`: many requests are fetched in a forked process of their own (`process`).
     """
 
     def __init__(
@@ -50,11 +51,14 @@ class Fetcher:
         cache: SnapshotCache,
         transport: Transport | None = None,
         notice: Notice | None = None,
+        *,
+        own_process: bool = False,
     ) -> None:
         self.settings = settings
         self.cache = cache
         self.transport = transport
-        self.notice = notice  # called on the fetch thread with a line about a wait
+        self.notice = notice  # called with a line about a wait (on the fetch thread)
+        self.own_process = own_process
 
     async def fetch_all(
         self, requests: Iterable[FetchRequest]
@@ -124,6 +128,13 @@ class Fetcher:
         fetching pauses when more than a few results are waiting. Must not be called from
         a running event loop's thread with that loop blocked on it.
         """
+        if self.own_process:
+            from factcheck.fetch.process import can_fork, fetch_in_process
+
+            requests = list(requests)
+            if can_fork(self, requests):
+                fetch_in_process(self, requests, on_result)
+                return
         handoff = _Handoff(PENDING_PER_SLOT * 4)
         worker = threading.Thread(
             target=self._pump, args=(requests, handoff), name="factcheck-fetch", daemon=True
