@@ -7,13 +7,13 @@ loads the fetch and match stages.
 
 from __future__ import annotations
 
+import functools
 import logging
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from factcheck.carryover import carries_over
 from factcheck.errors import CacheError
 from factcheck.fetch.fetcher import Fetcher
 from factcheck.match.version import MATCHER_VERSION
@@ -21,7 +21,6 @@ from factcheck.models import (
     Claim,
     ClaimsFile,
     ClaimStatus,
-    FetchRequest,
     FetchResult,
     PreviousCheck,
     QuoteStatus,
@@ -29,7 +28,7 @@ from factcheck.models import (
 )
 from factcheck.outcomes import ClaimOutcome, RunSummary, why_worse
 from factcheck.rollup import roll_up
-from factcheck.schedule import Health, claims_by_source, counts_as_check, source_health
+from factcheck.schedule import Health, counts_as_check, source_health
 from factcheck.settings import Settings
 from factcheck.snapshots.cache import SnapshotCache
 from factcheck.store.database import Store
@@ -53,10 +52,8 @@ def check_sources(
 ) -> RunSummary:
     """Check the sources `urls` of the claims in `files` (synced already) as one run."""
     claims = tuple(claim for f in files for claim in f.claims)
-    citing = claims_by_source(claims)
-    latest = store.reader.latest_verifications([c.id for c in claims])
-    previous = store.reader.previous_texts(latest)  # what reuse and drift compare with
-    requests = _requests(store, claims, citing, urls, previous)
+    is_file = {s.url: s.is_file for c in claims for s in c.sources}
+    requests = store.reader.fetch_requests([(url, is_file[url]) for url in urls])
     if on_start is not None:
         on_start(len(requests))
     cache = SnapshotCache(usable_cache_dir(settings.cache_dir))
@@ -66,9 +63,16 @@ def check_sources(
     # a due run is mostly revalidations: httpx's CPU gets a core of its own (fetch/process.py)
     fetcher = fetcher or Fetcher(settings, cache, notice=on_notice, own_process=due)
     verifier = Verifier(fetcher, cache, settings.workers)
-    current = {key: prev.verification for key, prev in latest.items()}
+    current: dict[tuple[str, str], Verification] = {}  # each claim x source's verdict now
     fresh: set[tuple[str, str]] = set()  # checked in this run
     skipped: dict[str, str] = {}  # url -> why this run could not re-check it
+
+    @functools.cache
+    def last_verdicts() -> Mapping[tuple[str, str], PreviousCheck]:
+        """Read while the first requests are out: what carry-over and drift compare with."""
+        latest = store.reader.latest_verifications([c.id for c in claims])
+        current.update((key, prev.verification) for key, prev in latest.items())
+        return store.reader.previous_texts(latest)
 
     def record(outcome: SourceOutcome) -> None:
         if not counts_as_check(outcome.fetch.status.value):
@@ -86,7 +90,8 @@ def check_sources(
             on_outcome(outcome)
 
     try:
-        verifier.verify(claims, requests, record, previous=previous)
+        verifier.verify(claims, requests, record, last_verdicts)
+        last_verdicts()  # read even when nothing was fetched: every claim is rolled up
         if settings.archive:
             pending = [current[key] for key in fresh]
             _archive_fallback(settings, verifier, store, run_id, files, pending, current)
@@ -97,26 +102,6 @@ def check_sources(
     store.writer.finish_run(run_id)
     log.info("run %d finished: %d claims rolled up", run_id, len(outcomes))
     return RunSummary(run_id, tuple(outcomes), len(requests) - len(skipped))
-
-
-def _requests(
-    store: Store,
-    claims: Sequence[Claim],
-    citing: Mapping[str, Sequence[Claim]],
-    urls: Sequence[str],
-    previous: Mapping[tuple[str, str], PreviousCheck],
-) -> list[FetchRequest]:
-    is_file = {s.url: s.is_file for c in claims for s in c.sources}
-    return store.reader.fetch_requests(
-        [
-            (
-                url,
-                is_file[url],
-                not all(carries_over(previous.get((c.id, url)), c) for c in citing[url]),
-            )
-            for url in urls
-        ]
-    )
 
 
 def _archive_fallback(

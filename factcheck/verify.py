@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections import deque
@@ -187,20 +188,23 @@ class Verifier(SourceChecker):
         claims: Sequence[Claim],
         requests: Sequence[FetchRequest],
         on_outcome: Callable[[SourceOutcome], None],
-        previous: Mapping[tuple[str, str], PreviousCheck] | None = None,
+        last_verdicts: Callable[[], Mapping[tuple[str, str], PreviousCheck]] = dict,
     ) -> None:
         """Fetch every request concurrently and report each source's outcome as it is ready.
 
-        The fetcher works on its own thread and pauses when results wait. Sources whose bytes
-        changed are extracted and matched in worker processes when there are enough of them,
-        so both cores work; outcomes still arrive here, in this thread, one at a time.
+        The fetcher works on its own thread (or process) and pauses when results wait.
+        `last_verdicts` (what carry-over and drift compare with) is read once the requests
+        are on their way: with the first result. Sources whose bytes changed are extracted and
+        matched in worker processes when there are enough of them, so both cores work;
+        outcomes still arrive here, in this thread, one at a time.
         """
         by_url = claims_by_source(claims)
-        prior = previous or {}
+        priors = functools.cache(last_verdicts)  # read once, when first needed
+
         if self.workers <= 1 or len(requests) < PARALLEL_MIN_SOURCES:
             self.fetcher.fetch_many(
                 requests,
-                lambda r: on_outcome(self.verify_source(r, by_url.get(r.url, []), prior)),
+                lambda r: on_outcome(self.verify_source(r, by_url.get(r.url, []), priors())),
             )
             return
         pool: ProcessPoolExecutor | None = None  # started by the first source that changed
@@ -208,16 +212,16 @@ class Verifier(SourceChecker):
 
         def on_result(result: FetchResult) -> None:
             nonlocal pool
-            cited = by_url.get(result.url, [])
+            cited, prior = by_url.get(result.url, []), priors()
             if self.unchanged(result, cited, prior):
                 on_outcome(carry_over(result, cited, prior))
             else:
                 if pool is None:
                     pool = start_pool(self.workers)
                 # only the priors of this source's claims go to the worker process
-                priors = {key: prior[key] for c in cited if (key := (c.id, result.url)) in prior}
+                mine = {key: prior[key] for c in cited if (key := (c.id, result.url)) in prior}
                 root = self.cache.root
-                pending.append(pool.submit(_check_in_worker, root, result, cited, priors))
+                pending.append(pool.submit(_check_in_worker, root, result, cited, mine))
             while pending and (pending[0].done() or len(pending) > 2 * self.workers):
                 on_outcome(pending.popleft().result())
 

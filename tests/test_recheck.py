@@ -112,16 +112,25 @@ def test_a_304_whose_verdicts_carry_over_leaves_the_body_unread(
         reads.append(digest)
         return real_get(cache, digest)
 
+    texts: list[str] = []
+    real_get_text = SnapshotCache.get_text
+
+    def counting_get_text(cache: SnapshotCache, digest: str) -> object:
+        texts.append(digest)
+        return real_get_text(cache, digest)
+
     monkeypatch.setattr(SnapshotCache, "get", counting_get)
+    monkeypatch.setattr(SnapshotCache, "get_text", counting_get_text)
     later = run_check(cfg, load_claims(path), store, now=utc_now() + timedelta(days=8))
-    assert reads == []  # five 304s, five verdicts carried over, no snapshot read
+    assert reads == texts == []  # five 304s, five verdicts carried over, nothing read
     sizes = store.db.execute(
         "SELECT DISTINCT size > 0, not_modified FROM snapshots WHERE run_id = ?", [later.run_id]
     ).fetchall()
     assert sizes == [(1, 1)]  # the snapshot's size is still recorded
     path.write_text(path.read_text().replace("opens (same)", "opened (same)"))
     changed = run_check(cfg, load_claims(path), store, now=utc_now() + timedelta(days=8))
-    assert len(reads) == 1  # the edited claim needs the text: its snapshot is read, checked
+    # the edited claim needs the text: read from the text cache (the body stays unread)
+    assert len(texts) == 1 and reads == []
     status = store.db.execute(
         "SELECT quote_status, reused FROM checks WHERE run_id = ? AND claim_id = 'same'",
         [changed.run_id],

@@ -61,8 +61,12 @@ class Reader:
 
     # -- what a run needs to know of earlier ones ---------------------------------------
 
-    def fetch_requests(self, wanted: list[tuple[str, bool, bool]]) -> list[FetchRequest]:
-        """(url, is_file, body_needed) -> requests, conditional on each source's last snapshot."""
+    def fetch_requests(self, wanted: list[tuple[str, bool]]) -> list[FetchRequest]:
+        """(url, is_file) -> requests, conditional on each source's last snapshot.
+
+        A `304` leaves that snapshot's body in the cache: a run reads it there only if some
+        verdict on it does not carry over (and usually finds the text cached instead).
+        """
         last = {
             url: (etag, modified, body_hash, size)
             for url, etag, modified, body_hash, size in self.db.conn.execute(
@@ -72,13 +76,13 @@ class Reader:
             )
         }
         requests = []
-        for url, is_file, body_needed in wanted:
+        for url, is_file in wanted:
             if url not in last:
                 requests.append(FetchRequest(url=url, is_file=is_file))
                 continue
             etag, modified, body_hash, size = last[url]
             requests.append(
-                FetchRequest(url, is_file, etag, modified, body_hash, size, body_needed)
+                FetchRequest(url, is_file, etag, modified, body_hash, size, body_needed=False)
             )
         return requests
 
