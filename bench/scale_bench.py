@@ -385,7 +385,9 @@ def due_against_floor(db: Path, common: list[str], env: dict[str, str], rounds: 
 # Where a due run's time goes, by the function its GIL-holding stack passes through first
 # (the run is CPU-bound on one GIL, so these add up to about its wall time).
 STAGES = (
+    ("fetching process (httpx, conditional GETs)", ("_send_all",)),
     ("fetch thread (httpx, conditional GETs)", ("Fetcher._pump",)),
+    ("waiting for results (idle)", ("_receive",)),
     ("imports", ("_find_and_load",)),
     ("claims file (parsed-claims cache)", ("load_claims_files",)),
     ("due plan: schedule and its store reads", ("_due_urls",)),
@@ -398,14 +400,16 @@ STAGES = (
 
 
 def spy_due_run(db: Path, common: list[str], env: dict[str, str], work: Path) -> None:
-    """py-spy (when installed) over one unchanged due run: GIL time per stage."""
+    """py-spy (when installed) over one unchanged due run and the process it forks to fetch
+    (fetch/process.py): GIL time per stage, both processes together (so more than the wall
+    time where they overlap)."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists():
         print("py-spy is not installed: pip install py-spy")
         return
     age_database(db)
     raw = work / "due-spy.txt"
-    cmd = [spy, "record", "--gil", "-r", "250", "-f", "raw", "-o", str(raw), "--"]
+    cmd = [spy, "record", "--gil", "--subprocesses", "-r", "250", "-f", "raw", "-o", str(raw), "--"]
     cmd += [sys.executable, "-m", "factcheck", "check", *common, "--due", "--json"]
     subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, check=False)
     seconds: dict[str, float] = {}
@@ -515,8 +519,9 @@ def main() -> int:
         f"< {TARGET_MB} MB"
     )
     print(
-        f"{verdict(speedup >= TARGET_SPEEDUP)}  due run {speedup:.1f}x faster than the full run "
-        f"(target >= {TARGET_SPEEDUP}x)"
+        f"INFO  due run {speedup:.1f}x faster than the full run (the first target, "
+        f">= {TARGET_SPEEDUP}x, was out of reach even for bare httpx: issue 17 replaced it with "
+        "the ratio to the floor above)"
     )
     print(
         f"{verdict(report.seconds < TARGET_REPORT_S and report.code == 0)}  html report in "
