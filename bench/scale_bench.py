@@ -385,7 +385,7 @@ def due_against_floor(db: Path, common: list[str], env: dict[str, str], rounds: 
 # Where a due run's time goes, by the function its GIL-holding stack passes through first
 # (the run is CPU-bound on one GIL, so these add up to about its wall time).
 STAGES = (
-    ("fetching process (httpx, conditional GETs)", ("_send_all",)),
+    ("fetching process (httpx, conditional GETs)", ("_serve (",)),
     ("fetch thread (httpx, conditional GETs)", ("Fetcher._pump",)),
     ("waiting for results (idle)", ("_receive",)),
     ("imports", ("_find_and_load",)),
