@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -181,10 +182,18 @@ def test_only_a_large_run_on_the_real_network_in_a_single_thread_forks(tmp_path:
         SnapshotCache(settings.cache_dir),
         httpx.MockTransport(lambda request: httpx.Response(200)),
     )
-    single = __import__("threading").active_count() == 1
+    single = threading.active_count() == 1
     assert can_fork(real, many) is (single and sys.platform.startswith("linux"))
     assert not can_fork(real, many[:-1])  # too few to pay for the fork
     assert not can_fork(mocked, many)  # a test transport's state lives in this process
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # as rich's refresh thread on a terminal
+    other.start()
+    try:
+        assert not can_fork(real, many)  # a fork would copy a lock that thread may hold
+    finally:
+        stop.set()
+        other.join()
 
 
 def _alive(pid: int) -> bool:
