@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import time_machine
 from click.testing import CliRunner
 
 from factcheck.cli.app import main
+from factcheck.store.database import Store
 from tests.site import Page, Site
 
 START = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
@@ -109,3 +111,66 @@ def test_unchanged_due_runs_add_references_only(tmp_path: Path, site: Site) -> N
     after = json.loads(factcheck(claims, "status", "--json", day=8))["claims"]
     moved = [c["id"] for c in after if c["status"] != c["previous_status"]]
     assert "two" in moved and changed["claim_results"] == 2 + len(moved)  # a row per change
+
+
+def _work(con: sqlite3.Connection, read: Callable[[], object]) -> int:
+    """SQLite virtual-machine steps (in hundreds) that `read` takes: its work, not its time."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    con.set_progress_handler(count, 100)
+    try:
+        read()
+    finally:
+        con.set_progress_handler(None, 100)
+    return steps
+
+
+def test_a_due_runs_reads_of_the_schedule_do_not_grow_with_history(tmp_path: Path) -> None:
+    """What a due run reads first (each source's last fetch, its conditional request) is one
+    index seek per source: 300 more runs of history leave the work the same."""
+    store = Store.open(tmp_path / "fc.db")
+    urls = [f"https://example.org/{i}" for i in range(20)]
+    ids = [store.writer.source_id(url, create=True) for url in urls]
+    run_id = store.writer.start_run("full", "claims.yaml", "1")
+    con = store.db.conn
+
+    def runs(count: int) -> None:
+        with con:
+            con.executemany(
+                "INSERT INTO snapshots (source_id, run_id, fetched_at, fetch_status, etag, "
+                "body_hash, from_cache) VALUES (?, ?, ?, 'fetched', ?, ?, 0)",
+                [
+                    (
+                        sid,
+                        run_id,
+                        f"2026-12-{1 + n % 28:02d}T00:00:{n % 60:02d}Z",
+                        f'"{n}"',
+                        "ab" * 32,
+                    )
+                    for n in range(count)
+                    for sid in ids
+                ],
+            )
+
+    def reads() -> tuple[object, object]:
+        return store.reader.last_fetched(), store.reader.fetch_requests([(u, False) for u in urls])
+
+    runs(3)
+    before = _work(con, reads)
+    runs(300)
+    after = _work(con, reads)
+    last, requests = reads()
+    plain = dict(
+        con.execute(
+            "SELECT s.url, MAX(sn.fetched_at) FROM sources s JOIN snapshots sn "
+            "ON sn.source_id = s.id GROUP BY s.url"
+        ).fetchall()
+    )
+    assert last == plain  # the same answers as a scan of every fetch
+    assert isinstance(requests, list) and {r.etag for r in requests} == {'"299"'}  # the newest
+    assert after <= before + 5, (before, after)

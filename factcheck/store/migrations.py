@@ -282,3 +282,13 @@ def m011_no_body_hash_index(db: Database) -> None:
     # nothing looks snapshots up by body hash any more (a fetch of known bytes copies no
     # metadata): the index cost ~80 bytes a fetch, a sixth of an unchanged run's growth
     db.execute("DROP INDEX IF EXISTS idx_snapshots_body_hash")
+
+
+@migrations()
+def m012_newest_snapshot_index(db: Database) -> None:
+    # a run's conditional requests come from each source's newest snapshot with a body: one
+    # index seek per source, not a scan of every fetch ever recorded (which grew every run)
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_snapshots_with_body ON snapshots (source_id) "
+        "WHERE body_hash IS NOT NULL"
+    )
