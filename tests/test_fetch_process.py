@@ -235,3 +235,41 @@ def test_the_fetching_process_never_outlives_its_run(
     assert not _alive(child)
     with sqlite3.connect(db) as con:  # what was recorded stays recorded, and whole
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_fetching_process_that_dies_ends_the_run_clearly(
+    web_server: TestServer, tmp_path: Path
+) -> None:
+    urls = [web_server.add(f"/s{i}", page(f"<p>story {i}</p>")) for i in range(30)]
+    fetcher = Fetcher(Settings(cache_dir=tmp_path / "cache"), SnapshotCache(tmp_path / "cache"))
+    seen: list[str] = []
+
+    def kill_it(result: FetchResult) -> None:
+        if not seen:
+            for child in multiprocessing.active_children():
+                os.kill(child.pid or 0, signal.SIGKILL)  # as the OOM killer would
+            time.sleep(0.3)
+        seen.append(result.url)
+
+    with pytest.raises(RuntimeError, match=r"fetching process ended early \(exit code -9\)"):
+        fetch_in_process(fetcher, [FetchRequest(u) for u in urls], kill_it)
+    assert 1 <= len(seen) < len(urls)
+
+
+def test_without_a_process_to_fork_the_fetch_thread_does_the_work(
+    web_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from multiprocessing.context import ForkProcess
+
+    def refuse(self: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ForkProcess, "start", refuse)
+    monkeypatch.setattr(process, "can_fork", lambda fetcher, requests: True)
+    urls = [web_server.add(f"/s{i}", page(f"<p>story {i}</p>")) for i in range(5)]
+    settings = Settings(cache_dir=tmp_path / "cache")
+    fetcher = Fetcher(settings, SnapshotCache(settings.cache_dir), own_process=True)
+    results: list[FetchResult] = []
+    fetcher.fetch_many([FetchRequest(u) for u in urls], results.append)
+    assert sorted(r.url for r in results) == sorted(urls)
+    assert all(r.status is FetchStatus.FETCHED for r in results)

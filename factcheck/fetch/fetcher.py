@@ -132,8 +132,7 @@ class Fetcher:
             from factcheck.fetch.process import can_fork, fetch_in_process
 
             requests = list(requests)
-            if can_fork(self, requests):
-                fetch_in_process(self, requests, on_result)
+            if can_fork(self, requests) and fetch_in_process(self, requests, on_result):
                 return
         handoff = _Handoff(PENDING_PER_SLOT * 4)
         worker = threading.Thread(

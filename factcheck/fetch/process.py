@@ -49,12 +49,13 @@ def can_fork(fetcher: Fetcher, requests: list[FetchRequest]) -> bool:
 
 def fetch_in_process(
     fetcher: Fetcher, requests: list[FetchRequest], on_result: Callable[[FetchResult], None]
-) -> None:
+) -> bool:
     """`fetcher.fetch_many` in a forked process; `on_result` called here, in order of arrival.
 
-    A CacheError (or a bug) there is raised here. Whatever ends this side early (Ctrl-C, an
-    error in `on_result`) stops the fetching process; if this process is killed, the fetching
-    one stops at its next result (the pipe is closed).
+    False, with nothing fetched, when no process could be forked. A CacheError (or a bug)
+    there is raised here. Whatever ends this side early (Ctrl-C, an error in `on_result`)
+    stops the fetching process; if this process is killed, the fetching one stops at its next
+    result (the pipe is closed).
     """
     import multiprocessing  # loaded only for a run this large
 
@@ -64,8 +65,14 @@ def fetch_in_process(
     child = multiprocessing.get_context("fork").Process(
         target=_serve, args=(fetcher, requests, read_fd, write_fd), daemon=True
     )
-    child.start()
-    os.close(write_fd)
+    try:
+        child.start()
+    except OSError as err:  # no process to be had (a limit, memory): the fetch thread will do
+        log.warning("cannot fork a fetching process (%s): fetching on a thread", err)
+        os.close(read_fd)
+        return False
+    finally:
+        os.close(write_fd)
     log.debug("fetching %d sources in process %s", len(requests), child.pid)
     try:
         with os.fdopen(read_fd, "rb") as inbox:
@@ -78,8 +85,9 @@ def fetch_in_process(
                 elif kind == "error":
                     raise item
                 elif kind == "end":
-                    return
-        raise RuntimeError("the fetching process ended without a word")
+                    return True
+        child.join(5)
+        raise RuntimeError(f"the fetching process ended early (exit code {child.exitcode})")
     finally:
         if child.is_alive():
             child.terminate()
