@@ -43,14 +43,13 @@ def test_index_holds_the_tokens_and_maps_collapsed_offsets_back(text: str) -> No
     assert list(page.ends) == [t.end for t in tokens]
     assert page.collapsed == re.sub(r"\s+", " ", text)
     assert [page.original(i) for i in range(len(page.collapsed) + 1)] == _reference_original(text)
+    found = page.positions.of(page.keys[::2])  # found in one pass, the rest one at a time
     for key in {*page.keys, "absent-word"}:
         expected = [i for i, k in enumerate(page.keys) if k == key]
         assert page.positions.count(key) == len(expected)
         assert (key in page.positions) == bool(expected)
-        assert page.positions.first(key, len(page.keys)) == expected
-        assert page.positions.first(key, 2) == expected[:2]
-        lo, hi = len(page.keys) // 3, len(page.keys) // 2 + 1
-        assert page.positions.first(key, 3, lo, hi) == [i for i in expected if lo <= i < hi][:3]
+        assert page.positions.of([key]).get(key, []) == expected
+    assert found is page.positions.of([])  # kept: asked again, looked up again never
 
 
 def _reference_votes(

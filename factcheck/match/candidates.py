@@ -6,8 +6,9 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from operator import add, itemgetter, sub
 
 from factcheck.text import ASCII_TOKEN_RE, TOKEN_RE, ascii_stand_in, token_key
@@ -91,13 +92,14 @@ class PageIndex:
 
 
 class Positions:
-    """Where each key occurs: how often for every key (one C-level count), and where only
-    for the keys a quote votes with, and only as far as it asks (issue 21: finding every
-    position of every word a quote shares with its page cost more than matching it)."""
+    """Where each key occurs: how often for every key (one C-level count), and where only for
+    the keys asked for (issue 21: finding every position of every word a quote shares with its
+    page cost more than matching it; only the few rarest words of a quote vote)."""
 
     def __init__(self, keys: tuple[str, ...]) -> None:
         self._keys = keys
         self._counts = Counter(keys)
+        self._found: dict[str, list[int]] = {}
 
     def count(self, key: str) -> int:
         """How many tokens have this key."""
@@ -106,19 +108,17 @@ class Positions:
     def __contains__(self, key: str) -> bool:
         return key in self._counts
 
-    def first(self, key: str, limit: int, lo: int = 0, hi: int | None = None) -> list[int]:
-        """The token indexes of `key` in [lo, hi), ascending, at most `limit` of them."""
-        find = self._keys.index
-        end = len(self._keys) if hi is None else hi
-        found: list[int] = []
-        at = lo
-        for _ in range(min(limit, self._counts.get(key, 0))):
-            try:
-                at = find(key, at, end)
-            except ValueError:
-                break
-            found.append(at)
-            at += 1
+    def of(self, wanted: Iterable[str]) -> dict[str, list[int]]:
+        """The token indexes of each key in `wanted` the text has, ascending. Keys not looked
+        up before are found together, in one C-level pass, and kept."""
+        found = self._found
+        new = {key for key in wanted if key not in found and key in self._counts}
+        if new:
+            for key in new:
+                found[key] = []
+            keys = self._keys
+            for i in compress(count(), map(new.__contains__, keys)):
+                found[keys[i]].append(i)
         return found
 
 
@@ -192,7 +192,7 @@ def _cast_votes(
     """A vote per anchor place in [lo, hi) for its diagonal (page position minus quote index).
 
     Also returns how many anchors voted: common words vote only while few votes are cast,
-    and each for at most _MAX_PLACES places, so only those places are looked up.
+    and each for at most _MAX_PLACES places, so only the voters' places are looked up.
     """
     used = len(anchors)
     if anchors and anchors[-1][0] > _FEW:  # else no anchor is common, nor are many votes cast
@@ -202,9 +202,17 @@ def _cast_votes(
                 used = k
                 break
             cast += min(n, _MAX_PLACES)
-    where = page.positions.first
-    start, end = max(0, lo), min(hi, len(page.keys))
-    ballots = [map(i.__rsub__, where(key, _MAX_PLACES, start, end)) for _, i, key in anchors[:used]]
+    voters = anchors[:used]
+    if lo <= 0 and hi >= len(page.keys):
+        places = page.positions.of(key for _, _, key in voters)
+    else:  # a stretch of the page: found in it alone
+        start = max(0, lo)
+        wanted = {key for _, _, key in voters}
+        places = {key: [] for key in wanted}
+        window = page.keys[start:hi]
+        for i in compress(count(start), map(wanted.__contains__, window)):
+            places[page.keys[i]].append(i)
+    ballots = [map(i.__rsub__, places[key][:_MAX_PLACES]) for _, i, key in voters]  # p - i
     return list(chain.from_iterable(ballots)), used
 
 
