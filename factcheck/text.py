@@ -39,7 +39,7 @@ TOKEN_RE = re.compile(
 ASCII_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+\w*|\w+(?:'\w+)*|[$%]", re.ASCII)
 # Without `$`, `%` or numbers like 5.1, ASCII tokens are the runs of word characters and of
 # apostrophes between two word characters: found by `str.split`, faster than by a regex.
-_NUMBER_SEP = re.compile(r"\d[.,]\d")
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 _LOOSE_APOSTROPHE = re.compile(r"'(?:(?!\w)|(?<!\w'))", re.ASCII)  # not between two
 _ASCII_GAPS = str.maketrans(
     dict.fromkeys((c for c in map(chr, range(128)) if not (c.isalnum() or c in "_'")), " ")
@@ -158,11 +158,21 @@ def ascii_keys(text: str) -> list[str] | None:
     if plain is None:
         return None
     low = plain.lower()  # token_key of an ASCII word is its lower case
-    if "$" in low or "%" in low or _NUMBER_SEP.search(low):
+    if not plain_words_only(low):
         return ASCII_TOKEN_RE.findall(low)
     if "'" in low:
         low = _LOOSE_APOSTROPHE.sub(" ", low)
     return low.translate(_ASCII_GAPS).split()
+
+
+def plain_words_only(text: str) -> bool:
+    """Whether ASCII `text` has no `$`, `%` or number like 5.1 or 1,000: its tokens are then
+    the runs of word characters (and apostrophes between two). A translate and a few
+    substring searches: several times faster than a regex search of the whole text."""
+    if "$" in text or "%" in text:
+        return False
+    digits = text.translate(_DIGITS_AS_ZERO)
+    return "0.0" not in digits and "0,0" not in digits
 
 
 def ascii_stand_in(text: str) -> str | None:

@@ -15,6 +15,7 @@ from factcheck.text import (
     collapse_whitespace,
     fold,
     normalise,
+    plain_words_only,
     token_key,
     tokenize,
 )
@@ -138,3 +139,10 @@ def test_ascii_stand_ins_split_text_into_the_same_tokens() -> None:
         same = text.replace(mark, stand_in)
         assert [t.start for t in tokenize(text)] == [t.start for t in tokenize(same)]
         assert [t.key for t in tokenize(text)] == [t.key for t in tokenize(same)]
+
+
+@given(st.text(alphabet="ab 09.,$%'\n", max_size=40))
+def test_plain_words_only_is_the_regex_rule(text: str) -> None:
+    """No `$`, `%` or digit-separator-digit: as a regex search would say, without one."""
+    expected = not ("$" in text or "%" in text or re.search(r"\d[.,]\d", text))
+    assert plain_words_only(text) == expected

@@ -11,7 +11,13 @@ from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, count, repeat
 from operator import add, itemgetter, sub
 
-from factcheck.text import ASCII_TOKEN_RE, TOKEN_RE, ascii_stand_in, token_key
+from factcheck.text import (
+    ASCII_TOKEN_RE,
+    TOKEN_RE,
+    ascii_stand_in,
+    plain_words_only,
+    token_key,
+)
 
 SLACK = 4  # words a candidate place may drift by (insertions, deletions)
 _ANCHORS = 16  # the quote's rarest words vote for where it is
@@ -24,7 +30,6 @@ _SPACE_RUN = re.compile(r"\s\s+")  # runs that lose characters when collapsed
 _TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")  # one group: split keeps the tokens
 _ASCII_SPLIT = re.compile(f"({ASCII_TOKEN_RE.pattern})", re.ASCII)
 _WORD_SPLIT = re.compile(r"(\w+(?:'\w+)*)", re.ASCII)  # the same tokens without $ % 5.1
-_NUMBER_SEP = re.compile(r"\d[.,]\d")
 
 
 class PageIndex:
@@ -130,9 +135,9 @@ def index_text(text: str) -> PageIndex:
 
 def _split_ascii(low: str) -> list[str]:
     """Gaps and tokens of lower-case ASCII text, by the simplest pattern that finds them."""
-    if "$" in low or "%" in low or _NUMBER_SEP.search(low):
-        return _ASCII_SPLIT.split(low)
-    return _WORD_SPLIT.split(low)
+    if plain_words_only(low):
+        return _WORD_SPLIT.split(low)
+    return _ASCII_SPLIT.split(low)
 
 
 def _space_runs(text: str) -> tuple[list[int], list[int]]:
