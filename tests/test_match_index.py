@@ -35,12 +35,14 @@ def _reference_original(text: str) -> list[int]:
 
 
 @given(_TEXTS)
-def test_index_holds_the_tokens_and_where_each_key_is(text: str) -> None:
+def test_index_holds_the_tokens_and_maps_collapsed_offsets_back(text: str) -> None:
     page = index_text(text)
     tokens = tokenize(text)
     assert list(page.keys) == [t.key for t in tokens]
     assert list(page.starts) == [t.start for t in tokens]
     assert list(page.ends) == [t.end for t in tokens]
+    assert page.collapsed == re.sub(r"\s+", " ", text)
+    assert [page.original(i) for i in range(len(page.collapsed) + 1)] == _reference_original(text)
     found = page.positions.of(page.keys[::2])  # found in one pass, the rest one at a time
     for key in {*page.keys, "absent-word"}:
         expected = [i for i, k in enumerate(page.keys) if k == key]
@@ -48,26 +50,6 @@ def test_index_holds_the_tokens_and_where_each_key_is(text: str) -> None:
         assert (key in page.positions) == bool(expected)
         assert page.positions.of([key]).get(key, []) == expected
     assert found is page.positions.of([])  # kept: asked again, looked up again never
-
-
-@given(_TEXTS, st.data())
-def test_a_spaced_search_finds_what_the_collapsed_text_holds(
-    text: str, data: st.DataObject
-) -> None:
-    """Searching the text with each space of the quote standing for a whitespace run finds
-    what a search of the collapsed text finds, at the offsets those map back to."""
-    collapsed = re.sub(r"\s+", " ", text)
-    start = data.draw(st.integers(0, len(collapsed)))
-    core = collapse_whitespace(collapsed[start : data.draw(st.integers(start, len(collapsed)))])
-    if not core:
-        return
-    original, hits, at = _reference_original(text), [], collapsed.find(core)
-    while at >= 0:
-        hits.append((original[at], original[at + len(core) - 1] + 1))
-        at = collapsed.find(core, at + len(core))
-    page = PageIndex(text)
-    assert page.find_spaced(core, 1000) == hits
-    assert page.find_spaced(core, 1) == hits[:1]
 
 
 def _reference_votes(

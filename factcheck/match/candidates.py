@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, compress, count, islice, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from operator import add, itemgetter, sub
 
 from factcheck.text import (
@@ -26,6 +26,7 @@ _MAX_CAST = 400  # ... nor once this many votes are cast
 _MAX_PLACES = 256  # places a word votes for at most
 _FEW = _MAX_CAST // (_ANCHORS - 1)  # anchors all this rare: every one votes
 _MIN_SUPPORT = 0.4  # share of anchor votes a candidate place needs
+_SPACE_RUN = re.compile(r"\s\s+")  # runs that lose characters when collapsed
 _TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")  # one group: split keeps the tokens
 _ASCII_SPLIT = re.compile(f"({ASCII_TOKEN_RE.pattern})", re.ASCII)
 _WORD_SPLIT = re.compile(r"(\w+(?:'\w+)*)", re.ASCII)  # the same tokens without $ % 5.1
@@ -34,8 +35,8 @@ _WORD_SPLIT = re.compile(r"(\w+(?:'\w+)*)", re.ASCII)  # the same tokens without
 class PageIndex:
     """Tokens of one text with a position index, built once per text and cached.
 
-    Each part is built when first asked for, and positions only for the words that vote
-    (`Positions.of`): a page's full index cost more than matching its quotes (issue 21).
+    Each part is built when first asked for, and positions only for the words asked for
+    (`Positions.load`): a page's full index cost more than matching its quotes (issue 21).
     """
 
     def __init__(self, text: str) -> None:
@@ -75,17 +76,24 @@ class PageIndex:
         """Token indexes of each key, ascending."""
         return Positions(self.keys)
 
-    def find_spaced(self, core: str, limit: int) -> list[tuple[int, int]]:
-        """Where `core` occurs in `text`, each of its spaces standing for a whitespace run:
-        (start, end) of each occurrence, without overlap, at most `limit`. `core` has its
-        whitespace collapsed and trimmed (`text.collapse_whitespace`).
+    @cached_property
+    def collapsed(self) -> str:
+        """`text` with every whitespace run as one space (str.split's whitespace is \\s's)."""
+        text = self.text
+        if not text.strip():
+            return " " if text else ""
+        lead = " " if text[0].isspace() else ""
+        return lead + " ".join(text.split()) + (" " if text[-1].isspace() else "")
 
-        One regex search of the text (literal but for its `\\s+`: it cannot backtrack far),
-        not a collapsed copy of the text and a map of offsets back: ~0.3 ms a quote instead
-        of ~2 ms a page, and most pages are cited by one or two quotes (issue 21).
-        """
-        pattern = re.compile(r"\s+".join(map(re.escape, core.split(" "))))
-        return [m.span() for m in islice(pattern.finditer(self.text), limit)]
+    @cached_property
+    def _runs(self) -> tuple[list[int], list[int]]:
+        return _space_runs(self.text)
+
+    def original(self, pos: int) -> int:
+        """Map an offset in `collapsed` back to the original text."""
+        runs, shifts = self._runs
+        i = bisect_left(runs, pos)
+        return pos + (shifts[i - 1] if i else 0)
 
 
 class Positions:
@@ -130,6 +138,17 @@ def _split_ascii(low: str) -> list[str]:
     if plain_words_only(low):
         return _WORD_SPLIT.split(low)
     return _ASCII_SPLIT.split(low)
+
+
+def _space_runs(text: str) -> tuple[list[int], list[int]]:
+    """Collapsed offsets of the whitespace runs that lose characters, and the running loss.
+
+    A run of one character loses none, so `PageIndex.original` needs only the longer ones.
+    """
+    found = list(_SPACE_RUN.finditer(text))
+    lost = list(accumulate(m.end() - m.start() - 1 for m in found))
+    runs = [m.start() - before for m, before in zip(found, [0, *lost], strict=False)]
+    return runs, lost
 
 
 def vote_diagonals(

@@ -144,10 +144,18 @@ def _exact(page: PageIndex, core: str) -> QuoteMatch | None:
     Every occurrence is counted; the first one on word boundaries is reported (a quote
     found only inside longer words is still a verbatim substring).
     """
-    hits = page.find_spaced(core, _MAX_OCCURRENCES)
+    hits: list[int] = []
+    pos = page.collapsed.find(core)
+    while pos >= 0 and len(hits) < _MAX_OCCURRENCES:
+        hits.append(pos)
+        pos = page.collapsed.find(core, pos + len(core))
     if not hits:
         return None
-    spans = [(s, e) for s, e in hits if _on_boundaries(page.text, s, e)] or hits[:1]
+    spans = [
+        (page.original(h), page.original(h + len(core) - 1) + 1)
+        for h in hits
+        if _on_boundaries(page.collapsed, h, h + len(core))
+    ] or [(page.original(hits[0]), page.original(hits[0] + len(core) - 1) + 1)]
     short = len(core.split()) <= SHORT_QUOTE_WORDS
     governed = [_governed(page, start, end, short) for start, end in spans]
     free = next((i for i, g in enumerate(governed) if not g), None)
