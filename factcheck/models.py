@@ -130,8 +130,8 @@ class FetchRequest:
     last_modified: str | None = None
     previous_hash: str | None = None  # body hash of the last good snapshot
     previous_size: int | None = None
-    # False when every verdict on the last snapshot carries over: a 304 then leaves its body
-    # in the cache unread (the verifier reads it there if it turns out to need it)
+    # False (as a run asks): a 304 leaves the body in the cache unread; the verifier reads the
+    # extracted text, or else the body, there if some verdict on it does not carry over
     body_needed: bool = True
 
 
