@@ -273,3 +273,30 @@ def test_without_a_process_to_fork_the_fetch_thread_does_the_work(
     fetcher.fetch_many([FetchRequest(u) for u in urls], results.append)
     assert sorted(r.url for r in results) == sorted(urls)
     assert all(r.status is FetchStatus.FETCHED for r in results)
+
+
+def test_a_stdout_gone_before_the_fork_leaves_the_work_to_the_fetch_thread(
+    web_server: TestServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A fork flushes stdout first; a reader that has gone (`| head`) makes that fail."""
+
+    class GonePipe:
+        def write(self, text: str) -> int:
+            return len(text)
+
+        def flush(self) -> None:
+            raise BrokenPipeError("the reader of stdout has gone")
+
+    monkeypatch.setattr(process, "can_fork", lambda fetcher, requests: True)
+    urls = [web_server.add(f"/s{i}", page(f"<p>story {i}</p>")) for i in range(3)]
+    settings = Settings(cache_dir=tmp_path / "cache")
+    fetcher = Fetcher(settings, SnapshotCache(settings.cache_dir), own_process=True)
+    results: list[FetchResult] = []
+    monkeypatch.setattr(sys, "stdout", GonePipe())
+    fetcher.fetch_many([FetchRequest(u) for u in urls], results.append)
+    monkeypatch.undo()
+    assert sorted(r.url for r in results) == sorted(urls)
+    assert "the reader of stdout has gone): fetching on a thread" in caplog.text

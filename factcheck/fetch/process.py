@@ -60,14 +60,12 @@ def fetch_in_process(
     import multiprocessing  # loaded only for a run this large
 
     read_fd, write_fd = os.pipe()
-    for stream in (sys.stdout, sys.stderr):  # else the child would write their buffers again
-        stream.flush()
     child = multiprocessing.get_context("fork").Process(
         target=_serve, args=(fetcher, requests, read_fd, write_fd), daemon=True
     )
-    try:
+    try:  # (start flushes stdout and stderr first, so the child does not write them again)
         child.start()
-    except OSError as err:  # no process to be had (a limit, memory): the fetch thread will do
+    except OSError as err:  # no process to be had (a limit, memory; a stdout gone): a thread
         log.warning("cannot fork a fetching process (%s): fetching on a thread", err)
         os.close(read_fd)
         return False
