@@ -2,7 +2,8 @@
 
 The stages live beside it: `request` (redirects, retries, bodies), `politeness` (per-host
 limits, intervals, Retry-After, robots.txt), `classify` (statuses, soft 404s, walls),
-`transport` (httpx clients, proxies, CA) and `local` (files, offline cache).
+`transport` (httpx clients, proxies, CA), `local` (files, offline cache) and `process` (a
+forked process that fetches while the caller records).
 """
 
 from __future__ import annotations
