@@ -6,7 +6,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, count, repeat
 from operator import add, itemgetter, sub
@@ -119,12 +119,17 @@ class Positions:
         found = self._found
         new = {key for key in wanted if key not in found and key in self._counts}
         if new:
-            for key in new:
-                found[key] = []
-            keys = self._keys
-            for i in compress(count(), map(new.__contains__, keys)):
-                found[keys[i]].append(i)
+            found.update(_places(self._keys, new))
         return found
+
+
+def _places(keys: Sequence[str], wanted: set[str], start: int = 0) -> dict[str, list[int]]:
+    """Where each key of `wanted` occurs in `keys` (ascending, as `start` + index): one C-level
+    pass over `keys`, a Python step only per occurrence of a wanted key."""
+    places: dict[str, list[int]] = {key: [] for key in wanted}
+    for i in compress(count(), map(wanted.__contains__, keys)):
+        places[keys[i]].append(start + i)
+    return places
 
 
 @lru_cache(maxsize=2)  # the claims citing a page are matched one after another
@@ -208,15 +213,11 @@ def _cast_votes(
                 break
             cast += min(n, _MAX_PLACES)
     voters = anchors[:used]
+    wanted = {key for _, _, key in voters}
     if lo <= 0 and hi >= len(page.keys):
-        places = page.positions.of(key for _, _, key in voters)
+        places = page.positions.of(wanted)
     else:  # a stretch of the page: found in it alone
-        start = max(0, lo)
-        wanted = {key for _, _, key in voters}
-        places = {key: [] for key in wanted}
-        window = page.keys[start:hi]
-        for i in compress(count(start), map(wanted.__contains__, window)):
-            places[page.keys[i]].append(i)
+        places = _places(page.keys[max(0, lo) : hi], wanted, max(0, lo))
     ballots = [map(i.__rsub__, places[key][:_MAX_PLACES]) for _, i, key in voters]  # p - i
     return list(chain.from_iterable(ballots)), used
 
