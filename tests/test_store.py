@@ -173,3 +173,16 @@ def test_reclaim_gives_freed_pages_back_only_when_many(tmp_path: Path) -> None:
     store.db.execute("DELETE FROM filler")
     reclaim(store.db)
     assert pages() < full / 4
+
+
+def test_a_carried_checks_fresh_columns_are_the_fresh_columns() -> None:
+    """Reads (carried_over) and writes (a reference materialised) build them in one place."""
+    from factcheck.store.rows import FRESH_COLUMNS, carried_fresh
+
+    fresh = carried_fresh(3, 7, "2026-12-07T00:00:00Z", "fetched")
+    assert tuple(fresh) == FRESH_COLUMNS
+    assert (fresh["checked_at"], fresh["reused"], fresh["drift"]) == (
+        "2026-12-07T00:00:00Z",
+        1,
+        None,
+    )

@@ -14,6 +14,7 @@ from factcheck.store.rows import (
     FRESH_COLUMNS,
     WORD_DETAIL,
     Row,
+    carried_fresh,
     verification_from_row,
 )
 
@@ -331,18 +332,10 @@ _SNAPSHOT_FACTS = (
 
 def carried_over(fetch: Row) -> Row:
     """The columns of a check carried over by `fetch` (a snapshot row) that are the fetch's."""
-    return {
-        "run_id": fetch["run_id"],
-        "snapshot_id": fetch["snapshot_id"],
-        "checked_at": fetch["fetched_at"],
-        "fetch_status": fetch["fetch_status"],
-        "reused": 1,
-        "drift": None,
-        "archive_url": None,
-        "archived_at": None,
-        "archive_status": None,
-        **{k: fetch[k] for k in _SNAPSHOT_FACTS.replace("sn.", "").split(", ")},
-    }
+    fresh = carried_fresh(
+        fetch["run_id"], fetch["snapshot_id"], fetch["fetched_at"], fetch["fetch_status"]
+    )
+    return fresh | {k: fetch[k] for k in _SNAPSHOT_FACTS.replace("sn.", "").split(", ")}
 
 
 # Check columns a verdict needs: all of them but its word-level detail.

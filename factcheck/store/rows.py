@@ -89,6 +89,22 @@ CARRIED_OVER = (
 )
 
 
+def carried_fresh(run_id: int, snapshot_id: int, fetched_at: str, fetch_status: str) -> Row:
+    """FRESH_COLUMNS of a verdict carried over by a fetch (snapshot `snapshot_id`): that fetch's
+    run, time and status, marked reused, with no drift and no archive answer of its own."""
+    return {
+        "run_id": run_id,
+        "snapshot_id": snapshot_id,
+        "checked_at": fetched_at,
+        "fetch_status": fetch_status,
+        "reused": 1,
+        "drift": None,
+        "archive_url": None,
+        "archived_at": None,
+        "archive_status": None,
+    }
+
+
 def claim_row(claim: Claim, position: int) -> Row:
     """The claims-table row of one claim of the file (without its timestamps)."""
     return {

@@ -22,8 +22,8 @@ from factcheck.models import (
 )
 from factcheck.store.rows import (
     CARRIED_OVER,
-    FRESH_COLUMNS,
     Row,
+    carried_fresh,
     check_row,
     claim_row,
     review_row,
@@ -232,12 +232,12 @@ class Writer:
         if link is None:
             return
         snapshot_id, fetched_at, fetch_status = link
-        fresh = (run_id, snapshot_id, fetched_at, fetch_status, 1, None, None, None, None)
-        names = ", ".join(f"[{n}]" for n in (*FRESH_COLUMNS, *CARRIED_OVER))
+        fresh = carried_fresh(run_id, snapshot_id, fetched_at, fetch_status)
+        names = ", ".join(f"[{n}]" for n in (*fresh, *CARRIED_OVER))
         values = ", ".join(["?"] * len(fresh) + [f"[{n}]" for n in CARRIED_OVER])
         self.db.conn.execute(
             f"INSERT OR REPLACE INTO checks ({names}) SELECT {values} FROM checks WHERE id = ?",
-            [*fresh, check_id],
+            [*fresh.values(), check_id],
         )
         self.db.conn.execute(
             "DELETE FROM carried_checks WHERE check_id = ? AND snapshot_id = ?",
