@@ -61,18 +61,18 @@ def claims(tmp_path: Path, site: Site, write_claims: WriteClaims) -> Path:
     )
 
 
-def run_cli(claims: Path, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """`factcheck check` as its own process (one thread: it may fork), debug log on stderr."""
+def cli(claims: Path, db: Path, *extra: str) -> tuple[list[str], dict[str, str]]:
+    """`factcheck check` as its own process (one thread: it may fork), debug log on stderr:
+    its command line and environment."""
     env = {**os.environ, "FACTCHECK_CACHE_DIR": str(db.parent / "cache"), "FACTCHECK_LOG": "debug"}
+    command = [sys.executable, "-m", "factcheck", "check", "--claims", str(claims), "--db", str(db)]
+    return command + list(extra), env
+
+
+def run_cli(claims: Path, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    command, env = cli(claims, db, *extra)
     return subprocess.run(
-        [sys.executable, "-m", "factcheck", "check", "--claims", str(claims), "--db", str(db)]
-        + list(extra),
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
     )
 
 
@@ -213,12 +213,10 @@ def test_the_fetching_process_never_outlives_its_run(
     make_all_due(db)
     for path in list(site.pages):
         site.pages[path].delay = 0.2  # slow answers: the run is mid-fetch when stopped
-    env = {**os.environ, "FACTCHECK_CACHE_DIR": str(tmp_path / "cache"), "FACTCHECK_LOG": "debug"}
+    command, env = cli(claims, db, "--due", "--json")
     run = subprocess.Popen(
-        [sys.executable, "-m", "factcheck", "check", "--claims", str(claims), "--db", str(db),
-         "--due", "--json"],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        command, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
     assert run.stderr is not None
     child = 0
     for line in run.stderr:
